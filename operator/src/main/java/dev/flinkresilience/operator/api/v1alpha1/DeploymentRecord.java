@@ -1,0 +1,65 @@
+package dev.flinkresilience.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** The deployment the operator made. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DeploymentRecord {
+
+  @JsonPropertyDescription("metadata.generation of the spec deployed.")
+  private Long generation;
+
+  @JsonPropertyDescription(
+      "Hash of the deployed spec (without job.state and recovery), to detect changes.")
+  private String specHash;
+
+  @JsonPropertyDescription("Flink job id of the deployment.")
+  private String jobId;
+
+  @JsonPropertyDescription("Checkpoint or savepoint the deployment was started from, if any.")
+  private String restorePath;
+
+  @JsonPropertyDescription("When it was deployed (RFC 3339).")
+  private String deployedAt;
+
+  public Long getGeneration() {
+    return generation;
+  }
+
+  public void setGeneration(Long generation) {
+    this.generation = generation;
+  }
+
+  public String getSpecHash() {
+    return specHash;
+  }
+
+  public void setSpecHash(String specHash) {
+    this.specHash = specHash;
+  }
+
+  public String getJobId() {
+    return jobId;
+  }
+
+  public void setJobId(String jobId) {
+    this.jobId = jobId;
+  }
+
+  public String getRestorePath() {
+    return restorePath;
+  }
+
+  public void setRestorePath(String restorePath) {
+    this.restorePath = restorePath;
+  }
+
+  public String getDeployedAt() {
+    return deployedAt;
+  }
+
+  public void setDeployedAt(String deployedAt) {
+    this.deployedAt = deployedAt;
+  }
+}

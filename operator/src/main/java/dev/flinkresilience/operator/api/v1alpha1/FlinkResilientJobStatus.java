@@ -1,0 +1,182 @@
+package dev.flinkresilience.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Observed state, written only by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class FlinkResilientJobStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Pending, Deploying, Running, Recovering, Suspended or Failed.")
+  private Phase phase;
+
+  @JsonPropertyDescription("Ready, Progressing and Degraded, following Kubernetes conventions.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Flink cluster id (kubernetes.cluster-id) of the deployment.")
+  private String clusterId;
+
+  @JsonPropertyDescription(
+      "Flink job id of the current deployment; fixed per deployment generation.")
+  private String jobId;
+
+  @JsonPropertyDescription("Job state as Flink reports it (RUNNING, RESTARTING, FAILED, ...).")
+  private String jobState;
+
+  @JsonPropertyDescription(
+      "Latest completed, externally addressable checkpoint seen. Its id never goes down.")
+  private CheckpointRef latestCheckpoint;
+
+  @JsonPropertyDescription("Latest completed savepoint seen.")
+  private CheckpointRef latestSavepoint;
+
+  @JsonPropertyDescription("What the running deployment restored from.")
+  private CheckpointRef restoredFrom;
+
+  @JsonPropertyDescription("Flink's own restarts of the job.")
+  private FlinkRestartsStatus flinkRestarts;
+
+  @JsonPropertyDescription(
+      "Operator recoveries: counts, the incident in progress and recent history.")
+  private RecoveryStatus recovery = new RecoveryStatus();
+
+  @JsonPropertyDescription("What is deployed now: generation, spec hash, job id and restore path.")
+  private DeploymentRecord deployment;
+
+  @JsonPropertyDescription(
+      "The last valid spec that was deployed. An invalid spec never replaces it, so the running job keeps its configuration.")
+  private FlinkResilientJobSpec deployedSpec;
+
+  @JsonPropertyDescription(
+      "Lifecycle operation in progress (upgrade or suspend), written before anything is deleted.")
+  private Operation operation;
+
+  @JsonPropertyDescription("Human-readable summary.")
+  private String message;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public Phase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(Phase phase) {
+    this.phase = phase;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public String getClusterId() {
+    return clusterId;
+  }
+
+  public void setClusterId(String clusterId) {
+    this.clusterId = clusterId;
+  }
+
+  public String getJobId() {
+    return jobId;
+  }
+
+  public void setJobId(String jobId) {
+    this.jobId = jobId;
+  }
+
+  public String getJobState() {
+    return jobState;
+  }
+
+  public void setJobState(String jobState) {
+    this.jobState = jobState;
+  }
+
+  public CheckpointRef getLatestCheckpoint() {
+    return latestCheckpoint;
+  }
+
+  public void setLatestCheckpoint(CheckpointRef latestCheckpoint) {
+    this.latestCheckpoint = latestCheckpoint;
+  }
+
+  public CheckpointRef getLatestSavepoint() {
+    return latestSavepoint;
+  }
+
+  public void setLatestSavepoint(CheckpointRef latestSavepoint) {
+    this.latestSavepoint = latestSavepoint;
+  }
+
+  public CheckpointRef getRestoredFrom() {
+    return restoredFrom;
+  }
+
+  public void setRestoredFrom(CheckpointRef restoredFrom) {
+    this.restoredFrom = restoredFrom;
+  }
+
+  public FlinkRestartsStatus getFlinkRestarts() {
+    return flinkRestarts;
+  }
+
+  public void setFlinkRestarts(FlinkRestartsStatus flinkRestarts) {
+    this.flinkRestarts = flinkRestarts;
+  }
+
+  public RecoveryStatus getRecovery() {
+    return recovery;
+  }
+
+  public void setRecovery(RecoveryStatus recovery) {
+    this.recovery = recovery;
+  }
+
+  public DeploymentRecord getDeployment() {
+    return deployment;
+  }
+
+  public void setDeployment(DeploymentRecord deployment) {
+    this.deployment = deployment;
+  }
+
+  public FlinkResilientJobSpec getDeployedSpec() {
+    return deployedSpec;
+  }
+
+  public void setDeployedSpec(FlinkResilientJobSpec deployedSpec) {
+    this.deployedSpec = deployedSpec;
+  }
+
+  public Operation getOperation() {
+    return operation;
+  }
+
+  public void setOperation(Operation operation) {
+    this.operation = operation;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+}

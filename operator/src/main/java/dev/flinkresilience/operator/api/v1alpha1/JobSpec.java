@@ -1,0 +1,95 @@
+package dev.flinkresilience.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Flink job. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class JobSpec {
+
+  @JsonPropertyDescription(
+      "URI of the job jar as the JobManager sees it, e.g. local:///opt/flink/usrlib/orders.jar.")
+  @Required
+  private String jarURI;
+
+  @JsonPropertyDescription("Main class of the job. Empty: taken from the jar manifest.")
+  private String entryClass;
+
+  @JsonPropertyDescription("Arguments passed to the main class.")
+  private List<String> args = new ArrayList<>();
+
+  @JsonPropertyDescription("Default parallelism of the job. Default: 1.")
+  @Min(1)
+  private int parallelism = 1;
+
+  @JsonPropertyDescription(
+      "running (default) or suspended. Suspending tears the cluster down and keeps the checkpoints; resuming restores the latest one.")
+  private JobState state = JobState.RUNNING;
+
+  @JsonPropertyDescription("Savepoint or checkpoint to start from on the first deployment only.")
+  private String initialSavepointPath;
+
+  @JsonPropertyDescription(
+      "Allow restoring a savepoint or checkpoint whose state no longer maps to an operator of the job.")
+  private boolean allowNonRestoredState = false;
+
+  public String getJarURI() {
+    return jarURI;
+  }
+
+  public void setJarURI(String jarURI) {
+    this.jarURI = jarURI;
+  }
+
+  public String getEntryClass() {
+    return entryClass;
+  }
+
+  public void setEntryClass(String entryClass) {
+    this.entryClass = entryClass;
+  }
+
+  public List<String> getArgs() {
+    return args;
+  }
+
+  public void setArgs(List<String> args) {
+    this.args = args;
+  }
+
+  public int getParallelism() {
+    return parallelism;
+  }
+
+  public void setParallelism(int parallelism) {
+    this.parallelism = parallelism;
+  }
+
+  public JobState getState() {
+    return state;
+  }
+
+  public void setState(JobState state) {
+    this.state = state;
+  }
+
+  public String getInitialSavepointPath() {
+    return initialSavepointPath;
+  }
+
+  public void setInitialSavepointPath(String initialSavepointPath) {
+    this.initialSavepointPath = initialSavepointPath;
+  }
+
+  public boolean isAllowNonRestoredState() {
+    return allowNonRestoredState;
+  }
+
+  public void setAllowNonRestoredState(boolean allowNonRestoredState) {
+    this.allowNonRestoredState = allowNonRestoredState;
+  }
+}

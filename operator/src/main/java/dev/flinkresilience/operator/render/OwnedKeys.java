@@ -1,0 +1,69 @@
+package dev.flinkresilience.operator.render;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Flink configuration keys the operator renders from typed spec fields. A user may not set them in
+ * {@code spec.flinkConfiguration}: the typed field is the one place for them, and a second source
+ * would silently lose to one or the other. Old (pre-1.20) spellings are owned too, so they cannot
+ * slip past under their former name.
+ */
+public final class OwnedKeys {
+  /** Key (or key prefix ending in '.') and the spec field that sets it. */
+  private record Owner(String key, String field) {
+    boolean owns(String candidate) {
+      return key.endsWith(".") ? candidate.startsWith(key) : candidate.equals(key);
+    }
+  }
+
+  private static final List<Owner> OWNERS =
+      List.of(
+          new Owner("$internal.", "(operator internal)"),
+          new Owner("execution.target", "(always kubernetes-application)"),
+          new Owner("kubernetes.cluster-id", "metadata.name"),
+          new Owner("kubernetes.namespace", "metadata.namespace"),
+          new Owner("kubernetes.container.image", "spec.image"),
+          new Owner("kubernetes.container.image.ref", "spec.image"),
+          new Owner("kubernetes.service-account", "spec.serviceAccount"),
+          new Owner("kubernetes.jobmanager.service-account", "spec.serviceAccount"),
+          new Owner("kubernetes.taskmanager.service-account", "spec.serviceAccount"),
+          new Owner("kubernetes.jobmanager.replicas", "spec.jobManager.replicas"),
+          new Owner("kubernetes.jobmanager.cpu", "spec.jobManager.resources.cpu"),
+          new Owner("kubernetes.jobmanager.cpu.", "spec.jobManager.resources.cpu"),
+          new Owner("kubernetes.taskmanager.cpu", "spec.taskManager.resources.cpu"),
+          new Owner("kubernetes.taskmanager.cpu.", "spec.taskManager.resources.cpu"),
+          new Owner("jobmanager.memory.process.size", "spec.jobManager.resources.memory"),
+          new Owner("taskmanager.memory.process.size", "spec.taskManager.resources.memory"),
+          new Owner("taskmanager.numberOfTaskSlots", "spec.taskManager.taskSlots"),
+          new Owner("kubernetes.jobmanager.labels", "(operator labels)"),
+          new Owner("kubernetes.taskmanager.labels", "(operator labels)"),
+          new Owner("kubernetes.jobmanager.owner.reference", "(operator owner references)"),
+          new Owner("kubernetes.pod-template-file", "spec.jobManager.podTemplate"),
+          new Owner("kubernetes.pod-template-file.", "spec.jobManager.podTemplate"),
+          new Owner("pipeline.jars", "spec.job.jarURI"),
+          new Owner("parallelism.default", "spec.job.parallelism"),
+          new Owner("high-availability", "spec.highAvailability"),
+          new Owner("high-availability.", "spec.highAvailability"),
+          new Owner("kubernetes.high-availability.", "spec.highAvailability"),
+          new Owner("restart-strategy", "spec.restartStrategy"),
+          new Owner("restart-strategy.", "spec.restartStrategy"),
+          new Owner("jobmanager.execution.failover-strategy", "spec.failoverStrategy"),
+          new Owner("execution.checkpointing.", "spec.checkpointing"),
+          new Owner("state.checkpoints.dir", "spec.checkpointing.directory"),
+          new Owner("state.savepoints.dir", "spec.checkpointing.savepointDirectory"),
+          new Owner("state.checkpoints.num-retained", "spec.checkpointing"),
+          new Owner("state.backend", "spec.checkpointing.stateBackend"),
+          new Owner("state.backend.type", "spec.checkpointing.stateBackend"),
+          new Owner("state.backend.incremental", "spec.checkpointing.incremental"),
+          new Owner("execution.savepoint.", "spec.job.initialSavepointPath"),
+          new Owner("execution.state-recovery.", "spec.job.initialSavepointPath"));
+
+  private OwnedKeys() {}
+
+  /** The spec field that owns {@code key}, or empty when the user may set it. */
+  public static Optional<String> ownerOf(String key) {
+    String k = key == null ? "" : key.trim();
+    return OWNERS.stream().filter(o -> o.owns(k)).map(Owner::field).findFirst();
+  }
+}
