@@ -1,0 +1,83 @@
+package dev.flinkresilience.operator.validate;
+
+import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilitySpec;
+import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
+import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec;
+import java.util.regex.Pattern;
+
+/**
+ * Rules for {@code spec.highAvailability}. The zookeeper section is checked whenever it is present
+ * (the example CR carries one next to type kubernetes), but its quorum is required only for type
+ * zookeeper.
+ */
+final class HighAvailabilityRules {
+  /** host:port, where host is a DNS name, an IPv4 address or a bracketed IPv6 address. */
+  private static final Pattern HOST_PORT =
+      Pattern.compile(
+          "([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*"
+              + "|\\[[0-9A-Fa-f:.]+\\]):(?<port>[0-9]{1,5})");
+
+  private static final String QUORUM_EXAMPLE = "zk-0.zk:2181,zk-1.zk:2181,zk-2.zk:2181";
+
+  private HighAvailabilityRules() {}
+
+  static void check(HighAvailabilitySpec ha, Violations v) {
+    if (!v.required(
+        "spec.highAvailability", ha, "high availability settings (omit the field for type none)")) {
+      return;
+    }
+    HighAvailabilityType type = ha.getType();
+    v.requiredEnum("spec.highAvailability.type", type, HighAvailabilityType.class);
+    String storageExample = "s3://bucket/ha (durable storage for HA metadata)";
+    if (type == HighAvailabilityType.KUBERNETES || type == HighAvailabilityType.ZOOKEEPER) {
+      v.requiredUri("spec.highAvailability.storageDir", ha.getStorageDir(), storageExample);
+    } else {
+      v.optionalUri("spec.highAvailability.storageDir", ha.getStorageDir(), storageExample);
+    }
+    ZooKeeperSpec zk = ha.getZookeeper();
+    if (type == HighAvailabilityType.ZOOKEEPER
+        && v.required("spec.highAvailability.zookeeper", zk, "quorum, e.g. " + QUORUM_EXAMPLE)) {
+      v.requiredText(
+          "spec.highAvailability.zookeeper.quorum",
+          zk.getQuorum(),
+          "a comma-separated host:port list such as " + QUORUM_EXAMPLE);
+    }
+    if (zk != null) {
+      zookeeper(zk, v);
+    }
+  }
+
+  private static void zookeeper(ZooKeeperSpec zk, Violations v) {
+    String quorum = zk.getQuorum();
+    if (!Violations.isBlank(quorum)) {
+      quorum(quorum, v);
+    }
+    String rootPath = zk.getRootPath();
+    if (v.required(
+            "spec.highAvailability.zookeeper.rootPath", rootPath, "a znode path such as /flink")
+        && !rootPath.startsWith("/")) {
+      v.add(
+          "spec.highAvailability.zookeeper.rootPath",
+          "must be an absolute znode path starting with '/', such as /flink; got "
+              + Violations.echo(rootPath));
+    }
+  }
+
+  private static void quorum(String quorum, Violations v) {
+    // split with -1 keeps empty trailing parts, so "a:1," is caught rather than silently accepted.
+    for (String server : quorum.split(",", -1)) {
+      var m = HOST_PORT.matcher(server);
+      int port = m.matches() ? Integer.parseInt(m.group("port")) : 0;
+      if (port < 1 || port > 65535) {
+        v.add(
+            "spec.highAvailability.zookeeper.quorum",
+            "must be a comma-separated host:port list such as "
+                + QUORUM_EXAMPLE
+                + " (port 1-65535, no spaces); "
+                + Violations.echo(server)
+                + " is not host:port");
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.flinkresilience.operator.validate;
+
+import static dev.flinkresilience.operator.validate.ValidationCases.accepted;
+import static dev.flinkresilience.operator.validate.ValidationCases.spec;
+
+import dev.flinkresilience.operator.validate.ValidationCases.Accepted;
+import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CheckpointingRulesTest {
+  private static final String CP = "spec.checkpointing";
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void rejects(Rejected c) {
+    c.assertReported();
+  }
+
+  static Stream<Rejected> rejects() {
+    return Stream.of(
+        spec(
+            "no checkpointing",
+            s -> s.setCheckpointing(null),
+            CP,
+            "recovers jobs from their checkpoints"),
+        spec(
+            "no checkpoint directory",
+            s -> s.getCheckpointing().setDirectory(null),
+            CP + ".directory",
+            "is required"),
+        spec(
+            "blank checkpoint directory",
+            s -> s.getCheckpointing().setDirectory(" "),
+            CP + ".directory",
+            "s3://"),
+        spec(
+            "relative checkpoint directory",
+            s -> s.getCheckpointing().setDirectory("checkpoints"),
+            CP + ".directory",
+            "scheme"),
+        spec(
+            "bare path checkpoint directory",
+            s -> s.getCheckpointing().setDirectory("/mnt/checkpoints"),
+            CP + ".directory",
+            "scheme"),
+        spec(
+            "relative savepoint directory",
+            s -> s.getCheckpointing().setSavepointDirectory("savepoints"),
+            CP + ".savepointDirectory",
+            "scheme"),
+        spec(
+            "zero interval",
+            s -> s.getCheckpointing().setInterval("0s"),
+            CP + ".interval",
+            "at least 10ms"),
+        spec(
+            "interval below Flink's minimum",
+            s -> s.getCheckpointing().setInterval("9ms"),
+            CP + ".interval",
+            "Flink's minimum"),
+        spec(
+            "interval not a duration",
+            s -> s.getCheckpointing().setInterval("30 seconds"),
+            CP + ".interval",
+            "500ms, 20s, 5m or 1h"),
+        spec(
+            "interval without unit",
+            s -> s.getCheckpointing().setInterval("30"),
+            CP + ".interval",
+            "'30'"),
+        spec(
+            "null interval",
+            s -> s.getCheckpointing().setInterval(null),
+            CP + ".interval",
+            "duration"),
+        spec(
+            "zero timeout",
+            s -> s.getCheckpointing().setTimeout("0"),
+            CP + ".timeout",
+            "at least 10ms"),
+        spec(
+            "negative minPause",
+            s -> s.getCheckpointing().setMinPause("-1s"),
+            CP + ".minPause",
+            "duration"),
+        spec(
+            "huge minPause",
+            s -> s.getCheckpointing().setMinPause("9".repeat(30) + "h"),
+            CP + ".minPause",
+            "too large"),
+        spec(
+            "very long minPause text",
+            s -> s.getCheckpointing().setMinPause("x".repeat(500)),
+            CP + ".minPause",
+            "500 characters"),
+        spec(
+            "no concurrent checkpoints",
+            s -> s.getCheckpointing().setMaxConcurrent(0),
+            CP + ".maxConcurrent",
+            "at least 1"),
+        spec(
+            "negative tolerableFailures",
+            s -> s.getCheckpointing().setTolerableFailures(-1),
+            CP + ".tolerableFailures",
+            "at least 0"),
+        spec(
+            "no checkpointing mode",
+            s -> s.getCheckpointing().setMode(null),
+            CP + ".mode",
+            "exactly-once, at-least-once"),
+        spec(
+            "no state backend",
+            s -> s.getCheckpointing().setStateBackend(null),
+            CP + ".stateBackend",
+            "hashmap, rocksdb"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void accepts(Accepted c) {
+    c.assertAccepted();
+  }
+
+  static Stream<Accepted> accepts() {
+    return Stream.of(
+        accepted("no savepoint directory", s -> s.getCheckpointing().setSavepointDirectory(null)),
+        accepted("empty savepoint directory", s -> s.getCheckpointing().setSavepointDirectory("")),
+        accepted(
+            "file checkpoint directory",
+            s -> s.getCheckpointing().setDirectory("file:///mnt/shared/checkpoints")),
+        accepted("Flink's minimum interval", s -> s.getCheckpointing().setInterval("10ms")),
+        accepted("compound durations", s -> s.getCheckpointing().setTimeout("1h30m")),
+        accepted("zero minPause", s -> s.getCheckpointing().setMinPause("0")),
+        accepted("tolerating no failures", s -> s.getCheckpointing().setTolerableFailures(0)));
+  }
+}

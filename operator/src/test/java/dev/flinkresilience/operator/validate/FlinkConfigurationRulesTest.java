@@ -1,0 +1,87 @@
+package dev.flinkresilience.operator.validate;
+
+import static dev.flinkresilience.operator.validate.ValidationCases.accepted;
+import static dev.flinkresilience.operator.validate.ValidationCases.spec;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
+import dev.flinkresilience.operator.validate.ValidationCases.Accepted;
+import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FlinkConfigurationRulesTest {
+  private static final String FC = "spec.flinkConfiguration";
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void rejects(Rejected c) {
+    c.assertReported();
+  }
+
+  static Stream<Rejected> rejects() {
+    return Stream.of(
+        spec(
+            "owned checkpoint dir",
+            s -> config(s, "state.checkpoints.dir", "s3://x"),
+            FC + "[state.checkpoints.dir]",
+            "set spec.checkpointing.directory instead"),
+        spec(
+            "owned checkpointing prefix",
+            s -> config(s, "execution.checkpointing.interval", "1s"),
+            FC + "[execution.checkpointing.interval]",
+            "spec.checkpointing"),
+        spec(
+            "owned HA key",
+            s -> config(s, "high-availability.type", "zookeeper"),
+            FC + "[high-availability.type]",
+            "spec.highAvailability"),
+        spec(
+            "owned cluster id",
+            s -> config(s, "kubernetes.cluster-id", "other"),
+            FC + "[kubernetes.cluster-id]",
+            "metadata.name"),
+        spec(
+            "operator-internal key",
+            s -> config(s, "$internal.pipeline.job-id", "x"),
+            FC + "[$internal.pipeline.job-id]",
+            "cannot be overridden"),
+        spec(
+            "key padded with spaces",
+            s -> config(s, "pipeline.name ", "orders"),
+            FC + "[pipeline.name ]",
+            "whitespace"),
+        spec("null key", s -> config(s, null, "x"), FC, "null key"),
+        spec("blank key", s -> config(s, " ", "x"), FC + "[ ]", "blank"),
+        spec(
+            "null value",
+            s -> config(s, "taskmanager.memory.managed.fraction", null),
+            FC + "[taskmanager.memory.managed.fraction]",
+            "must not be null"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void accepts(Accepted c) {
+    c.assertAccepted();
+  }
+
+  static Stream<Accepted> accepts() {
+    return Stream.of(
+        accepted("pass-through key", s -> config(s, "taskmanager.memory.managed.fraction", "0.4")),
+        accepted("empty value", s -> config(s, "pipeline.name", "")),
+        accepted("null flinkConfiguration", s -> s.setFlinkConfiguration(null)));
+  }
+
+  /**
+   * A configuration with one harmless key besides {@code key}, so that only {@code key} can fail.
+   */
+  static void config(FlinkResilientJobSpec s, String key, String value) {
+    Map<String, String> configuration = new LinkedHashMap<>();
+    configuration.put("pipeline.max-parallelism", "128");
+    configuration.put(key, value);
+    s.setFlinkConfiguration(configuration);
+  }
+}

@@ -1,0 +1,122 @@
+package dev.flinkresilience.operator.validate;
+
+import static dev.flinkresilience.operator.validate.ValidationCases.accepted;
+import static dev.flinkresilience.operator.validate.ValidationCases.spec;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
+import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
+import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec;
+import dev.flinkresilience.operator.validate.ValidationCases.Accepted;
+import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class HighAvailabilityRulesTest {
+  private static final String HA = "spec.highAvailability";
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void rejects(Rejected c) {
+    c.assertReported();
+  }
+
+  static Stream<Rejected> rejects() {
+    return Stream.of(
+        spec("no highAvailability", s -> s.setHighAvailability(null), HA, "is required"),
+        spec(
+            "no HA type",
+            s -> s.getHighAvailability().setType(null),
+            HA + ".type",
+            "kubernetes, zookeeper, none"),
+        spec(
+            "HA without storageDir",
+            s -> s.getHighAvailability().setStorageDir(null),
+            HA + ".storageDir",
+            "is required"),
+        spec(
+            "HA with relative storageDir",
+            s -> s.getHighAvailability().setStorageDir("ha"),
+            HA + ".storageDir",
+            "scheme"),
+        spec(
+            "ZooKeeper HA without zookeeper",
+            s -> s.getHighAvailability().setType(HighAvailabilityType.ZOOKEEPER),
+            HA + ".zookeeper",
+            "quorum"),
+        spec(
+            "ZooKeeper HA without quorum",
+            s -> zookeeper(s, null),
+            HA + ".zookeeper.quorum",
+            "is required"),
+        spec(
+            "quorum with spaces",
+            s -> zookeeper(s, "zk-0:2181, zk-1:2181"),
+            HA + ".zookeeper.quorum",
+            "' zk-1:2181'"),
+        spec(
+            "quorum without port",
+            s -> zookeeper(s, "zk-0"),
+            HA + ".zookeeper.quorum",
+            "host:port"),
+        spec(
+            "quorum port out of range",
+            s -> zookeeper(s, "zk-0:65536"),
+            HA + ".zookeeper.quorum",
+            "1-65535"),
+        spec("quorum port 0", s -> zookeeper(s, "zk-0:0"), HA + ".zookeeper.quorum", "1-65535"),
+        spec(
+            "quorum with trailing comma",
+            s -> zookeeper(s, "zk-0:2181,"),
+            HA + ".zookeeper.quorum",
+            "''"),
+        spec(
+            "quorum with a chroot",
+            s -> zookeeper(s, "zk-0:2181/flink"),
+            HA + ".zookeeper.quorum",
+            "host:port"),
+        spec(
+            "relative rootPath",
+            s -> {
+              zookeeper(s, "zk-0:2181");
+              s.getHighAvailability().getZookeeper().setRootPath("flink");
+            },
+            HA + ".zookeeper.rootPath",
+            "starting with '/'"),
+        spec(
+            "malformed quorum in an unused zookeeper section",
+            s -> {
+              s.getHighAvailability().setZookeeper(new ZooKeeperSpec());
+              s.getHighAvailability().getZookeeper().setQuorum("zk-0");
+            },
+            HA + ".zookeeper.quorum",
+            "host:port"));
+  }
+
+  static void zookeeper(FlinkResilientJobSpec s, String quorum) {
+    ZooKeeperSpec zk = new ZooKeeperSpec();
+    zk.setQuorum(quorum);
+    s.getHighAvailability().setType(HighAvailabilityType.ZOOKEEPER);
+    s.getHighAvailability().setZookeeper(zk);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void accepts(Accepted c) {
+    c.assertAccepted();
+  }
+
+  static Stream<Accepted> accepts() {
+    return Stream.of(
+        accepted(
+            "HA none without storageDir",
+            s -> {
+              s.getHighAvailability().setType(HighAvailabilityType.NONE);
+              s.getHighAvailability().setStorageDir(null);
+            }),
+        accepted("ZooKeeper HA", s -> zookeeper(s, "zk-0.zk:2181,10.0.0.7:2182,[::1]:2181")),
+        accepted(
+            "unused zookeeper section without quorum",
+            s -> s.getHighAvailability().setZookeeper(new ZooKeeperSpec())));
+  }
+}
