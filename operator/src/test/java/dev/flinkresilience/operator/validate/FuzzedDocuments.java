@@ -21,7 +21,7 @@ import net.jqwik.api.Tuple;
  * DESIGN.md example so that a good share of them still maps onto the api classes and reaches the
  * validator.
  */
-final class FuzzedDocuments {
+public final class FuzzedDocuments {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** The DESIGN.md example: it has every field, so mutating it reaches every field. */
@@ -73,7 +73,7 @@ final class FuzzedDocuments {
   private FuzzedDocuments() {}
 
   /** The example with one to eight fields set to random values, sections included. */
-  static Arbitrary<JsonNode> mutatedExamples() {
+  public static Arbitrary<JsonNode> mutatedExamples() {
     Arbitrary<Mutation> anywhere =
         Combinators.combine(Arbitraries.of(EXAMPLE_PATHS), values()).as(Mutation::new);
     Arbitrary<Mutation> configEntry =

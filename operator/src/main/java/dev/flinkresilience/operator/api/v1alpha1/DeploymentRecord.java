@@ -11,6 +11,11 @@ public class DeploymentRecord {
   private Long generation;
 
   @JsonPropertyDescription(
+      "Counts the deployments of new specs (first, upgrade, resume); with metadata.uid it seeds"
+          + " the fixed Flink job id. A cluster recreated for the same spec keeps it.")
+  private Long serial;
+
+  @JsonPropertyDescription(
       "Hash of the deployed spec (without job.state and recovery), to detect changes.")
   private String specHash;
 
@@ -29,6 +34,14 @@ public class DeploymentRecord {
 
   public void setGeneration(Long generation) {
     this.generation = generation;
+  }
+
+  public Long getSerial() {
+    return serial;
+  }
+
+  public void setSerial(Long serial) {
+    this.serial = serial;
   }
 
   public String getSpecHash() {

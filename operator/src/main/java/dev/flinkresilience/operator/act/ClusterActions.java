@@ -1,0 +1,56 @@
+package dev.flinkresilience.operator.act;
+
+import dev.flinkresilience.operator.model.ClusterModel;
+import dev.flinkresilience.operator.model.Labels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes writes for a job's cluster. Every call is idempotent, so a pass repeated after a crash
+ * or a conflict does no harm. Plain create/update/delete only (no server-side apply), so the
+ * operator behaves the same against a real API server and the in-process mock.
+ */
+public final class ClusterActions {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterActions.class);
+
+  private final KubernetesClient client;
+
+  public ClusterActions(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Creates (or brings up to date) the objects; the JobManager Deployment goes last. */
+  public void apply(List<HasMetadata> objects) {
+    objects.stream()
+        .sorted((a, b) -> Boolean.compare(isDeployment(a), isDeployment(b)))
+        .forEach(o -> client.resource(o).createOr(NonDeletingOperation::update));
+  }
+
+  /**
+   * Deletes the cluster: the JobManager Deployment, then the job's pods, ConfigMaps and Services by
+   * label. Flink's HA ConfigMaps do not carry our label and survive: they hold what a later
+   * deployment may recover from, and go only when the resource is deleted.
+   */
+  public void deleteCluster(String namespace, String jobName, String clusterId) {
+    LOG.info("deleting cluster {}/{}", namespace, clusterId);
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(ClusterModel.jobManagerDeploymentName(clusterId))
+        .delete();
+    // Kubernetes would garbage-collect these through owner references; deleting them here makes
+    // teardown as quick, and the same, on every API server.
+    client.pods().inNamespace(namespace).withLabel(Labels.JOB, jobName).delete();
+    client.configMaps().inNamespace(namespace).withLabel(Labels.JOB, jobName).delete();
+    client.services().inNamespace(namespace).withLabel(Labels.JOB, jobName).delete();
+  }
+
+  private static boolean isDeployment(HasMetadata o) {
+    return o instanceof io.fabric8.kubernetes.api.model.apps.Deployment;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.flinkresilience.operator.act;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes Flink's HA metadata of a cluster, and only when its FlinkResilientJob is deleted: during
+ * the job's life it is what Flink (and the operator) recover from. Checkpoints themselves are never
+ * touched.
+ */
+public final class HaMetadataCleaner {
+  private static final Logger LOG = LoggerFactory.getLogger(HaMetadataCleaner.class);
+  private static final int ZK_TIMEOUT_MS = 5_000;
+
+  private final KubernetesClient client;
+
+  public HaMetadataCleaner(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Flink's Kubernetes HA ConfigMaps of {@code clusterId}, by the labels Flink gives them. */
+  public void deleteKubernetesHa(String namespace, String clusterId) {
+    client
+        .configMaps()
+        .inNamespace(namespace)
+        .withLabels(Map.of("app", clusterId, "configmap-type", "high-availability"))
+        .delete();
+  }
+
+  /**
+   * The znode tree Flink keeps for the cluster under {@code rootPath + clusterIdPath}. Bounded in
+   * time: an unreachable ensemble fails the call, and the finalizer retries later.
+   */
+  public void deleteZooKeeperHa(String quorum, String rootPath, String clusterIdPath)
+      throws Exception {
+    String path = (rootPath + "/" + clusterIdPath).replaceAll("/+", "/");
+    if (path.equals("/") || path.isBlank()) {
+      throw new IllegalArgumentException("refusing to delete the ZooKeeper root");
+    }
+    try (CuratorFramework zk =
+        CuratorFrameworkFactory.builder()
+            .connectString(quorum)
+            .sessionTimeoutMs(ZK_TIMEOUT_MS * 2)
+            .connectionTimeoutMs(ZK_TIMEOUT_MS)
+            .retryPolicy(new RetryNTimes(1, 200))
+            .build()) {
+      zk.start();
+      if (!zk.blockUntilConnected(ZK_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("ZooKeeper " + quorum + " unreachable");
+      }
+      if (zk.checkExists().forPath(path) != null) {
+        zk.delete().deletingChildrenIfNeeded().forPath(path);
+        LOG.info("deleted ZooKeeper HA data at {}", path);
+      }
+    }
+  }
+}

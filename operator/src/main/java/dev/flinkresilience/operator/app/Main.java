@@ -1,0 +1,32 @@
+package dev.flinkresilience.operator.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar flink-resilience-operator.jar [run|render|...]}; {@code run} is the default. */
+@Command(
+    name = "flink-resilience-operator",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Keeps Apache Flink streaming jobs alive on Kubernetes.",
+    subcommands = {RunCommand.class, RenderCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(
+        new CommandLine(new Main()).execute(args.length == 0 ? new String[] {"run"} : args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {v == null ? "development" : v};
+    }
+  }
+}

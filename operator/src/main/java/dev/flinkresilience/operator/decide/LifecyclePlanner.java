@@ -1,0 +1,97 @@
+package dev.flinkresilience.operator.decide;
+
+import dev.flinkresilience.operator.api.v1alpha1.DeploymentRecord;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import dev.flinkresilience.operator.api.v1alpha1.Operation;
+import dev.flinkresilience.operator.api.v1alpha1.OperationType;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.decide.Decision.AwaitTeardown;
+import dev.flinkresilience.operator.decide.Decision.BeginOperation;
+import dev.flinkresilience.operator.decide.Decision.DeleteCluster;
+import dev.flinkresilience.operator.decide.Decision.Deploy;
+import dev.flinkresilience.operator.decide.Decision.DeployReason;
+import dev.flinkresilience.operator.decide.Decision.FinishSuspend;
+import dev.flinkresilience.operator.decide.Decision.RejectSpec;
+import dev.flinkresilience.operator.decide.Decision.Steady;
+import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
+
+/** Deploy, upgrade, suspend and resume: the lifecycle drawn in package-info. */
+public final class LifecyclePlanner {
+  private LifecyclePlanner() {}
+
+  public static Decision decide(PlanInput in) {
+    if (in.desired() == null) {
+      // Never touch a running cluster for a spec we cannot deploy: it keeps its last valid spec.
+      return new RejectSpec(in.violations());
+    }
+    DesiredJob desired = in.desired();
+    FlinkResilientJobStatus status = in.status();
+    ObservedCluster cluster = in.cluster();
+    Operation operation = status.getOperation();
+
+    if (operation != null) {
+      return continueOperation(operation, desired, status, cluster);
+    }
+    if (!desired.running()) {
+      return cluster.jobManager().isPresent() || cluster.podsRemaining() > 0
+          ? new BeginOperation(OperationType.SUSPEND, "spec.job.state is suspended")
+          : new Steady();
+    }
+    if (cluster.jobManager().isEmpty()) {
+      if (cluster.podsRemaining() > 0) {
+        // Leftovers of an earlier cluster: a new JobManager must not meet old TaskManagers.
+        return new AwaitTeardown(cluster.podsRemaining());
+      }
+      return deploy(firstOrAgain(status), desired, status);
+    }
+    JobManagerDeployment jm = cluster.jobManager().get();
+    if (!desired.specHash().equals(jm.specHash())) {
+      return new BeginOperation(
+          OperationType.UPGRADE, "spec changed (generation " + desired.generation() + ")");
+    }
+    return new Steady();
+  }
+
+  private static Decision continueOperation(
+      Operation operation,
+      DesiredJob desired,
+      FlinkResilientJobStatus status,
+      ObservedCluster cluster) {
+    if (cluster.jobManager().isPresent()) {
+      return cluster.jobManager().get().terminating()
+          ? new AwaitTeardown(cluster.podsRemaining())
+          : new DeleteCluster(operation.getType());
+    }
+    if (cluster.podsRemaining() > 0) {
+      return new AwaitTeardown(cluster.podsRemaining());
+    }
+    if (!desired.running()) {
+      return new FinishSuspend();
+    }
+    DeployReason reason =
+        operation.getType() == OperationType.SUSPEND ? DeployReason.RESUME : DeployReason.UPGRADE;
+    return deploy(reason, desired, status);
+  }
+
+  private static DeployReason firstOrAgain(FlinkResilientJobStatus status) {
+    if (status.getDeployment() == null) {
+      return DeployReason.INITIAL;
+    }
+    return status.getPhase() == Phase.SUSPENDED ? DeployReason.RESUME : DeployReason.RECREATE;
+  }
+
+  private static Deploy deploy(
+      DeployReason reason, DesiredJob desired, FlinkResilientJobStatus status) {
+    DeploymentRecord previous = status.getDeployment();
+    long previousSerial =
+        previous == null || previous.getSerial() == null ? 0 : previous.getSerial();
+    RestorePoint restore = RestorePoints.choose(reason, desired.spec(), status);
+    // The same deployment made again keeps its serial and job id; a new spec gets new ones. The
+    // serial is ours, not metadata.generation, which not every API server maintains alike.
+    if (reason == DeployReason.RECREATE && previous != null && previous.getJobId() != null) {
+      return new Deploy(reason, previousSerial, previous.getJobId(), restore);
+    }
+    long serial = previousSerial + 1;
+    return new Deploy(reason, serial, JobIds.of(desired.uid(), serial), restore);
+  }
+}

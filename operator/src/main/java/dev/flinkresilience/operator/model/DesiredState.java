@@ -1,0 +1,81 @@
+package dev.flinkresilience.operator.model;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
+import dev.flinkresilience.operator.decide.DesiredJob;
+import dev.flinkresilience.operator.decide.RestorePoint;
+import dev.flinkresilience.operator.render.ClusterIdentity;
+import dev.flinkresilience.operator.render.DeploymentInputs;
+import dev.flinkresilience.operator.render.FlinkConfigRenderer;
+import dev.flinkresilience.operator.validate.SpecValidator;
+import dev.flinkresilience.operator.validate.Violation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * From a FlinkResilientJob to what would be deployed: the checked spec, the Flink configuration and
+ * the Kubernetes objects. Pure (Flink's factory writes a temporary file for pod templates).
+ */
+public final class DesiredState {
+  /** Placeholder job id for checking a spec that is not being deployed. */
+  private static final String CHECK_JOB_ID = "00000000000000000000000000000000";
+
+  private DesiredState() {}
+
+  /** The spec is valid when the validator and Flink itself accept it. */
+  public record Checked(DesiredJob desired, List<String> violations) {
+    public boolean valid() {
+      return desired != null;
+    }
+  }
+
+  public static Checked check(FlinkResilientJob job) {
+    List<String> violations =
+        SpecValidator.validate(job).stream().map(Violation::toString).toList();
+    if (!violations.isEmpty()) {
+      return new Checked(null, violations);
+    }
+    FlinkResilientJobSpec spec = job.getSpec();
+    try {
+      objects(job, spec, new DeploymentStamp(0, "check", 0, CHECK_JOB_ID), RestorePoint.NONE);
+    } catch (IllegalArgumentException e) {
+      return new Checked(null, List.of("spec: " + e.getMessage()));
+    }
+    var meta = job.getMetadata();
+    long generation = meta.getGeneration() == null ? 1 : meta.getGeneration();
+    return new Checked(
+        new DesiredJob(spec, SpecHash.of(spec), generation, meta.getUid()), List.of());
+  }
+
+  public static SortedMap<String, String> flinkConfiguration(
+      FlinkResilientJob job, FlinkResilientJobSpec spec, String jobId, RestorePoint restore) {
+    var meta = job.getMetadata();
+    return FlinkConfigRenderer.render(
+        spec,
+        new ClusterIdentity(meta.getNamespace(), meta.getName()),
+        new DeploymentInputs(jobId, restore.path(), serviceAccount(job, spec)));
+  }
+
+  public static List<HasMetadata> objects(
+      FlinkResilientJob job,
+      FlinkResilientJobSpec spec,
+      DeploymentStamp stamp,
+      RestorePoint restore) {
+    var config = flinkConfiguration(job, spec, stamp.jobId(), restore);
+    List<HasMetadata> flinkObjects =
+        JobManagerFactory.build(
+            config, spec.getJobManager().getPodTemplate(), spec.getTaskManager().getPodTemplate());
+    return ClusterModel.desired(job, flinkObjects, stamp, ownServiceAccount(spec));
+  }
+
+  private static boolean ownServiceAccount(FlinkResilientJobSpec spec) {
+    return spec.getServiceAccount() == null || spec.getServiceAccount().isBlank();
+  }
+
+  private static String serviceAccount(FlinkResilientJob job, FlinkResilientJobSpec spec) {
+    return ownServiceAccount(spec)
+        ? FlinkRbac.serviceAccountName(job.getMetadata().getName())
+        : spec.getServiceAccount();
+  }
+}

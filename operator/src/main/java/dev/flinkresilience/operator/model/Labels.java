@@ -1,0 +1,26 @@
+package dev.flinkresilience.operator.model;
+
+import java.util.Map;
+
+/** Labels and annotations the operator puts on what it creates, and selects its pods by. */
+public final class Labels {
+  /** On every object and pod of a job: its FlinkResilientJob name. Informers select on it. */
+  public static final String JOB = "flinkresilience.dev/job";
+
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGER = "flink-resilience-operator";
+
+  /** On the JobManager Deployment: what was deployed, so a change of spec is seen by comparing. */
+  public static final String SPEC_HASH = "flinkresilience.dev/spec-hash";
+
+  public static final String GENERATION = "flinkresilience.dev/generation";
+  public static final String SERIAL = "flinkresilience.dev/deployment-serial";
+  public static final String JOB_ID = "flinkresilience.dev/job-id";
+
+  private Labels() {}
+
+  /** The labels every object of job {@code name} carries. */
+  public static Map<String, String> of(String name) {
+    return Map.of(JOB, name, MANAGED_BY, MANAGER);
+  }
+}

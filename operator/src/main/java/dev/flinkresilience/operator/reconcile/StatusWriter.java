@@ -1,0 +1,31 @@
+package dev.flinkresilience.operator.reconcile;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import java.util.Objects;
+
+/**
+ * Writes status when it changed, replacing it whole (a merge patch could not clear a field such as
+ * a finished operation) with optimistic locking, and keeps JOSDK's cache up to date so the next
+ * pass sees what this one wrote. Only status is written: the spec belongs to the user (and GitOps).
+ */
+public final class StatusWriter {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public void write(
+      FlinkResilientJob job, FlinkResilientJobStatus next, Context<FlinkResilientJob> ctx) {
+    if (Objects.equals(JSON.valueToTree(job.getStatus()), JSON.valueToTree(next))) {
+      return;
+    }
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+        job,
+        ctx,
+        fresh -> {
+          fresh.setStatus(next);
+          return fresh;
+        });
+  }
+}

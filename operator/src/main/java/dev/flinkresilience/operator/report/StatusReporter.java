@@ -1,0 +1,222 @@
+package dev.flinkresilience.operator.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
+import dev.flinkresilience.operator.api.v1alpha1.DeploymentRecord;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import dev.flinkresilience.operator.api.v1alpha1.Operation;
+import dev.flinkresilience.operator.api.v1alpha1.OperationType;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.decide.Decision;
+import dev.flinkresilience.operator.decide.Decision.AwaitTeardown;
+import dev.flinkresilience.operator.decide.Decision.BeginOperation;
+import dev.flinkresilience.operator.decide.Decision.DeleteCluster;
+import dev.flinkresilience.operator.decide.Decision.Deploy;
+import dev.flinkresilience.operator.decide.Decision.FinishSuspend;
+import dev.flinkresilience.operator.decide.Decision.RejectSpec;
+import dev.flinkresilience.operator.decide.Decision.Steady;
+import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
+import dev.flinkresilience.operator.decide.PlanInput;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The status after a pass, and its events: pure, from the previous status, what was observed and
+ * what was decided. Conditions follow the phase; see {@link Conditions}.
+ */
+public final class StatusReporter {
+  private static final ObjectMapper COPIER = new ObjectMapper();
+
+  private StatusReporter() {}
+
+  public static Report report(
+      String name, long generation, PlanInput in, Decision decision, Instant now) {
+    FlinkResilientJobStatus previous = in.status();
+    FlinkResilientJobStatus next = COPIER.convertValue(previous, FlinkResilientJobStatus.class);
+    next.setObservedGeneration(generation);
+    next.setClusterId(name);
+    List<EventSpec> events = new ArrayList<>();
+    Phase phase = runtimePhase(in, previous);
+    String message;
+    if (decision instanceof RejectSpec reject) {
+      message = "Invalid spec: " + String.join("; ", reject.violations());
+      if (!message.equals(previous.getMessage())) {
+        events.add(EventSpec.warning("InvalidSpec", message + keepsRunning(in)));
+      }
+    } else if (decision instanceof BeginOperation begin) {
+      Operation op = new Operation();
+      op.setType(begin.type());
+      op.setReason(begin.reason());
+      op.setTargetGeneration(generation);
+      op.setStartedAt(now.toString());
+      next.setOperation(op);
+      phase = begin.type() == OperationType.SUSPEND ? Phase.SUSPENDED : Phase.DEPLOYING;
+      message = begin.type() + " started: " + begin.reason();
+      events.add(EventSpec.normal(begin.type() + "Started", message));
+    } else if (decision instanceof DeleteCluster delete) {
+      phase = delete.type() == OperationType.SUSPEND ? Phase.SUSPENDED : Phase.DEPLOYING;
+      message = "Deleting cluster " + name + " (" + delete.type() + ")";
+      events.add(EventSpec.normal("DeletingCluster", message));
+    } else if (decision instanceof AwaitTeardown wait) {
+      boolean suspending =
+          in.desired() != null && !in.desired().running() || isSuspend(previous.getOperation());
+      phase = suspending ? Phase.SUSPENDED : Phase.DEPLOYING;
+      message = "Waiting for " + wait.podsRemaining() + " pod(s) of the old cluster to go";
+    } else if (decision instanceof FinishSuspend finish) {
+      next.setOperation(null);
+      phase = Phase.SUSPENDED;
+      message = "Suspended; checkpoints kept";
+      events.add(EventSpec.normal("Suspended", "Job suspended; cluster " + name + " deleted"));
+    } else if (decision instanceof Deploy deploy) {
+      recordDeployment(next, in, deploy, now);
+      phase = Phase.DEPLOYING;
+      message = deployMessage(name, deploy);
+      events.add(EventSpec.normal("Deploying", message));
+    } else if (decision instanceof Steady steady) {
+      in.cluster().jobManager().ifPresent(jm -> syncDeployment(next, jm));
+      if (in.desired() != null && !in.desired().running()) {
+        phase = Phase.SUSPENDED;
+      }
+      message = steadyMessage(phase);
+      if (phase == Phase.RUNNING && previous.getPhase() != Phase.RUNNING) {
+        events.add(EventSpec.normal("Running", "JobManager of " + name + " is available"));
+      }
+    } else {
+      throw new IllegalArgumentException("unknown decision " + decision);
+    }
+    next.setPhase(phase);
+    next.setMessage(message);
+    next.setConditions(conditions(in, decision, phase, message, generation, previous, now));
+    return new Report(next, events);
+  }
+
+  /** The phase the cluster itself shows: Running once the JobManager is available. */
+  private static Phase runtimePhase(PlanInput in, FlinkResilientJobStatus previous) {
+    var jm = in.cluster().jobManager();
+    if (jm.isPresent()) {
+      return jm.get().readyReplicas() > 0 ? Phase.RUNNING : Phase.DEPLOYING;
+    }
+    return previous.getPhase() == Phase.SUSPENDED ? Phase.SUSPENDED : Phase.PENDING;
+  }
+
+  private static List<Condition> conditions(
+      PlanInput in,
+      Decision decision,
+      Phase phase,
+      String message,
+      long generation,
+      FlinkResilientJobStatus previous,
+      Instant now) {
+    List<Condition> old = previous.getConditions();
+    boolean invalid = decision instanceof RejectSpec;
+    boolean moving =
+        !(decision instanceof Steady
+                || decision instanceof RejectSpec
+                || decision instanceof FinishSuspend)
+            || phase == Phase.DEPLOYING;
+    String readyReason = invalid ? "InvalidSpec" : phase.value();
+    boolean ready = !invalid && phase == Phase.RUNNING;
+    String progressingReason =
+        invalid ? "InvalidSpec" : moving ? progressingReason(decision, phase) : "Stable";
+    return List.of(
+        Conditions.of(Conditions.READY, ready, readyReason, message, generation, old, now),
+        Conditions.of(
+            Conditions.PROGRESSING,
+            moving && !invalid,
+            progressingReason,
+            message,
+            generation,
+            old,
+            now),
+        Conditions.of(
+            Conditions.DEGRADED, false, "AsExpected", "No failure", generation, old, now));
+  }
+
+  private static String progressingReason(Decision decision, Phase phase) {
+    if (decision instanceof BeginOperation b) {
+      return b.type() == OperationType.SUSPEND ? "Suspending" : "Upgrading";
+    }
+    if (decision instanceof DeleteCluster d) {
+      return d.type() == OperationType.SUSPEND ? "Suspending" : "Upgrading";
+    }
+    if (decision instanceof AwaitTeardown) {
+      return phase == Phase.SUSPENDED ? "Suspending" : "TearingDown";
+    }
+    return phase == Phase.DEPLOYING ? "Deploying" : "Stable";
+  }
+
+  private static void recordDeployment(
+      FlinkResilientJobStatus next, PlanInput in, Deploy deploy, Instant now) {
+    DeploymentRecord record = new DeploymentRecord();
+    record.setGeneration(in.desired().generation());
+    record.setSpecHash(in.desired().specHash());
+    record.setSerial(deploy.serial());
+    record.setJobId(deploy.jobId());
+    record.setRestorePath(deploy.restoreFrom().path());
+    record.setDeployedAt(now.toString());
+    next.setDeployment(record);
+    next.setJobId(deploy.jobId());
+    next.setDeployedSpec(in.desired().spec());
+    next.setOperation(null);
+    if (deploy.restoreFrom().isNone()) {
+      next.setRestoredFrom(null);
+    } else {
+      CheckpointRef ref = new CheckpointRef();
+      ref.setId(deploy.restoreFrom().checkpointId());
+      ref.setPath(deploy.restoreFrom().path());
+      ref.setSource(deploy.restoreFrom().source());
+      next.setRestoredFrom(ref);
+    }
+  }
+
+  /**
+   * After a crash between creating a cluster and recording it, the cluster's stamp is the truth.
+   */
+  private static void syncDeployment(FlinkResilientJobStatus next, JobManagerDeployment jm) {
+    DeploymentRecord record = next.getDeployment();
+    if (record != null && Objects.equals(record.getSpecHash(), jm.specHash())) {
+      return;
+    }
+    DeploymentRecord fromCluster = new DeploymentRecord();
+    fromCluster.setSerial(jm.serial());
+    fromCluster.setSpecHash(jm.specHash());
+    fromCluster.setJobId(jm.jobId());
+    next.setDeployment(fromCluster);
+    next.setJobId(jm.jobId());
+  }
+
+  private static boolean isSuspend(Operation op) {
+    return op != null && op.getType() == OperationType.SUSPEND;
+  }
+
+  private static String keepsRunning(PlanInput in) {
+    return in.cluster().jobManager().isPresent()
+        ? "; the running cluster keeps its last valid spec"
+        : "";
+  }
+
+  private static String deployMessage(String name, Deploy deploy) {
+    String from = deploy.restoreFrom().isNone() ? "empty state" : deploy.restoreFrom().path();
+    return "Deploying cluster "
+        + name
+        + " ("
+        + deploy.reason().name().toLowerCase()
+        + ", job "
+        + deploy.jobId()
+        + ", restoring from "
+        + from
+        + ")";
+  }
+
+  private static String steadyMessage(Phase phase) {
+    return switch (phase) {
+      case RUNNING -> "JobManager available";
+      case DEPLOYING -> "Waiting for the JobManager to become available";
+      case SUSPENDED -> "Suspended; checkpoints kept";
+      default -> "No cluster";
+    };
+  }
+}

@@ -1,0 +1,337 @@
+package dev.flinkresilience.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
+import dev.flinkresilience.operator.api.v1alpha1.JobState;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.model.Labels;
+import dev.flinkresilience.operator.testing.Jobs;
+import dev.flinkresilience.operator.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * API tier: the operator against the in-process API server (fabric8 mock, CRUD mode), which has no
+ * controllers: the tests play the part of the kubelet where needed (JobManager readiness, pods).
+ */
+@EnableKubernetesMockClient(crud = true)
+class FlinkResilientJobApiTest {
+  private static final String NS = "streaming";
+  private static final String NAME = "orders";
+
+  KubernetesClient client;
+  private OperatorHarness operator;
+
+  @BeforeEach
+  void startOperator() {
+    operator = OperatorHarness.start(client);
+  }
+
+  @AfterEach
+  void stopOperator() {
+    operator.close();
+  }
+
+  @Test
+  void appliedResourceIsDeployedWithFlinkObjectsLabelsOwnersAndStatus() {
+    var job = Jobs.job(NS, NAME);
+    job.getMetadata().setUid(null);
+    job.getSpec().getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
+    job.getSpec().getHighAvailability().setStorageDir("file:///tmp/ha");
+    job.getSpec().getCheckpointing().setInterval("10s");
+    create(job);
+
+    Deployment jm = awaitJobManager();
+    var created = operator.get(NS, NAME);
+    assertThat(jm.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
+    assertThat(jm.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry(Labels.JOB, NAME);
+    assertThat(jm.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("orders-flink");
+
+    ConfigMap config = client.configMaps().inNamespace(NS).withName("flink-config-orders").get();
+    assertThat(config.getData().get("config.yaml"))
+        .contains("kubernetes-application")
+        .contains("RETAIN_ON_CANCELLATION")
+        .contains("file:///tmp/checkpoints")
+        .contains(created.getStatus().getJobId());
+    for (HasMetadata o : ownedObjects()) {
+      assertThat(o.getMetadata().getLabels()).as(o.getKind()).containsEntry(Labels.JOB, NAME);
+      assertThat(o.getMetadata().getOwnerReferences()).as(o.getKind()).hasSize(1);
+    }
+    assertThat(client.rbac().roles().inNamespace(NS).withName("orders-flink").get().getRules())
+        .extracting(r -> r.getResources().get(0))
+        .contains("pods", "configmaps", "leases");
+
+    var deploying = operator.get(NS, NAME);
+    assertThat(deploying.getStatus().getPhase()).isEqualTo(Phase.DEPLOYING);
+    assertThat(deploying.getStatus().getClusterId()).isEqualTo(NAME);
+    assertThat(deploying.getStatus().getJobId()).matches("[0-9a-f]{32}");
+
+    markJobManagerReady();
+    var running = operator.awaitJob(NS, NAME, "Ready=True", j -> conditionIs(j, "Ready", "True"));
+    assertThat(running.getStatus().getPhase()).isEqualTo(Phase.RUNNING);
+    assertThat(running.getStatus().getObservedGeneration())
+        .isEqualTo(running.getMetadata().getGeneration());
+    assertThat(reasons()).contains("Deploying", "Running");
+  }
+
+  @Test
+  void invalidResourceIsRejectedNamingTheFieldAndNothingIsDeployed() {
+    var job = Jobs.job(NS, NAME);
+    job.getSpec().getCheckpointing().setInterval("soon");
+    job.getSpec().getFlinkConfiguration().put("state.checkpoints.dir", "s3://elsewhere");
+    create(job);
+
+    var rejected =
+        operator.awaitJob(NS, NAME, "InvalidSpec", j -> reasonIs(j, "Ready", "InvalidSpec"));
+    String message = condition(rejected, "Ready").getMessage();
+    assertThat(message).contains("spec.checkpointing.interval").contains("state.checkpoints.dir");
+    assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
+    operator.await("a Warning event InvalidSpec", () -> reasons().contains("InvalidSpec"));
+  }
+
+  @Test
+  void brokenSpecNeverTouchesTheRunningClusterAndAFixResumesControl() {
+    create(Jobs.job(NS, NAME));
+    String uid = awaitJobManager().getMetadata().getUid();
+    markJobManagerReady();
+    operator.awaitJob(NS, NAME, "Ready=True", j -> conditionIs(j, "Ready", "True"));
+
+    edit(j -> j.getSpec().setImage(" "));
+    operator.awaitJob(NS, NAME, "InvalidSpec", j -> reasonIs(j, "Ready", "InvalidSpec"));
+    assertThat(jobManager().getMetadata().getUid()).as("same JobManager Deployment").isEqualTo(uid);
+    assertThat(operator.get(NS, NAME).getStatus().getDeployedSpec().getImage())
+        .isEqualTo("flink:2.3.0-java17");
+    assertThat(operator.get(NS, NAME).getSpec().getImage())
+        .as("the operator never writes the spec")
+        .isEqualTo(" ");
+
+    edit(j -> j.getSpec().setImage("flink:2.3.0-java17"));
+    operator.awaitJob(NS, NAME, "Ready=True again", j -> conditionIs(j, "Ready", "True"));
+    assertThat(jobManager().getMetadata().getUid()).isEqualTo(uid);
+  }
+
+  @Test
+  void specChangeTearsDownFirstThenDeploysANewGenerationWithANewJobId() {
+    create(Jobs.job(NS, NAME));
+    Deployment before = awaitJobManager();
+    markJobManagerReady();
+    var running = operator.awaitJob(NS, NAME, "Ready", j -> conditionIs(j, "Ready", "True"));
+    String jobIdBefore = running.getStatus().getJobId();
+    addTaskManagerPod();
+
+    edit(j -> j.getSpec().getJob().setParallelism(3));
+
+    operator.await(
+        "a new JobManager Deployment",
+        () -> {
+          var jm = jobManager();
+          return jm != null && !jm.getMetadata().getUid().equals(before.getMetadata().getUid());
+        });
+    var upgraded = operator.get(NS, NAME);
+    assertThat(upgraded.getStatus().getJobId()).isNotEqualTo(jobIdBefore);
+    assertThat(upgraded.getStatus().getOperation()).as("operation finished").isNull();
+    assertThat(client.pods().inNamespace(NS).withLabel(Labels.JOB, NAME).list().getItems())
+        .as("old TaskManager removed before the new cluster")
+        .isEmpty();
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(NS)
+                .withName("flink-config-orders")
+                .get()
+                .getData()
+                .get("config.yaml"))
+        .contains("parallelism")
+        .contains(upgraded.getStatus().getJobId());
+    assertThat(reasons()).contains("UpgradeStarted", "DeletingCluster");
+  }
+
+  @Test
+  void suspendDeletesTheClusterAndResumeDeploysIt() {
+    create(Jobs.job(NS, NAME));
+    awaitJobManager();
+
+    edit(j -> j.getSpec().getJob().setState(JobState.SUSPENDED));
+    operator.awaitJob(
+        NS,
+        NAME,
+        "Suspended",
+        j ->
+            j.getStatus() != null
+                && j.getStatus().getPhase() == Phase.SUSPENDED
+                && j.getStatus().getOperation() == null);
+    assertThat(jobManager()).isNull();
+    assertThat(reasons()).contains("SuspendStarted", "Suspended");
+
+    edit(j -> j.getSpec().getJob().setState(JobState.RUNNING));
+    awaitJobManager();
+    operator.await(
+        "a Deploying event for the resume",
+        () ->
+            operator.events(NS, NAME).stream()
+                .anyMatch(
+                    e -> "Deploying".equals(e.getReason()) && e.getMessage().contains("(resume")));
+    assertThat(operator.get(NS, NAME).getStatus().getDeployment().getSerial())
+        .as("resume deploys a new serial, so a new job id")
+        .isEqualTo(2L);
+  }
+
+  @Test
+  void deletionRemovesClusterAndHaMetadataThroughTheFinalizer() {
+    var job = Jobs.job(NS, NAME);
+    job.getSpec().getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
+    job.getSpec().getHighAvailability().setStorageDir("file:///tmp/ha");
+    create(job);
+    awaitJobManager();
+    client.configMaps().inNamespace(NS).resource(haConfigMap("orders-cluster-config-map")).create();
+    client.configMaps().inNamespace(NS).resource(haConfigMap("other-cluster-config-map")).create();
+
+    client.resources(FlinkResilientJob.class).inNamespace(NS).withName(NAME).delete();
+
+    operator.await("resource gone", () -> operator.get(NS, NAME) == null);
+    assertThat(jobManager()).isNull();
+    assertThat(client.configMaps().inNamespace(NS).withName("orders-cluster-config-map").get())
+        .isNull();
+    assertThat(client.configMaps().inNamespace(NS).withName("other-cluster-config-map").get())
+        .as("another cluster's HA data is not ours")
+        .isNotNull();
+  }
+
+  private void create(FlinkResilientJob job) {
+    client.resources(FlinkResilientJob.class).inNamespace(NS).resource(job).create();
+  }
+
+  /** As a user's edit: on a conflict with the operator's status write, read again and retry. */
+  private void edit(Consumer<FlinkResilientJob> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client
+            .resources(FlinkResilientJob.class)
+            .inNamespace(NS)
+            .withName(NAME)
+            .edit(
+                j -> {
+                  change.accept(j);
+                  return j;
+                });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private Deployment jobManager() {
+    return client.apps().deployments().inNamespace(NS).withName(NAME).get();
+  }
+
+  private Deployment awaitJobManager() {
+    operator.await("JobManager Deployment", () -> jobManager() != null);
+    return jobManager();
+  }
+
+  /** The mock has no controllers: say the JobManager pod became ready, as the cluster would. */
+  private void markJobManagerReady() {
+    var jm = jobManager();
+    jm.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
+    client.apps().deployments().inNamespace(NS).resource(jm).updateStatus();
+  }
+
+  private void addTaskManagerPod() {
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("orders-taskmanager-1-1")
+                .withLabels(Map.of(Labels.JOB, NAME))
+                .endMetadata()
+                .build())
+        .create();
+  }
+
+  /** With HA on, Flink makes no internal service: TaskManagers find the leader through HA. */
+  private List<HasMetadata> ownedObjects() {
+    var objects = new java.util.ArrayList<HasMetadata>();
+    objects.addAll(
+        client.configMaps().inNamespace(NS).withLabel(Labels.JOB, NAME).list().getItems());
+    objects.addAll(client.services().inNamespace(NS).withLabel(Labels.JOB, NAME).list().getItems());
+    objects.addAll(
+        client.serviceAccounts().inNamespace(NS).withLabel(Labels.JOB, NAME).list().getItems());
+    objects.addAll(
+        client.rbac().roles().inNamespace(NS).withLabel(Labels.JOB, NAME).list().getItems());
+    objects.addAll(
+        client.rbac().roleBindings().inNamespace(NS).withLabel(Labels.JOB, NAME).list().getItems());
+    objects.add(jobManager());
+    assertThat(objects)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "ConfigMap/flink-config-orders",
+            "Service/orders-rest",
+            "ServiceAccount/orders-flink",
+            "Role/orders-flink",
+            "RoleBinding/orders-flink",
+            "Deployment/orders");
+    return objects;
+  }
+
+  private static ConfigMap haConfigMap(String name) {
+    String app = name.startsWith("orders") ? "orders" : "other";
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(
+            Map.of(
+                "app",
+                app,
+                "configmap-type",
+                "high-availability",
+                "type",
+                "flink-native-kubernetes"))
+        .endMetadata()
+        .build();
+  }
+
+  private List<String> reasons() {
+    return operator.events(NS, NAME).stream().map(e -> e.getReason()).toList();
+  }
+
+  private static io.fabric8.kubernetes.api.model.Condition condition(
+      FlinkResilientJob j, String type) {
+    return j.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static boolean conditionIs(FlinkResilientJob j, String type, String status) {
+    var c = j.getStatus() == null ? null : condition(j, type);
+    return c != null && status.equals(c.getStatus());
+  }
+
+  private static boolean reasonIs(FlinkResilientJob j, String type, String reason) {
+    var c = j.getStatus() == null ? null : condition(j, type);
+    return c != null && reason.equals(c.getReason());
+  }
+}

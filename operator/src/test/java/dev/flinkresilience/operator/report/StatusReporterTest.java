@@ -1,0 +1,132 @@
+package dev.flinkresilience.operator.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import dev.flinkresilience.operator.api.v1alpha1.OperationType;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.decide.Decision;
+import dev.flinkresilience.operator.decide.DesiredJob;
+import dev.flinkresilience.operator.decide.ObservedCluster;
+import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
+import dev.flinkresilience.operator.decide.PlanInput;
+import dev.flinkresilience.operator.decide.RestorePoint;
+import dev.flinkresilience.operator.testing.Jobs;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StatusReporterTest {
+  private static final Instant T0 = Instant.parse("2026-11-21T08:00:00Z");
+  private static final Instant T1 = T0.plusSeconds(30);
+  private final DesiredJob desired = new DesiredJob(Jobs.validSpec(), "h1", 4, "uid");
+
+  @Test
+  void deployRecordsTheDeploymentAndIsProgressing() {
+    var deploy =
+        new Decision.Deploy(
+            Decision.DeployReason.INITIAL, 1, "job-1", new RestorePoint("s3://b/sp", 5L, "user"));
+    Report r = report(input(new FlinkResilientJobStatus(), ObservedCluster.none()), deploy, T0);
+
+    assertThat(r.status().getPhase()).isEqualTo(Phase.DEPLOYING);
+    assertThat(r.status().getDeployment().getJobId()).isEqualTo("job-1");
+    assertThat(r.status().getDeployment().getSerial()).isEqualTo(1L);
+    assertThat(r.status().getDeployment().getSpecHash()).isEqualTo("h1");
+    assertThat(r.status().getDeployment().getRestorePath()).isEqualTo("s3://b/sp");
+    assertThat(r.status().getRestoredFrom().getId()).isEqualTo(5L);
+    assertThat(r.status().getDeployedSpec()).isSameAs(desired.spec());
+    assertThat(r.status().getObservedGeneration()).isEqualTo(4);
+    assertThat(cond(r, "Ready").getStatus()).isEqualTo("False");
+    assertThat(cond(r, "Progressing").getStatus()).isEqualTo("True");
+    assertThat(cond(r, "Progressing").getReason()).isEqualTo("Deploying");
+    assertThat(r.events()).extracting(EventSpec::reason).containsExactly("Deploying");
+  }
+
+  @Test
+  void availableJobManagerMakesItReadyOnceAndKeepsTransitionTime() {
+    var first =
+        report(input(new FlinkResilientJobStatus(), available()), new Decision.Steady(), T0);
+    assertThat(first.status().getPhase()).isEqualTo(Phase.RUNNING);
+    assertThat(cond(first, "Ready").getStatus()).isEqualTo("True");
+    assertThat(first.events()).extracting(EventSpec::reason).containsExactly("Running");
+
+    var second = report(input(first.status(), available()), new Decision.Steady(), T1);
+    assertThat(cond(second, "Ready").getLastTransitionTime()).isEqualTo(T0.toString());
+    assertThat(cond(second, "Ready").getObservedGeneration()).isEqualTo(4);
+    assertThat(second.events()).isEmpty();
+    assertThat(second.status().getConditions()).isEqualTo(first.status().getConditions());
+  }
+
+  @Test
+  void invalidSpecIsReadyFalseWithTheFieldsAndOneWarning() {
+    var running =
+        report(input(new FlinkResilientJobStatus(), available()), new Decision.Steady(), T0);
+    var reject = new Decision.RejectSpec(List.of("spec.checkpointing.interval: bad"));
+    var in = new PlanInput(null, reject.violations(), running.status(), available());
+
+    Report first = StatusReporter.report("orders", 5, in, reject, T1);
+    assertThat(cond(first, "Ready").getStatus()).isEqualTo("False");
+    assertThat(cond(first, "Ready").getReason()).isEqualTo("InvalidSpec");
+    assertThat(cond(first, "Ready").getMessage()).contains("spec.checkpointing.interval");
+    assertThat(first.status().getPhase()).as("the cluster keeps running").isEqualTo(Phase.RUNNING);
+    assertThat(first.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo(EventSpec.Type.Warning);
+              assertThat(e.reason()).isEqualTo("InvalidSpec");
+              assertThat(e.message()).contains("keeps its last valid spec");
+            });
+
+    var again = new PlanInput(null, reject.violations(), first.status(), available());
+    assertThat(StatusReporter.report("orders", 5, again, reject, T1.plusSeconds(60)).events())
+        .as("the same problem is reported once, not every pass")
+        .isEmpty();
+  }
+
+  @Test
+  void beginOperationIsWrittenAheadAndFinishClearsIt() {
+    var begin = new Decision.BeginOperation(OperationType.SUSPEND, "spec.job.state is suspended");
+    Report r = report(input(new FlinkResilientJobStatus(), available()), begin, T0);
+    assertThat(r.status().getOperation().getType()).isEqualTo(OperationType.SUSPEND);
+    assertThat(r.status().getOperation().getStartedAt()).isEqualTo(T0.toString());
+    assertThat(cond(r, "Progressing").getReason()).isEqualTo("Suspending");
+
+    Report done =
+        report(input(r.status(), ObservedCluster.none()), new Decision.FinishSuspend(), T1);
+    assertThat(done.status().getOperation()).isNull();
+    assertThat(done.status().getPhase()).isEqualTo(Phase.SUSPENDED);
+    assertThat(cond(done, "Progressing").getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void steadyStatusAdoptsTheStampOfTheRunningClusterAfterACrash() {
+    var jm = new JobManagerDeployment("h1", 4L, "job-9", 1, false);
+    var observed = new ObservedCluster(Optional.of(jm), 2);
+    Report r = report(input(new FlinkResilientJobStatus(), observed), new Decision.Steady(), T0);
+    assertThat(r.status().getDeployment().getJobId()).isEqualTo("job-9");
+    assertThat(r.status().getJobId()).isEqualTo("job-9");
+  }
+
+  private Report report(PlanInput in, Decision d, Instant now) {
+    return StatusReporter.report("orders", 4, in, d, now);
+  }
+
+  private PlanInput input(FlinkResilientJobStatus status, ObservedCluster cluster) {
+    return new PlanInput(desired, List.of(), status, cluster);
+  }
+
+  private static ObservedCluster available() {
+    return new ObservedCluster(
+        Optional.of(new JobManagerDeployment("h1", 4L, "job-1", 1, false)), 2);
+  }
+
+  private static Condition cond(Report r, String type) {
+    return r.status().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
+        .orElseThrow();
+  }
+}
