@@ -56,7 +56,12 @@ class FlinkResilientJobApiTest {
     create(job);
 
     Deployment jm = awaitJobManager();
-    var created = operator.get(NS, NAME);
+    var created =
+        operator.awaitJob(
+            NS,
+            NAME,
+            "the deployment recorded",
+            j -> j.getStatus() != null && j.getStatus().getJobId() != null);
     assertThat(jm.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
@@ -145,9 +150,18 @@ class FlinkResilientJobApiTest {
           var jm = jobManager();
           return jm != null && !jm.getMetadata().getUid().equals(before.getMetadata().getUid());
         });
-    var upgraded = operator.get(NS, NAME);
-    assertThat(upgraded.getStatus().getJobId()).isNotEqualTo(jobIdBefore);
-    assertThat(upgraded.getStatus().getOperation()).as("operation finished").isNull();
+    // The Deployment appears before the same pass records it in status: wait for the record.
+    var upgraded =
+        operator.awaitJob(
+            NS,
+            NAME,
+            "the new deployment recorded",
+            j ->
+                j.getStatus().getOperation() == null
+                    && !jobIdBefore.equals(j.getStatus().getJobId()));
+    assertThat(upgraded.getStatus().getDeployment().getSerial()).isEqualTo(2L);
+    assertThat(jobManager().getMetadata().getAnnotations())
+        .containsEntry(Labels.JOB_ID, upgraded.getStatus().getJobId());
     assertThat(client.pods().inNamespace(NS).withLabel(Labels.JOB, NAME).list().getItems())
         .as("old TaskManager removed before the new cluster")
         .isEmpty();
