@@ -39,6 +39,8 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Flink's factory logs its memory arithmetic at INFO; render's output is the YAML and errors.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     return render(file, System.out, System.err);
   }
 
