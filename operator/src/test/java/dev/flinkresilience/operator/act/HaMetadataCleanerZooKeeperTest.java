@@ -1,0 +1,58 @@
+package dev.flinkresilience.operator.act;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** HA cleanup on deletion, against a real embedded ZooKeeper. */
+class HaMetadataCleanerZooKeeperTest {
+  private TestingServer zookeeper;
+  private CuratorFramework zk;
+
+  @BeforeEach
+  void start() throws Exception {
+    zookeeper = new TestingServer(true);
+    zk = CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
+    zk.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    zk.close();
+    zookeeper.close();
+  }
+
+  @Test
+  void deletesOnlyThisClustersSubtree() throws Exception {
+    zk.create()
+        .creatingParentsIfNeeded()
+        .forPath("/flink/streaming/orders/leader/rest", new byte[] {1});
+    zk.create()
+        .creatingParentsIfNeeded()
+        .forPath("/flink/streaming/orders/jobs/j1/checkpoints/0001");
+    zk.create().creatingParentsIfNeeded().forPath("/flink/streaming/orders-2/leader");
+    zk.create().creatingParentsIfNeeded().forPath("/flink/analytics/orders/leader");
+
+    new HaMetadataCleaner(null)
+        .deleteZooKeeperHa(zookeeper.getConnectString(), "/flink", "/streaming/orders");
+
+    assertThat(zk.checkExists().forPath("/flink/streaming/orders")).isNull();
+    assertThat(zk.checkExists().forPath("/flink/streaming/orders-2/leader")).isNotNull();
+    assertThat(zk.checkExists().forPath("/flink/analytics/orders/leader")).isNotNull();
+  }
+
+  @Test
+  void absentDataIsFineAndTheRootIsNeverDeleted() throws Exception {
+    var cleaner = new HaMetadataCleaner(null);
+    cleaner.deleteZooKeeperHa(zookeeper.getConnectString(), "/flink", "/streaming/none");
+    assertThatThrownBy(() -> cleaner.deleteZooKeeperHa(zookeeper.getConnectString(), "/", "/"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
