@@ -27,7 +27,7 @@ final class FlinkConfigurationRules {
       v.add(FIELD, "has a null key; every key must be a Flink configuration option name");
       return;
     }
-    String field = FIELD + "[" + key + "]";
+    String field = FIELD + "[" + printable(key) + "]";
     if (key.isBlank()) {
       v.add(field, "key must not be blank; use a Flink configuration option name");
       return;
@@ -50,5 +50,26 @@ final class FlinkConfigurationRules {
       return "is set by the operator " + owner + " and cannot be overridden";
     }
     return "is set by the operator from " + owner + "; set " + owner + " instead";
+  }
+
+  /** A key as it can be shown in a field path: controls and line breaks escaped, one line. */
+  private static String printable(String key) {
+    if (key == null) {
+      return "null";
+    }
+    StringBuilder b = new StringBuilder();
+    key.codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c)
+                  || (Character.isWhitespace(c) && c != ' ')
+                  || Character.getType(c) == Character.LINE_SEPARATOR
+                  || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                b.append(String.format("\\u%04x", c));
+              } else {
+                b.appendCodePoint(c);
+              }
+            });
+    return b.toString();
   }
 }
