@@ -1,11 +1,12 @@
 package dev.flinkresilience.operator.model;
 
+import dev.flinkresilience.operator.render.FlinkConfigRenderer;
 import java.util.Map;
 
 /** Labels and annotations the operator puts on what it creates, and selects its pods by. */
 public final class Labels {
   /** On every object and pod of a job: its FlinkResilientJob name. Informers select on it. */
-  public static final String JOB = "flinkresilience.dev/job";
+  public static final String JOB = FlinkConfigRenderer.JOB_LABEL;
 
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGER = "flink-resilience-operator";

@@ -7,8 +7,8 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
 import dev.flinkresilience.operator.decide.ObservedCluster;
-import dev.flinkresilience.operator.decide.RestorePoint;
 import dev.flinkresilience.operator.model.DesiredState;
+import dev.flinkresilience.operator.render.ClusterIdentity;
 import dev.flinkresilience.operator.report.EventSpec;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 
@@ -17,8 +17,6 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
  * its pods is left, then remove Flink's HA metadata. Checkpoints and savepoints are kept.
  */
 public final class Teardown {
-  private static final String HA_CLUSTER_ID_KEY = "high-availability.cluster-id";
-
   private final ClusterActions actions;
   private final HaMetadataCleaner ha;
   private final EventEmitter events;
@@ -44,8 +42,7 @@ public final class Teardown {
         ha.deleteKubernetesHa(meta.getNamespace(), meta.getName());
       } else if (haSpec.getType() == HighAvailabilityType.ZOOKEEPER) {
         String clusterIdPath =
-            DesiredState.flinkConfiguration(job, spec, "-", RestorePoint.NONE)
-                .get(HA_CLUSTER_ID_KEY);
+            new ClusterIdentity(meta.getNamespace(), meta.getName()).haClusterId();
         ha.deleteZooKeeperHa(
             haSpec.getZookeeper().getQuorum(), haSpec.getZookeeper().getRootPath(), clusterIdPath);
       }

@@ -125,7 +125,7 @@ public final class FlinkConfigRenderer {
     // same name in two namespaces sharing one storageDir or ensemble would read each other's
     // state. The namespace makes the id unique across the cluster. Kubernetes HA's ConfigMaps are
     // named after kubernetes.cluster-id and are namespaced already.
-    config.put(Setting.HA_CLUSTER_ID, "/" + id.namespace() + "/" + id.name());
+    config.put(Setting.HA_CLUSTER_ID, id.haClusterId());
     if (type == HighAvailabilityType.ZOOKEEPER) {
       ZooKeeperSpec zk = required(ha.getZookeeper(), "spec.highAvailability.zookeeper");
       config.put(

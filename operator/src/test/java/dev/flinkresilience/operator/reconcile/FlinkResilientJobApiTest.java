@@ -229,6 +229,35 @@ class FlinkResilientJobApiTest {
         .isNotNull();
   }
 
+  @Test
+  void deletionRemovesTheZooKeeperHaSubtreeOfThisJobOnly() throws Exception {
+    try (var zookeeper = new org.apache.curator.test.TestingServer(true);
+        var zk =
+            org.apache.curator.framework.CuratorFrameworkFactory.newClient(
+                zookeeper.getConnectString(), new org.apache.curator.retry.RetryOneTime(100))) {
+      zk.start();
+      zk.create().creatingParentsIfNeeded().forPath("/flink/streaming/orders/leader/rest");
+      zk.create().creatingParentsIfNeeded().forPath("/flink/other/orders/leader/rest");
+      var job = Jobs.job(NS, NAME);
+      var ha = job.getSpec().getHighAvailability();
+      ha.setType(HighAvailabilityType.ZOOKEEPER);
+      ha.setStorageDir("file:///tmp/ha");
+      var quorum = new dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec();
+      quorum.setQuorum(zookeeper.getConnectString());
+      ha.setZookeeper(quorum);
+      create(job);
+      awaitJobManager();
+
+      client.resources(FlinkResilientJob.class).inNamespace(NS).withName(NAME).delete();
+
+      operator.await("resource gone", () -> operator.get(NS, NAME) == null);
+      assertThat(zk.checkExists().forPath("/flink/streaming/orders")).isNull();
+      assertThat(zk.checkExists().forPath("/flink/other/orders/leader/rest"))
+          .as("the same name in another namespace is another job")
+          .isNotNull();
+    }
+  }
+
   private void create(FlinkResilientJob job) {
     client.resources(FlinkResilientJob.class).inNamespace(NS).resource(job).create();
   }
