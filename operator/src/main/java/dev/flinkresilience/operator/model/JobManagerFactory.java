@@ -61,11 +61,11 @@ public final class JobManagerFactory {
       Map<String, Object> taskManagerPod) {
     Path workDir = null;
     try {
-      workDir = Files.createTempDirectory("frj-render");
       Configuration conf = Configuration.fromMap(flinkConfig);
-      prepareLikeFlinkClient(conf, workDir);
+      prepareLikeFlinkClient(conf);
       if (taskManagerPod != null) {
         // Flink mounts the TaskManager template from a file into a ConfigMap of its own.
+        workDir = Files.createTempDirectory("frj-tm-template");
         Path file = workDir.resolve("taskmanager-pod-template.yaml");
         Files.writeString(file, Serialization.asYaml(taskManagerPod));
         conf.set(KubernetesConfigOptions.TASK_MANAGER_POD_TEMPLATE, file.toString());
@@ -90,7 +90,7 @@ public final class JobManagerFactory {
   }
 
   /** What KubernetesClusterDescriptor#deployClusterInternal sets before building the objects. */
-  private static void prepareLikeFlinkClient(Configuration conf, Path workDir) throws IOException {
+  private static void prepareLikeFlinkClient(Configuration conf) {
     conf.set(
         ClusterEntrypoint.INTERNAL_CLUSTER_EXECUTION_MODE,
         ClusterEntrypoint.ExecutionMode.NORMAL.toString());
@@ -112,10 +112,29 @@ public final class JobManagerFactory {
     }
     // The flink-config ConfigMap carries the logging configuration from the client's conf dir;
     // ship ours so the JobManager and TaskManagers log to the console.
-    try (var in = JobManagerFactory.class.getResourceAsStream("/flink-conf/" + LOG_CONFIG)) {
-      Files.copy(in, workDir.resolve(LOG_CONFIG));
+    conf.set(DeploymentOptionsInternal.CONF_DIR, LogConfigDir.PATH.toString());
+  }
+
+  /**
+   * A conf dir holding only our logging configuration. Written once per process (its content never
+   * changes), so checking a spec on every reconcile pass does not touch the disk.
+   */
+  private static final class LogConfigDir {
+    static final Path PATH = create();
+
+    private static Path create() {
+      try {
+        Path dir = Files.createTempDirectory("frj-flink-conf");
+        try (var in = JobManagerFactory.class.getResourceAsStream("/flink-conf/" + LOG_CONFIG)) {
+          Files.copy(in, dir.resolve(LOG_CONFIG));
+        }
+        dir.resolve(LOG_CONFIG).toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        return dir;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
-    conf.set(DeploymentOptionsInternal.CONF_DIR, workDir.toString());
   }
 
   private static FlinkPod flinkPod(Map<String, Object> template) {

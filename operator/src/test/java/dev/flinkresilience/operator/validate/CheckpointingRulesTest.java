@@ -6,19 +6,12 @@ import static dev.flinkresilience.operator.validate.ValidationCases.spec;
 import dev.flinkresilience.operator.validate.ValidationCases.Accepted;
 import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-class CheckpointingRulesTest {
+class CheckpointingRulesTest extends ValidationTable {
   private static final String CP = "spec.checkpointing";
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void rejects(Rejected c) {
-    c.assertReported();
-  }
-
-  static Stream<Rejected> rejects() {
+  @Override
+  Stream<Rejected> rejectedRows() {
     return Stream.of(
         spec(
             "no checkpointing",
@@ -117,13 +110,8 @@ class CheckpointingRulesTest {
             "hashmap, rocksdb"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void accepts(Accepted c) {
-    c.assertAccepted();
-  }
-
-  static Stream<Accepted> accepts() {
+  @Override
+  Stream<Accepted> acceptedRows() {
     return Stream.of(
         accepted("no savepoint directory", s -> s.getCheckpointing().setSavepointDirectory(null)),
         accepted("empty savepoint directory", s -> s.getCheckpointing().setSavepointDirectory("")),

@@ -9,19 +9,12 @@ import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-class FlinkConfigurationRulesTest {
+class FlinkConfigurationRulesTest extends ValidationTable {
   private static final String FC = "spec.flinkConfiguration";
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void rejects(Rejected c) {
-    c.assertReported();
-  }
-
-  static Stream<Rejected> rejects() {
+  @Override
+  Stream<Rejected> rejectedRows() {
     return Stream.of(
         spec(
             "owned checkpoint dir",
@@ -62,13 +55,8 @@ class FlinkConfigurationRulesTest {
             "must not be null"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void accepts(Accepted c) {
-    c.assertAccepted();
-  }
-
-  static Stream<Accepted> accepts() {
+  @Override
+  Stream<Accepted> acceptedRows() {
     return Stream.of(
         accepted("pass-through key", s -> config(s, "taskmanager.memory.managed.fraction", "0.4")),
         accepted("empty value", s -> config(s, "pipeline.name", "")),

@@ -9,19 +9,12 @@ import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec;
 import dev.flinkresilience.operator.validate.ValidationCases.Accepted;
 import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-class HighAvailabilityRulesTest {
+class HighAvailabilityRulesTest extends ValidationTable {
   private static final String HA = "spec.highAvailability";
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void rejects(Rejected c) {
-    c.assertReported();
-  }
-
-  static Stream<Rejected> rejects() {
+  @Override
+  Stream<Rejected> rejectedRows() {
     return Stream.of(
         spec("no highAvailability", s -> s.setHighAvailability(null), HA, "is required"),
         spec(
@@ -100,13 +93,8 @@ class HighAvailabilityRulesTest {
     s.getHighAvailability().setZookeeper(zk);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void accepts(Accepted c) {
-    c.assertAccepted();
-  }
-
-  static Stream<Accepted> accepts() {
+  @Override
+  Stream<Accepted> acceptedRows() {
     return Stream.of(
         accepted(
             "HA none without storageDir",

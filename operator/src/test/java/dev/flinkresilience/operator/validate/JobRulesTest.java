@@ -8,18 +8,11 @@ import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-class JobRulesTest {
+class JobRulesTest extends ValidationTable {
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void rejects(Rejected c) {
-    c.assertReported();
-  }
-
-  static Stream<Rejected> rejects() {
+  @Override
+  Stream<Rejected> rejectedRows() {
     return Stream.of(
         spec("no job", s -> s.setJob(null), "spec.job", "is required"),
         spec("no jarURI", s -> s.getJob().setJarURI(null), "spec.job.jarURI", "is required"),
@@ -98,13 +91,8 @@ class JobRulesTest {
             "absolute path"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void accepts(Accepted c) {
-    c.assertAccepted();
-  }
-
-  static Stream<Accepted> accepts() {
+  @Override
+  Stream<Accepted> acceptedRows() {
     return Stream.of(
         accepted("https jar", s -> s.getJob().setJarURI("https://repo.example.com/orders.jar")),
         accepted("file jar", s -> s.getJob().setJarURI("file:///opt/flink/usrlib/orders.jar")),

@@ -12,20 +12,13 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-class PodRulesTest {
+class PodRulesTest extends ValidationTable {
   private static final String JM = "spec.jobManager";
   private static final String TM = "spec.taskManager";
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void rejects(Rejected c) {
-    c.assertReported();
-  }
-
-  static Stream<Rejected> rejects() {
+  @Override
+  Stream<Rejected> rejectedRows() {
     return Stream.of(
         spec("no jobManager", s -> s.setJobManager(null), JM, "is required"),
         spec(
@@ -133,13 +126,8 @@ class PodRulesTest {
     s.getJobManager().getResources().setMemory(memory);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void accepts(Accepted c) {
-    c.assertAccepted();
-  }
-
-  static Stream<Accepted> accepts() {
+  @Override
+  Stream<Accepted> acceptedRows() {
     return Stream.of(
         accepted("standby JobManagers with HA", s -> s.getJobManager().setReplicas(3)),
         accepted("no TaskManagers in native mode", s -> s.getTaskManager().setReplicas(0)),

@@ -6,19 +6,12 @@ import static dev.flinkresilience.operator.validate.ValidationCases.spec;
 import dev.flinkresilience.operator.validate.ValidationCases.Accepted;
 import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-class RecoveryRulesTest {
+class RecoveryRulesTest extends ValidationTable {
   private static final String R = "spec.recovery";
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void rejects(Rejected c) {
-    c.assertReported();
-  }
-
-  static Stream<Rejected> rejects() {
+  @Override
+  Stream<Rejected> rejectedRows() {
     return Stream.of(
         spec("no recovery", s -> s.setRecovery(null), R, "is required"),
         spec(
@@ -89,13 +82,8 @@ class RecoveryRulesTest {
             "duration"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void accepts(Accepted c) {
-    c.assertAccepted();
-  }
-
-  static Stream<Accepted> accepts() {
+  @Override
+  Stream<Accepted> acceptedRows() {
     return Stream.of(
         accepted("no redeploys allowed", s -> s.getRecovery().getBudget().setMaxRedeploys(0)),
         accepted("maxCheckpointAge set", s -> s.getRecovery().setMaxCheckpointAge("15m")),

@@ -7,20 +7,13 @@ import dev.flinkresilience.operator.api.v1alpha1.RestartStrategyType;
 import dev.flinkresilience.operator.validate.ValidationCases.Accepted;
 import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-class RestartStrategyRulesTest {
+class RestartStrategyRulesTest extends ValidationTable {
   private static final String RS = "spec.restartStrategy";
   private static final String ED = RS + ".exponentialDelay";
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void rejects(Rejected c) {
-    c.assertReported();
-  }
-
-  static Stream<Rejected> rejects() {
+  @Override
+  Stream<Rejected> rejectedRows() {
     return Stream.of(
         spec("no restartStrategy", s -> s.setRestartStrategy(null), RS, "is required"),
         spec(
@@ -142,13 +135,8 @@ class RestartStrategyRulesTest {
             "duration"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void accepts(Accepted c) {
-    c.assertAccepted();
-  }
-
-  static Stream<Accepted> accepts() {
+  @Override
+  Stream<Accepted> acceptedRows() {
     return Stream.of(
         accepted(
             "none without any settings",

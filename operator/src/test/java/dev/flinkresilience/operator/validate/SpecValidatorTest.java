@@ -15,27 +15,20 @@ import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * metadata and top-level spec fields, and what holds across all rules; sections have their own
  * tests.
  */
-class SpecValidatorTest {
+class SpecValidatorTest extends ValidationTable {
 
   @Test
   void baselineIsValid() {
     assertThat(SpecValidator.validate(ValidJob.baseline())).isEmpty();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void rejects(Rejected c) {
-    c.assertReported();
-  }
-
-  static Stream<Rejected> rejects() {
+  @Override
+  Stream<Rejected> rejectedRows() {
     return Stream.of(
         job("no metadata", j -> j.setMetadata(null), "metadata.name", "is required"),
         job("no name", j -> j.getMetadata().setName(null), "metadata.name", "is required"),
@@ -88,13 +81,8 @@ class SpecValidatorTest {
             "at least 0"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource
-  void accepts(Accepted c) {
-    c.assertAccepted();
-  }
-
-  static Stream<Accepted> accepts() {
+  @Override
+  Stream<Accepted> acceptedRows() {
     return Stream.of(
         accepted("named service account", s -> s.setServiceAccount("flink-sa.v2")),
         accepted("null service account", s -> s.setServiceAccount(null)),

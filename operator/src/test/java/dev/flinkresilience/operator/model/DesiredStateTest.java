@@ -1,0 +1,101 @@
+package dev.flinkresilience.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinkresilience.operator.decide.RestorePoint;
+import dev.flinkresilience.operator.testing.Jobs;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The objects of a deployment, as Flink's factory builds them and the operator stamps them. */
+class DesiredStateTest {
+  private static final String JOB_ID = "0123456789abcdef0123456789abcdef";
+  private static final DeploymentStamp STAMP = new DeploymentStamp(3, "hash", 2, JOB_ID);
+
+  @Test
+  void podTemplatesReachTheJobManagerPodAndTheTaskManagerTemplateConfigMap() {
+    var job = Jobs.job("ns", "orders");
+    job.getSpec()
+        .getJobManager()
+        .setPodTemplate(
+            Map.of(
+                "spec",
+                Map.of(
+                    "nodeSelector", Map.of("pool", "streaming"),
+                    "containers",
+                        List.of(
+                            Map.of(
+                                "name",
+                                "flink-main-container",
+                                "env",
+                                List.of(Map.of("name", "TZ", "value", "UTC")))))));
+    job.getSpec()
+        .getTaskManager()
+        .setPodTemplate(Map.of("spec", Map.of("priorityClassName", "streaming-high")));
+
+    List<HasMetadata> objects = DesiredState.objects(job, job.getSpec(), STAMP, RestorePoint.NONE);
+
+    var pod = deployment(objects).getSpec().getTemplate().getSpec();
+    assertThat(pod.getNodeSelector()).containsEntry("pool", "streaming");
+    assertThat(pod.getContainers())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getName()).isEqualTo("flink-main-container");
+              assertThat(c.getImage()).isEqualTo("flink:2.3.0-java17");
+              assertThat(c.getEnv()).anyMatch(e -> "TZ".equals(e.getName()));
+            });
+    assertThat(configMap(objects, "pod-template-orders").getData().values())
+        .singleElement()
+        .asString()
+        .contains("priorityClassName: \"streaming-high\"");
+  }
+
+  @Test
+  void theConfigurationConfigMapShipsConsoleLoggingAndTheRenderedConfiguration() {
+    var job = Jobs.job("ns", "orders");
+    List<HasMetadata> objects = DesiredState.objects(job, job.getSpec(), STAMP, RestorePoint.NONE);
+
+    var data = configMap(objects, "flink-config-orders").getData();
+    assertThat(data.get("log4j-console.properties")).contains("ConsoleAppender");
+    assertThat(data.get("config.yaml")).contains(JOB_ID).contains("kubernetes-application");
+    assertThat(deployment(objects).getMetadata().getAnnotations())
+        .containsEntry(Labels.SERIAL, "2")
+        .containsEntry(Labels.JOB_ID, JOB_ID)
+        .containsEntry(Labels.SPEC_HASH, "hash");
+  }
+
+  @Test
+  void flinksOwnRejectionOfTheConfigurationIsAnInvalidSpec() {
+    var job = Jobs.job("ns", "orders");
+    job.getSpec()
+        .getJobManager()
+        .getResources()
+        .setMemory(new io.fabric8.kubernetes.api.model.Quantity("64Mi"));
+
+    var checked = DesiredState.check(job);
+
+    assertThat(checked.valid()).isFalse();
+    assertThat(checked.violations()).singleElement().asString().startsWith("spec: Flink rejected");
+  }
+
+  private static Deployment deployment(List<HasMetadata> objects) {
+    return objects.stream()
+        .filter(Deployment.class::isInstance)
+        .map(Deployment.class::cast)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static ConfigMap configMap(List<HasMetadata> objects, String name) {
+    return objects.stream()
+        .filter(o -> o instanceof ConfigMap && name.equals(o.getMetadata().getName()))
+        .map(ConfigMap.class::cast)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no ConfigMap " + name));
+  }
+}
