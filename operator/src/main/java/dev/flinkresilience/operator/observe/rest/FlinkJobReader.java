@@ -1,0 +1,144 @@
+package dev.flinkresilience.operator.observe.rest;
+
+import dev.flinkresilience.operator.decide.FlinkCheckpoint;
+import dev.flinkresilience.operator.decide.FlinkObservation;
+import dev.flinkresilience.operator.decide.FlinkObservation.Outcome;
+import java.net.URI;
+import java.time.Clock;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * One poll of one job: job details, then checkpoints and restarts in parallel, folded into a {@link
+ * FlinkObservation}. The returned future never completes exceptionally; every failure becomes an
+ * outcome with a problem text, so the planner sees data, not exceptions.
+ */
+public final class FlinkJobReader {
+
+  private final FlinkRestClient client;
+  private final Clock clock;
+
+  public FlinkJobReader(FlinkRestClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public CompletableFuture<FlinkObservation> read(URI restBase, String jobId) {
+    try {
+      return client
+          .job(restBase, jobId)
+          .thenCompose(
+              job ->
+                  orNullOnServerError(client.checkpoints(restBase, jobId))
+                      .thenCombine(
+                          orNullOnServerError(client.restarts(restBase, jobId)),
+                          (checkpoints, restarts) -> observed(job, checkpoints, restarts)))
+          .exceptionally(this::failed);
+    } catch (RuntimeException e) {
+      // A client that throws instead of failing its future must not break the promise either.
+      return CompletableFuture.completedFuture(failed(e));
+    }
+  }
+
+  /**
+   * Flink answers 5xx on {@code /checkpoints} while a job is initializing or not yet running (its
+   * checkpoint statistics do not exist yet). That is "not known this poll", not a failed poll; the
+   * same holds for the restart metric. The job details call already proved the job is there.
+   */
+  private static <T> CompletableFuture<T> orNullOnServerError(CompletableFuture<T> call) {
+    return call.exceptionally(
+        error -> {
+          FlinkRestException rest = unwrap(error);
+          if (rest != null && rest.kind() == FlinkRestException.Kind.SERVER_ERROR) {
+            return null;
+          }
+          throw error instanceof CompletionException
+              ? (CompletionException) error
+              : new CompletionException(error);
+        });
+  }
+
+  private FlinkObservation observed(
+      JobDetails job, CheckpointStats checkpoints, OptionalLong restarts) {
+    Long restartCount = restarts != null && restarts.isPresent() ? restarts.getAsLong() : null;
+    FlinkCheckpoint completed = null;
+    FlinkCheckpoint savepoint = null;
+    FlinkCheckpoint restored = null;
+    if (checkpoints != null) {
+      savepoint = completed(checkpoints.latestSavepoint());
+      // Flink lists savepoints apart from checkpoints; our latestCompleted includes both, so the
+      // newer of the two wins (they share one id counter per job).
+      completed = newer(completed(checkpoints.latestCompleted()), savepoint);
+      restored = restored(checkpoints.latestRestored());
+    }
+    return new FlinkObservation(
+        clock.instant(),
+        Outcome.OK,
+        null,
+        job.state(),
+        restartCount,
+        completed,
+        savepoint,
+        restored);
+  }
+
+  private static FlinkCheckpoint completed(CheckpointStats.Completed checkpoint) {
+    if (checkpoint == null) {
+      return null;
+    }
+    if (checkpoint.discarded()) {
+      // Its files are gone: known, but nothing to restore from.
+      return new FlinkCheckpoint(checkpoint.id(), null, checkpoint.completedAt(), false);
+    }
+    return FlinkCheckpoint.at(checkpoint.id(), checkpoint.externalPath(), checkpoint.completedAt());
+  }
+
+  private static FlinkCheckpoint restored(CheckpointStats.Restored checkpoint) {
+    // Flink reports when the job restored, not when the checkpoint completed: leave that unknown.
+    return checkpoint == null
+        ? null
+        : FlinkCheckpoint.at(checkpoint.id(), checkpoint.externalPath(), null);
+  }
+
+  private static FlinkCheckpoint newer(FlinkCheckpoint a, FlinkCheckpoint b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.id() >= b.id() ? a : b;
+  }
+
+  private FlinkObservation failed(Throwable error) {
+    FlinkRestException rest = unwrap(error);
+    if (rest == null) {
+      // Not from the client: a bug on our side, reported rather than thrown.
+      return FlinkObservation.failed(
+          clock.instant(), Outcome.BAD_ANSWER, "unexpected error reading the job: " + error);
+    }
+    return FlinkObservation.failed(clock.instant(), outcome(rest.kind()), rest.getMessage());
+  }
+
+  private static Outcome outcome(FlinkRestException.Kind kind) {
+    switch (kind) {
+      case NOT_FOUND:
+        return Outcome.JOB_NOT_FOUND;
+      case TIMEOUT:
+      case UNREACHABLE:
+        return Outcome.UNREACHABLE;
+      default:
+        // A 5xx on job details, or an answer we cannot read: the JobManager answered, badly.
+        return Outcome.BAD_ANSWER;
+    }
+  }
+
+  private static FlinkRestException unwrap(Throwable error) {
+    Throwable t = error;
+    while (t != null) {
+      if (t instanceof FlinkRestException) {
+        return (FlinkRestException) t;
+      }
+      t = t.getCause();
+    }
+    return null;
+  }
+}

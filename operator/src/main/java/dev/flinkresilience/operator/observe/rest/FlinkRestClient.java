@@ -1,0 +1,32 @@
+package dev.flinkresilience.operator.observe.rest;
+
+import java.net.URI;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The few Flink REST calls the operator needs, answered with our own records so nothing of Flink's
+ * class tree leaks in. Every call is asynchronous and bounded by a timeout; a failed call completes
+ * its future with a {@link FlinkRestException}, never with a raw I/O or parser error.
+ *
+ * <p>The REST base is per call because each job has its own JobManager.
+ */
+public interface FlinkRestClient {
+
+  /** {@code GET /jobs/overview}: every job the JobManager knows, finished ones included. */
+  CompletableFuture<List<JobSummary>> overview(URI restBase);
+
+  /** {@code GET /jobs/:id}: state and state-transition times of one job. */
+  CompletableFuture<JobDetails> job(URI restBase, String jobId);
+
+  /** {@code GET /jobs/:id/checkpoints}: counts and the latest checkpoint of each kind. */
+  CompletableFuture<CheckpointStats> checkpoints(URI restBase, String jobId);
+
+  /**
+   * The job metric {@code numRestarts}. Empty when Flink has not fetched it yet: its metric fetcher
+   * answers {@code []} for a while after the job starts (and for unknown jobs), which means
+   * "unknown", not zero.
+   */
+  CompletableFuture<OptionalLong> restarts(URI restBase, String jobId);
+}

@@ -1,0 +1,352 @@
+package dev.flinkresilience.operator.observe.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.flinkresilience.operator.decide.FlinkCheckpoint;
+import dev.flinkresilience.operator.decide.FlinkObservation;
+import dev.flinkresilience.operator.decide.FlinkObservation.Outcome;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link FlinkJobReader} over the real HTTP client against a scripted local server: recorded
+ * answers of real Flink versions, and hostile ones. {@code read} must never complete exceptionally,
+ * whatever the server does.
+ */
+class FlinkJobReaderTest {
+
+  private static final String JOB = "0123456789abcdef0123456789abcdef";
+  private static final Duration CALL_TIMEOUT = Duration.ofMillis(800);
+  private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+  static final List<String> VERSIONS = List.of(FlinkRestFixtures.VERSIONS);
+
+  private final Map<String, Answer> script = new ConcurrentHashMap<>();
+  private ExecutorService threads;
+  private HttpServer server;
+  private URI base;
+  private FlinkJobReader reader;
+
+  /** What the server sends for one path (the query string is part of the path). */
+  private record Answer(int status, String contentType, byte[] body, long delayMillis) {}
+
+  @BeforeEach
+  void startServer() throws IOException {
+    threads = Executors.newCachedThreadPool();
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(threads);
+    server.createContext(
+        "/",
+        exchange -> {
+          Answer answer = script.get(exchange.getRequestURI().toString());
+          if (answer == null) {
+            answer =
+                new Answer(404, "application/json", bytes("{\"errors\":[\"Not found: /\"]}"), 0);
+          }
+          try {
+            Thread.sleep(answer.delayMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+          // Length -1 means "no body"; 0 would mean chunked.
+          exchange.sendResponseHeaders(
+              answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer.body());
+          } catch (IOException e) {
+            // The client gave up first; that is the point of some tests.
+          }
+        });
+    server.start();
+    base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    reader =
+        new FlinkJobReader(new HttpFlinkRestClient(CALL_TIMEOUT), Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.stop(0);
+    threads.shutdownNow();
+  }
+
+  @ParameterizedTest
+  @FieldSource("VERSIONS")
+  void runningJobAfterASavepoint(String version) {
+    serveFixture(version, "", "job-running");
+    serveFixture(version, "/checkpoints", "checkpoints-after-savepoint");
+    serveFixture(version, "/metrics?get=numRestarts", "metrics-numRestarts");
+
+    FlinkObservation seen = read();
+
+    CheckpointStats raw =
+        FlinkRestJson.checkpoints(
+            "GET", FlinkRestFixtures.body(version, "checkpoints-after-savepoint"));
+    assertThat(seen.outcome()).isEqualTo(Outcome.OK);
+    assertThat(seen.problem()).isNull();
+    assertThat(seen.observedAt()).isEqualTo(NOW);
+    assertThat(seen.jobState()).isEqualTo("RUNNING");
+    assertThat(seen.restarts()).isZero();
+    // The savepoint is newer than Flink's latest "completed" checkpoint, so it is ours.
+    FlinkCheckpoint expected =
+        new FlinkCheckpoint(
+            raw.latestSavepoint().id(),
+            raw.latestSavepoint().externalPath(),
+            raw.latestSavepoint().completedAt(),
+            true);
+    assertThat(seen.latestSavepoint()).isEqualTo(expected);
+    assertThat(seen.latestCompleted()).isEqualTo(expected);
+    assertThat(seen.restored()).isNull();
+  }
+
+  @ParameterizedTest
+  @FieldSource("VERSIONS")
+  void restoredJobHasNoCompletionTimeForWhatItRestored(String version) {
+    serveFixture(version, "", "job-running");
+    serveFixture(version, "/checkpoints", "checkpoints-restored-then-completed");
+    serveFixture(version, "/metrics?get=numRestarts", "metrics-numRestarts");
+
+    FlinkObservation seen = read();
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.OK);
+    assertThat(seen.restored().addressable()).isTrue();
+    assertThat(seen.restored().path()).endsWith("/chk-" + seen.restored().id());
+    assertThat(seen.restored().completedAt()).isNull();
+    assertThat(seen.latestCompleted().id()).isGreaterThan(seen.restored().id());
+    assertThat(seen.latestCompleted().completedAt()).isNotNull();
+  }
+
+  @ParameterizedTest
+  @FieldSource("VERSIONS")
+  void memoryOnlyCheckpointIsNotAddressable(String version) {
+    serveFixture(version, "", "job-running");
+    serveFixture(version, "/checkpoints", "checkpoints-not-addressable");
+    serveFixture(version, "/metrics?get=numRestarts", "metrics-numRestarts");
+
+    FlinkObservation seen = read();
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.OK);
+    assertThat(seen.latestCompleted().addressable()).isFalse();
+    assertThat(seen.latestCompleted().path()).isNull();
+  }
+
+  @ParameterizedTest
+  @FieldSource("VERSIONS")
+  void failedJobWithItsRestarts(String version) {
+    serveFixture(version, "", "job-failed");
+    serveFixture(version, "/checkpoints", "checkpoints-disabled");
+    serveFixture(version, "/metrics?get=numRestarts", "metrics-numRestarts-failed");
+
+    FlinkObservation seen = read();
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.OK);
+    assertThat(seen.jobState()).isEqualTo("FAILED");
+    assertThat(seen.restarts()).isEqualTo(2);
+    assertThat(seen.latestCompleted()).isNull();
+  }
+
+  @ParameterizedTest
+  @FieldSource("VERSIONS")
+  void unknownJobIsNotFound(String version) {
+    serveFixture(version, "", "job-unknown");
+
+    FlinkObservation seen = read();
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.JOB_NOT_FOUND);
+    assertThat(seen.problem()).contains("GET /jobs/" + JOB).contains("404").contains("not found");
+  }
+
+  @Test
+  void checkpointsAnswering500WhileInitializingIsOkWithoutCheckpoints() {
+    // Synthetic: the MiniCluster recordings never caught this window (see the fixtures README).
+    serve("", 200, "{\"jid\":\"" + JOB + "\",\"state\":\"INITIALIZING\",\"start-time\":1}");
+    serve("/checkpoints", 500, "{\"errors\":[\"Internal server error.\"]}");
+    serve("/metrics?get=numRestarts", 200, "[]");
+
+    FlinkObservation seen = read();
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.OK);
+    assertThat(seen.jobState()).isEqualTo("INITIALIZING");
+    assertThat(seen.latestCompleted()).isNull();
+    assertThat(seen.latestSavepoint()).isNull();
+    assertThat(seen.restored()).isNull();
+    assertThat(seen.restarts()).as("[] means not fetched yet, not zero").isNull();
+  }
+
+  @Test
+  void discardedCheckpointIsNotAddressable() {
+    serve("", 200, "{\"jid\":\"" + JOB + "\",\"state\":\"RUNNING\"}");
+    serve(
+        "/checkpoints",
+        200,
+        "{\"counts\":{\"restored\":0,\"total\":1,\"in_progress\":0,\"completed\":1,\"failed\":0},"
+            + "\"latest\":{\"completed\":{\"id\":7,\"is_savepoint\":false,\"discarded\":true,"
+            + "\"external_path\":\"file:/cp/chk-7\",\"latest_ack_timestamp\":5,"
+            + "\"trigger_timestamp\":4},\"savepoint\":null,\"failed\":null,\"restored\":null}}");
+    serve("/metrics?get=numRestarts", 200, "[{\"id\":\"numRestarts\",\"value\":\"3\"}]");
+
+    FlinkObservation seen = read();
+
+    assertThat(seen.latestCompleted())
+        .isEqualTo(new FlinkCheckpoint(7, null, Instant.ofEpochMilli(5), false));
+    assertThat(seen.restarts()).isEqualTo(3);
+  }
+
+  @Test
+  void slowServerIsUnreachableAndTheFutureEndsInTime() {
+    serve("", 200, "{\"jid\":\"" + JOB + "\",\"state\":\"RUNNING\"}", 4_000);
+
+    long start = System.nanoTime();
+    FlinkObservation seen = read();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.UNREACHABLE);
+    assertThat(seen.problem()).contains("GET /jobs/" + JOB).contains("800 ms");
+    assertThat(took).isLessThan(Duration.ofMillis(2_500));
+  }
+
+  @Test
+  void slowCheckpointsCallMakesTheWholePollUnreachable() {
+    serve("", 200, "{\"jid\":\"" + JOB + "\",\"state\":\"RUNNING\"}");
+    serve("/checkpoints", 200, "{}", 4_000);
+    serve("/metrics?get=numRestarts", 200, "[]");
+
+    FlinkObservation seen = read();
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.UNREACHABLE);
+    assertThat(seen.problem()).contains("/checkpoints");
+    assertThat(seen.jobState()).as("no half-true observation").isNull();
+  }
+
+  @Test
+  void refusedConnectionIsUnreachable() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+
+    FlinkObservation seen = reader.read(URI.create("http://127.0.0.1:" + closedPort), JOB).join();
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.UNREACHABLE);
+    assertThat(seen.problem()).contains("GET /jobs/" + JOB);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "not json at all",
+        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+        "{\"jid\":\"0123456789abcdef0123456789abcdef\",\"state\":\"RUN",
+        "",
+        "[]",
+        "{\"state\":\"RUNNING\"}",
+        "{\"jid\":42,\"state\":\"RUNNING\"}",
+        "{\"jid\":\"0123456789abcdef0123456789abcdef\",\"state\":\"RUNNING\"} trailing",
+        "{\"jid\":\"0123456789abcdef0123456789abcdef\",\"state\":\"RUNNING\",\"start-time\":\"x\"}"
+      })
+  void garbageJobDetailsAreABadAnswer(String body) {
+    serve("", 200, body);
+
+    FlinkObservation seen = read();
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.BAD_ANSWER);
+    assertThat(seen.problem()).startsWith("GET /jobs/" + JOB + ":");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"counts\":{},\"latest\":{}}",
+        "{\"counts\":{\"restored\":0,\"total\":1,\"in_progress\":0,\"completed\":1,\"failed\":0},"
+            + "\"latest\":{\"completed\":{\"is_savepoint\":false,\"discarded\":false}}}",
+        "{\"counts\":{\"restored\":0,\"total\":1,\"in_progress\":0,\"completed\":1,\"failed\":0},"
+            + "\"latest\":{\"completed\":{\"id\":\"7\",\"is_savepoint\":false,\"discarded\":false}}}",
+        "<html>Service Unavailable</html>"
+      })
+  void garbageCheckpointsAreABadAnswer(String body) {
+    serve("", 200, "{\"jid\":\"" + JOB + "\",\"state\":\"RUNNING\"}");
+    serve("/checkpoints", 200, body);
+    serve("/metrics?get=numRestarts", 200, "[]");
+
+    FlinkObservation seen = read();
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.BAD_ANSWER);
+    assertThat(seen.problem()).startsWith("GET /jobs/" + JOB + "/checkpoints:");
+  }
+
+  @Test
+  void nonNumericRestartCountIsABadAnswer() {
+    serve("", 200, "{\"jid\":\"" + JOB + "\",\"state\":\"RUNNING\"}");
+    serve("/checkpoints", 500, "{\"errors\":[\"Internal server error.\"]}");
+    serve("/metrics?get=numRestarts", 200, "[{\"id\":\"numRestarts\",\"value\":\"many\"}]");
+
+    FlinkObservation seen = read();
+    assertThat(seen.outcome()).as(seen.problem()).isEqualTo(Outcome.BAD_ANSWER);
+  }
+
+  @Test
+  void serverErrorOnJobDetailsIsABadAnswerNamingTheStatus() {
+    serve(
+        "",
+        503,
+        "{\"errors\":[\"Service temporarily unavailable due to an ongoing leader election.\"]}");
+
+    FlinkObservation seen = read();
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.BAD_ANSWER);
+    assertThat(seen.problem()).contains("503").contains("leader election");
+  }
+
+  @Test
+  void malformedAddressIsUnreachable() {
+    FlinkObservation seen = reader.read(URI.create("not-a-url"), JOB).join();
+
+    assertThat(seen.outcome()).isEqualTo(Outcome.UNREACHABLE);
+  }
+
+  private FlinkObservation read() {
+    // join() with a bound: the reader promises never to fail, and never to hang past its timeouts.
+    return reader.read(base, JOB).orTimeout(5, TimeUnit.SECONDS).join();
+  }
+
+  private void serveFixture(String version, String suffix, String name) {
+    int status = FlinkRestFixtures.index(version).get(name);
+    script.put(
+        "/jobs/" + JOB + suffix,
+        new Answer(status, "application/json", FlinkRestFixtures.body(version, name), 0));
+  }
+
+  private void serve(String suffix, int status, String body) {
+    serve(suffix, status, body, 0);
+  }
+
+  private void serve(String suffix, int status, String body, long delayMillis) {
+    script.put(
+        "/jobs/" + JOB + suffix, new Answer(status, "application/json", bytes(body), delayMillis));
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
