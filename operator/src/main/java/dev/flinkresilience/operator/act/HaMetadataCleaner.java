@@ -1,7 +1,9 @@
 package dev.flinkresilience.operator.act;
 
+import dev.flinkresilience.operator.observe.ha.KubernetesHaLayout;
+import dev.flinkresilience.operator.observe.ha.ZooKeeperHaLayout;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -24,13 +26,21 @@ public final class HaMetadataCleaner {
     this.client = client;
   }
 
-  /** Flink's Kubernetes HA ConfigMaps of {@code clusterId}, by the labels Flink gives them. */
+  /**
+   * Flink's Kubernetes HA ConfigMaps of {@code clusterId}: selected by the labels every Flink
+   * version gives them, then by name, since Flink 2 no longer labels them {@code
+   * configmap-type=high-availability} and its other ConfigMaps carry the same labels.
+   */
   public void deleteKubernetesHa(String namespace, String clusterId) {
-    client
-        .configMaps()
-        .inNamespace(namespace)
-        .withLabels(Map.of("app", clusterId, "configmap-type", "high-availability"))
-        .delete();
+    var configMaps = client.configMaps().inNamespace(namespace);
+    for (ConfigMap cm :
+        configMaps.withLabels(KubernetesHaLayout.labels(clusterId)).list().getItems()) {
+      String name = cm.getMetadata().getName();
+      if (KubernetesHaLayout.isHaConfigMap(clusterId, name)) {
+        configMaps.withName(name).delete();
+        LOG.info("deleted Kubernetes HA ConfigMap {}/{}", namespace, name);
+      }
+    }
   }
 
   /**
@@ -39,7 +49,7 @@ public final class HaMetadataCleaner {
    */
   public void deleteZooKeeperHa(String quorum, String rootPath, String clusterIdPath)
       throws Exception {
-    String path = (rootPath + "/" + clusterIdPath).replaceAll("/+", "/");
+    String path = ZooKeeperHaLayout.clusterPath(rootPath, clusterIdPath);
     if (path.equals("/") || path.isBlank()) {
       throw new IllegalArgumentException("refusing to delete the ZooKeeper root");
     }

@@ -1,18 +1,43 @@
 package dev.flinkresilience.operator.decide;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * Where Flink writes a checkpoint: {@code <execution.checkpointing.dir>/<job id>/chk-<id>}, the
  * directory holding its {@code _metadata}. The operator owns both the directory key and the job id,
  * so a checkpoint id read from the HA store names its external path without asking Flink.
+ *
+ * <p>The path is spelled as Flink reports it ({@code external_path}), which is how Flink's {@code
+ * Path} prints it: an empty authority is dropped ({@code file:///data} is {@code file:/data}),
+ * repeated slashes are collapsed and a trailing one is removed. A real MiniCluster checked this
+ * (ZooKeeperHaStoreMiniClusterTest): a {@code file:///} directory came back as {@code file:/}.
  */
 public final class CheckpointPaths {
+  private static final Pattern URI_LIKE =
+      Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*:)(?://([^/]*))?(.*)$");
+
   private CheckpointPaths() {}
 
   public static String of(String checkpointDirectory, String jobId, long checkpointId) {
-    String base =
-        checkpointDirectory.endsWith("/")
-            ? checkpointDirectory.substring(0, checkpointDirectory.length() - 1)
-            : checkpointDirectory;
-    return base + "/" + jobId + "/chk-" + checkpointId;
+    return normalized(checkpointDirectory + "/" + jobId + "/chk-" + checkpointId);
+  }
+
+  private static String normalized(String location) {
+    Matcher uri = URI_LIKE.matcher(location);
+    if (!uri.matches()) {
+      return collapse(location);
+    }
+    String authority = uri.group(2);
+    return uri.group(1)
+        + (authority == null || authority.isEmpty() ? "" : "//" + authority)
+        + collapse(uri.group(3));
+  }
+
+  private static String collapse(String path) {
+    String collapsed = path.replaceAll("/+", "/");
+    return collapsed.length() > 1 && collapsed.endsWith("/")
+        ? collapsed.substring(0, collapsed.length() - 1)
+        : collapsed;
   }
 }

@@ -1,0 +1,165 @@
+package dev.flinkresilience.operator.observe.ha;
+
+import dev.flinkresilience.operator.decide.CheckpointPaths;
+import dev.flinkresilience.operator.decide.FlinkCheckpoint;
+import dev.flinkresilience.operator.decide.HaStoreView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Reads one job's view of Flink's ZooKeeper HA store, strictly read-only: {@code getChildren},
+ * {@code checkExists} and {@code getData}, no watches, no namespace (Curator creates a namespace's
+ * node on first use), never Flink's locks. One client per quorum, kept between reads and closed by
+ * {@link #close()}. Every read is bounded by the timeout: a slow or unreachable ensemble gives
+ * {@code UNAVAILABLE}, not a blocked caller.
+ *
+ * <p>{@code completedAt} is the checkpoint node's creation time on the ZooKeeper server: Flink
+ * creates it once the checkpoint is complete and its metadata written, so it is the completion time
+ * as the server's clock saw it, a little later than Flink's own timestamp.
+ */
+public final class ZooKeeperHaStoreReader implements AutoCloseable {
+  private final Duration timeout;
+  private final Map<String, CuratorFramework> clients = new ConcurrentHashMap<>();
+  private final ExecutorService reads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "zookeeper-ha-read");
+            t.setDaemon(true);
+            return t;
+          });
+
+  public ZooKeeperHaStoreReader(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  /**
+   * @param quorum {@code high-availability.zookeeper.quorum}
+   * @param rootPath {@code high-availability.zookeeper.path.root}
+   * @param haClusterId {@code high-availability.cluster-id}
+   * @param jobId the job id the operator fixed for the job
+   * @param checkpointDirectory the job's {@code execution.checkpointing.dir}
+   */
+  public HaStoreView read(
+      String quorum,
+      String rootPath,
+      String haClusterId,
+      String jobId,
+      String checkpointDirectory) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Future<HaStoreView> read =
+        reads.submit(
+            () -> {
+              CuratorFramework zk = client(quorum);
+              if (!zk.blockUntilConnected((int) remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
+                return unreachable(quorum);
+              }
+              return view(zk, rootPath, haClusterId, jobId, checkpointDirectory);
+            });
+    try {
+      return read.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      read.cancel(true);
+      return unreachable(quorum);
+    } catch (ExecutionException e) {
+      return HaStoreView.unavailable(
+          "reading Flink's HA data from ZooKeeper " + quorum + " failed: " + e.getCause());
+    } catch (InterruptedException e) {
+      read.cancel(true);
+      Thread.currentThread().interrupt();
+      return HaStoreView.unavailable("reading ZooKeeper " + quorum + " was interrupted");
+    }
+  }
+
+  private static HaStoreView view(
+      CuratorFramework zk, String root, String clusterId, String jobId, String checkpointDir)
+      throws Exception {
+    List<FlinkCheckpoint> checkpoints = new ArrayList<>();
+    String parent = ZooKeeperHaLayout.checkpointsPath(root, clusterId, jobId);
+    for (String child : childrenOrNone(zk, parent)) {
+      OptionalLong id = ZooKeeperHaLayout.checkpointId(child);
+      Stat stat = id.isPresent() ? zk.checkExists().forPath(parent + "/" + child) : null;
+      // Gone since the listing, or marked for deletion (its locks node removed).
+      if (stat == null || stat.getNumChildren() == 0) {
+        continue;
+      }
+      long value = id.getAsLong();
+      checkpoints.add(
+          FlinkCheckpoint.at(
+              value,
+              CheckpointPaths.of(checkpointDir, jobId, value),
+              Instant.ofEpochMilli(stat.getCtime())));
+    }
+    String leader = null;
+    try {
+      leader =
+          ZooKeeperHaLayout.leaderAddress(
+              zk.getData().forPath(ZooKeeperHaLayout.restServerLeaderPath(root, clusterId)));
+    } catch (KeeperException.NoNodeException noLeader) {
+      // No leader published (yet, or any more).
+    }
+    return new HaStoreView(HaStoreView.State.READ, checkpoints, leader, null);
+  }
+
+  private static List<String> childrenOrNone(CuratorFramework zk, String path) throws Exception {
+    try {
+      return zk.getChildren().forPath(path);
+    } catch (KeeperException.NoNodeException none) {
+      return List.of();
+    }
+  }
+
+  private CuratorFramework client(String quorum) {
+    return clients.computeIfAbsent(
+        quorum,
+        q -> {
+          int timeoutMs = (int) Math.max(1, timeout.toMillis());
+          CuratorFramework zk =
+              CuratorFrameworkFactory.builder()
+                  .connectString(q)
+                  .connectionTimeoutMs(timeoutMs)
+                  .sessionTimeoutMs(Math.max(timeoutMs * 5, 10_000))
+                  // The poller calls again; retrying here would only outlast the bound.
+                  .retryPolicy(new RetryNTimes(0, 0))
+                  // Reading needs no quorum: a partitioned read-only server will do.
+                  .canBeReadOnly(true)
+                  // Tracking the ensemble sets a config watch; nothing here needs it.
+                  .ensembleTracker(false)
+                  .build();
+          zk.start();
+          return zk;
+        });
+  }
+
+  private HaStoreView unreachable(String quorum) {
+    return HaStoreView.unavailable(
+        "ZooKeeper " + quorum + " did not answer within " + timeout.toMillis() + " ms");
+  }
+
+  private static long remainingMillis(long deadlineNanos) {
+    return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+  }
+
+  /** Closes every cached client; reads after this fail. */
+  @Override
+  public void close() {
+    reads.shutdownNow();
+    clients.values().forEach(CuratorFramework::close);
+    clients.clear();
+  }
+}
