@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
-import dev.flinkresilience.operator.decide.Decision.DeployReason;
 import dev.flinkresilience.operator.decide.JobIds;
 import dev.flinkresilience.operator.decide.RestorePoint;
 import dev.flinkresilience.operator.decide.RestorePoints;
@@ -60,7 +59,7 @@ final class RenderCommand implements Callable<Integer> {
     }
     var desired = checked.desired();
     String jobId = JobIds.of(desired.uid(), 1);
-    RestorePoint restore = RestorePoints.choose(DeployReason.INITIAL, desired.spec(), null);
+    RestorePoint restore = RestorePoints.initial(desired.spec());
     var config = DesiredState.flinkConfiguration(job, desired.spec(), jobId, restore);
     var objects =
         DesiredState.objects(

@@ -28,6 +28,12 @@ public sealed interface Decision {
   record Deploy(DeployReason reason, long serial, String jobId, RestorePoint restoreFrom)
       implements Decision {}
 
+  /**
+   * A cluster must be deployed, but no restore point is safe (none addressable at or above the
+   * recorded id, or too old): nothing is deployed until a human decides.
+   */
+  record RefuseRestore(DeployReason reason, String why) implements Decision {}
+
   /** Why a cluster is deployed. */
   enum DeployReason {
     /** First deployment of this resource. */

@@ -11,6 +11,7 @@ import dev.flinkresilience.operator.decide.Decision.DeleteCluster;
 import dev.flinkresilience.operator.decide.Decision.Deploy;
 import dev.flinkresilience.operator.decide.Decision.DeployReason;
 import dev.flinkresilience.operator.decide.Decision.FinishSuspend;
+import dev.flinkresilience.operator.decide.Decision.RefuseRestore;
 import dev.flinkresilience.operator.decide.Decision.RejectSpec;
 import dev.flinkresilience.operator.decide.Decision.Steady;
 import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
@@ -30,7 +31,7 @@ public final class LifecyclePlanner {
     Operation operation = status.getOperation();
 
     if (operation != null) {
-      return continueOperation(operation, desired, status, cluster);
+      return continueOperation(operation, in);
     }
     if (!desired.running()) {
       return cluster.jobManager().isPresent() || cluster.podsRemaining() > 0
@@ -42,7 +43,7 @@ public final class LifecyclePlanner {
         // Leftovers of an earlier cluster: a new JobManager must not meet old TaskManagers.
         return new AwaitTeardown(cluster.podsRemaining());
       }
-      return deploy(firstOrAgain(status), desired, status);
+      return deploy(firstOrAgain(status), desired, in);
     }
     JobManagerDeployment jm = cluster.jobManager().get();
     if (!desired.specHash().equals(jm.specHash())) {
@@ -52,11 +53,9 @@ public final class LifecyclePlanner {
     return new Steady();
   }
 
-  private static Decision continueOperation(
-      Operation operation,
-      DesiredJob desired,
-      FlinkResilientJobStatus status,
-      ObservedCluster cluster) {
+  private static Decision continueOperation(Operation operation, PlanInput in) {
+    DesiredJob desired = in.desired();
+    ObservedCluster cluster = in.cluster();
     if (cluster.jobManager().isPresent()) {
       return cluster.jobManager().get().terminating()
           ? new AwaitTeardown(cluster.podsRemaining())
@@ -70,7 +69,7 @@ public final class LifecyclePlanner {
     }
     DeployReason reason =
         operation.getType() == OperationType.SUSPEND ? DeployReason.RESUME : DeployReason.UPGRADE;
-    return deploy(reason, desired, status);
+    return deploy(reason, desired, in);
   }
 
   private static DeployReason firstOrAgain(FlinkResilientJobStatus status) {
@@ -80,12 +79,18 @@ public final class LifecyclePlanner {
     return status.getPhase() == Phase.SUSPENDED ? DeployReason.RESUME : DeployReason.RECREATE;
   }
 
-  private static Deploy deploy(
-      DeployReason reason, DesiredJob desired, FlinkResilientJobStatus status) {
+  private static Decision deploy(DeployReason reason, DesiredJob desired, PlanInput in) {
+    FlinkResilientJobStatus status = in.status();
     DeploymentRecord previous = status.getDeployment();
     long previousSerial =
         previous == null || previous.getSerial() == null ? 0 : previous.getSerial();
-    RestorePoint restore = RestorePoints.choose(reason, desired.spec(), status);
+    RestoreChoice choice =
+        RestorePoints.choose(
+            new RestorePoints.Request(reason, desired.spec(), status, in.ha(), in.now()));
+    if (choice instanceof RestoreChoice.Refused refused) {
+      return new RefuseRestore(reason, refused.why());
+    }
+    RestorePoint restore = ((RestoreChoice.From) choice).point();
     // The same deployment made again keeps its serial and job id; a new spec gets new ones. The
     // serial is ours, not metadata.generation, which not every API server maintains alike.
     if (reason == DeployReason.RECREATE && previous != null && previous.getJobId() != null) {

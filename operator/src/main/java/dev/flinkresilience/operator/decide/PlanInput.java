@@ -1,6 +1,7 @@
 package dev.flinkresilience.operator.decide;
 
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -8,11 +9,15 @@ import java.util.List;
  *
  * @param desired the valid spec, or null when it is invalid
  * @param violations why the spec is invalid (empty when valid)
- * @param status the status as last written (never null)
+ * @param status the status with this pass's observations already merged in (never null)
  * @param cluster what exists in the cluster
+ * @param ha what Flink's HA store holds for the job ({@link HaStoreView#noHa()} without HA)
+ * @param now the time of this pass
  */
 public record PlanInput(
     DesiredJob desired,
     List<String> violations,
     FlinkResilientJobStatus status,
-    ObservedCluster cluster) {}
+    ObservedCluster cluster,
+    HaStoreView ha,
+    Instant now) {}

@@ -7,6 +7,23 @@ package dev.flinkresilience.operator.decide;
 public record RestorePoint(String path, Long checkpointId, String source) {
   public static final RestorePoint NONE = new RestorePoint(null, null, "none");
 
+  /** Empty state because {@code recovery.restoreFrom} is none: the user's choice, not a default. */
+  public static final RestorePoint EMPTY_BY_CHOICE = new RestorePoint(null, null, "restoreFrom");
+
+  /** A user's savepoint. */
+  public static RestorePoint user(String path) {
+    return new RestorePoint(path, null, "user");
+  }
+
+  /**
+   * Whether the deployment deliberately leaves the recorded checkpoint line: the user named a
+   * savepoint or chose empty state. Flink's ids may then start lower, so the record starts anew;
+   * this is the only way the recorded id goes down.
+   */
+  public boolean startsRecordAfresh() {
+    return "user".equals(source) || this == EMPTY_BY_CHOICE || "restoreFrom".equals(source);
+  }
+
   public boolean isNone() {
     return path == null;
   }

@@ -2,6 +2,8 @@ package dev.flinkresilience.operator.reconcile;
 
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.model.Labels;
+import dev.flinkresilience.operator.observe.ha.KubernetesHaLayout;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -29,6 +31,30 @@ final class ClusterEventSources {
                   return job == null
                       ? Set.of()
                       : Set.of(new ResourceID(job, r.getMetadata().getNamespace()));
+                })
+            .build();
+    return new InformerEventSource<>(config, context);
+  }
+
+  /**
+   * Flink's Kubernetes HA ConfigMaps, which Flink (not the operator) creates: selected by the label
+   * all Flink versions put on them and mapped to the job whose name is their {@code app} label (the
+   * operator sets {@code kubernetes.cluster-id} to the resource name). Flink clusters of other
+   * tools carry the same label; their ConfigMaps map to no FlinkResilientJob and are ignored.
+   */
+  static InformerEventSource<ConfigMap, FlinkResilientJob> flinkHaConfigMaps(
+      EventSourceContext<FlinkResilientJob> context) {
+    var config =
+        InformerEventSourceConfiguration.from(ConfigMap.class, FlinkResilientJob.class)
+            .withName("flink-ha-configmaps")
+            .withLabelSelector(KubernetesHaLayout.TYPE_LABEL + "=" + KubernetesHaLayout.TYPE_VALUE)
+            .withSecondaryToPrimaryMapper(
+                (ConfigMap cm) -> {
+                  var labels = cm.getMetadata().getLabels();
+                  String app = labels == null ? null : labels.get(KubernetesHaLayout.APP_LABEL);
+                  return app == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(app, cm.getMetadata().getNamespace()));
                 })
             .build();
     return new InformerEventSource<>(config, context);

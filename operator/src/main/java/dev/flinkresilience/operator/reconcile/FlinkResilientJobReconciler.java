@@ -3,7 +3,6 @@ package dev.flinkresilience.operator.reconcile;
 import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
-import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.LifecyclePlanner;
 import dev.flinkresilience.operator.decide.ObservedCluster;
@@ -24,12 +23,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * One pass over one FlinkResilientJob: observe → check → decide → act → report. The decision is
- * pure ({@link LifecyclePlanner}); this class only moves data between the caches, the planner and
- * the API server.
+ * pure ({@link LifecyclePlanner}); this class only moves data between the caches, the poller, the
+ * planner and the API server. Nothing here waits on Flink: {@link FlinkWatch} hands over the newest
+ * poll, taken on the poller's own threads.
  */
 @ControllerConfiguration(name = FlinkResilientJobReconciler.NAME)
 public class FlinkResilientJobReconciler
@@ -40,6 +41,7 @@ public class FlinkResilientJobReconciler
   private final EventEmitter events;
   private final StatusWriter statusWriter;
   private final Teardown teardown;
+  private final FlinkWatch flink;
   private final Clock clock;
 
   public FlinkResilientJobReconciler(
@@ -47,27 +49,38 @@ public class FlinkResilientJobReconciler
       EventEmitter events,
       StatusWriter statusWriter,
       Teardown teardown,
+      FlinkWatch flink,
       Clock clock) {
     this.actions = actions;
     this.events = events;
     this.statusWriter = statusWriter;
     this.teardown = teardown;
+    this.flink = flink;
     this.clock = clock;
   }
 
   @Override
   public UpdateControl<FlinkResilientJob> reconcile(
       FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
+    Instant now = clock.instant();
     ObservedCluster observed = observe(job, ctx);
     DesiredState.Checked checked = DesiredState.check(job);
+    FlinkWatch.Seen seen = flink.seen(job, ctx);
     PlanInput input =
-        new PlanInput(checked.desired(), checked.violations(), statusOf(job), observed);
+        new PlanInput(
+            checked.desired(),
+            checked.violations(),
+            seen.merged().status(),
+            observed,
+            seen.ha(),
+            now);
     Decision decision = LifecyclePlanner.decide(input);
     act(job, input, decision);
-    Report report =
-        StatusReporter.report(name(job), generation(job), input, decision, clock.instant());
+    Report report = StatusReporter.report(name(job), generation(job), input, decision, now);
+    seen.merged().events().forEach(e -> events.emit(job, e));
     report.events().forEach(e -> events.emit(job, e));
     statusWriter.write(job, report.status(), ctx);
+    flink.follow(job, report.status(), ctx, seen.ha());
     return UpdateControl.<FlinkResilientJob>noUpdate()
         .rescheduleAfter(Pacing.after(decision, report.status().getPhase()));
   }
@@ -89,6 +102,7 @@ public class FlinkResilientJobReconciler
   @Override
   public DeleteControl cleanup(FlinkResilientJob job, Context<FlinkResilientJob> ctx)
       throws Exception {
+    flink.forget(job);
     return teardown.onDelete(job, observe(job, ctx));
   }
 
@@ -97,7 +111,9 @@ public class FlinkResilientJobReconciler
       EventSourceContext<FlinkResilientJob> context) {
     return List.of(
         ClusterEventSources.labelled(Deployment.class, "jobmanager-deployments", context),
-        ClusterEventSources.labelled(Pod.class, "pods", context));
+        ClusterEventSources.labelled(Pod.class, "pods", context),
+        ClusterEventSources.flinkHaConfigMaps(context),
+        flink.poller());
   }
 
   private static ObservedCluster observe(FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
@@ -105,10 +121,6 @@ public class FlinkResilientJobReconciler
         name(job),
         ctx.getSecondaryResources(Deployment.class),
         ctx.getSecondaryResources(Pod.class));
-  }
-
-  private static FlinkResilientJobStatus statusOf(FlinkResilientJob job) {
-    return job.getStatus() == null ? new FlinkResilientJobStatus() : job.getStatus();
   }
 
   private static String name(FlinkResilientJob job) {

@@ -15,7 +15,7 @@ final class Pacing {
     if (decision instanceof Decision.BeginOperation) {
       return Duration.ofMillis(100); // the intent is recorded: act on it in the next pass
     }
-    if (decision instanceof Decision.RejectSpec) {
+    if (decision instanceof Decision.RejectSpec || decision instanceof Decision.RefuseRestore) {
       return Duration.ofMinutes(1);
     }
     if (!(decision instanceof Decision.Steady) || phase == Phase.DEPLOYING) {

@@ -13,15 +13,18 @@ import dev.flinkresilience.operator.decide.Decision.BeginOperation;
 import dev.flinkresilience.operator.decide.Decision.DeleteCluster;
 import dev.flinkresilience.operator.decide.Decision.Deploy;
 import dev.flinkresilience.operator.decide.Decision.FinishSuspend;
+import dev.flinkresilience.operator.decide.Decision.RefuseRestore;
 import dev.flinkresilience.operator.decide.Decision.RejectSpec;
 import dev.flinkresilience.operator.decide.Decision.Steady;
 import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
 import dev.flinkresilience.operator.decide.PlanInput;
+import dev.flinkresilience.operator.decide.RestorePoint;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The status after a pass, and its events: pure, from the previous status, what was observed and
@@ -75,12 +78,21 @@ public final class StatusReporter {
       phase = Phase.DEPLOYING;
       message = deployMessage(name, deploy);
       events.add(EventSpec.normal("Deploying", message));
+    } else if (decision instanceof RefuseRestore refuse) {
+      message = "Not deploying (" + refuse.reason().name().toLowerCase() + "): " + refuse.why();
+      if (!message.equals(previous.getMessage())) {
+        events.add(EventSpec.warning("RestoreRefused", message));
+      }
     } else if (decision instanceof Steady steady) {
       in.cluster().jobManager().ifPresent(jm -> syncDeployment(next, jm));
       if (in.desired() != null && !in.desired().running()) {
         phase = Phase.SUSPENDED;
       }
-      message = steadyMessage(phase);
+      message =
+          steadyMessage(phase, previous.getJobState())
+              + ObservationLedger.lastingProblem(previous)
+                  .map(p -> "; Flink REST: " + p)
+                  .orElse("");
       if (phase == Phase.RUNNING && previous.getPhase() != Phase.RUNNING) {
         events.add(EventSpec.normal("Running", "JobManager of " + name + " is available"));
       }
@@ -112,13 +124,21 @@ public final class StatusReporter {
       Instant now) {
     List<Condition> old = previous.getConditions();
     boolean invalid = decision instanceof RejectSpec;
+    Optional<String> restProblem = ObservationLedger.lastingProblem(previous);
+    boolean refused = decision instanceof RefuseRestore;
     boolean moving =
         !(decision instanceof Steady
                 || decision instanceof RejectSpec
+                || decision instanceof RefuseRestore
                 || decision instanceof FinishSuspend)
             || phase == Phase.DEPLOYING;
-    String readyReason = invalid ? "InvalidSpec" : phase.value();
-    boolean ready = !invalid && phase == Phase.RUNNING;
+    String jobState = previous.getJobState();
+    boolean jobRunning = jobState == null || "RUNNING".equals(jobState);
+    String readyReason =
+        invalid
+            ? "InvalidSpec"
+            : phase == Phase.RUNNING && !jobRunning ? "Job" + camel(jobState) : phase.value();
+    boolean ready = !invalid && phase == Phase.RUNNING && jobRunning && restProblem.isEmpty();
     String progressingReason =
         invalid ? "InvalidSpec" : moving ? progressingReason(decision, phase) : "Stable";
     return List.of(
@@ -131,8 +151,37 @@ public final class StatusReporter {
             generation,
             old,
             now),
-        Conditions.of(
-            Conditions.DEGRADED, false, "AsExpected", "No failure", generation, old, now));
+        degraded(refused, restProblem, message, generation, old, now));
+  }
+
+  private static Condition degraded(
+      boolean refused,
+      Optional<String> restProblem,
+      String message,
+      long generation,
+      List<Condition> old,
+      Instant now) {
+    if (refused) {
+      return Conditions.of(
+          Conditions.DEGRADED, true, "NoSafeRestorePoint", message, generation, old, now);
+    }
+    if (restProblem.isPresent()) {
+      return Conditions.of(
+          Conditions.DEGRADED,
+          true,
+          "FlinkRestUnavailable",
+          restProblem.get(),
+          generation,
+          old,
+          now);
+    }
+    return Conditions.of(
+        Conditions.DEGRADED, false, "AsExpected", "No failure", generation, old, now);
+  }
+
+  /** RESTARTING → Restarting, for condition reasons. */
+  private static String camel(String state) {
+    return state.isEmpty() ? state : state.charAt(0) + state.substring(1).toLowerCase();
   }
 
   private static String progressingReason(Decision decision, Phase phase) {
@@ -157,7 +206,17 @@ public final class StatusReporter {
     record.setJobId(deploy.jobId());
     record.setRestorePath(deploy.restoreFrom().path());
     record.setDeployedAt(now.toString());
+    record.setRestartNonce(in.desired().spec().getRestartNonce());
+    record.setInitialSavepointPath(in.desired().spec().getJob().getInitialSavepointPath());
     next.setDeployment(record);
+    // What Flink said of the previous deployment does not describe the new one.
+    next.setJobState(null);
+    next.setFlinkRestarts(null);
+    next.setObservation(null);
+    if (deploy.restoreFrom().startsRecordAfresh()) {
+      next.setLatestCheckpoint(null);
+      next.setLatestSavepoint(null);
+    }
     next.setJobId(deploy.jobId());
     next.setDeployedSpec(in.desired().spec());
     next.setOperation(null);
@@ -199,7 +258,14 @@ public final class StatusReporter {
   }
 
   private static String deployMessage(String name, Deploy deploy) {
-    String from = deploy.restoreFrom().isNone() ? "empty state" : deploy.restoreFrom().path();
+    RestorePoint point = deploy.restoreFrom();
+    String from =
+        point.isNone()
+            ? "empty state"
+            : point.path()
+                + (point.checkpointId() == null ? "" : " (id " + point.checkpointId() + ")")
+                + ", from "
+                + point.source();
     return "Deploying cluster "
         + name
         + " ("
@@ -211,9 +277,9 @@ public final class StatusReporter {
         + ")";
   }
 
-  private static String steadyMessage(Phase phase) {
+  private static String steadyMessage(Phase phase, String jobState) {
     return switch (phase) {
-      case RUNNING -> "JobManager available";
+      case RUNNING -> "JobManager available" + (jobState == null ? "" : ", job " + jobState);
       case DEPLOYING -> "Waiting for the JobManager to become available";
       case SUSPENDED -> "Suspended; checkpoints kept";
       default -> "No cluster";

@@ -10,7 +10,6 @@ import dev.flinkresilience.operator.api.v1alpha1.JobState;
 import dev.flinkresilience.operator.api.v1alpha1.Operation;
 import dev.flinkresilience.operator.api.v1alpha1.OperationType;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
-import dev.flinkresilience.operator.api.v1alpha1.RestoreFrom;
 import dev.flinkresilience.operator.decide.Decision.AwaitTeardown;
 import dev.flinkresilience.operator.decide.Decision.BeginOperation;
 import dev.flinkresilience.operator.decide.Decision.DeleteCluster;
@@ -21,6 +20,7 @@ import dev.flinkresilience.operator.decide.Decision.RejectSpec;
 import dev.flinkresilience.operator.decide.Decision.Steady;
 import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
 import dev.flinkresilience.operator.testing.Jobs;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -184,46 +184,11 @@ class LifecyclePlannerTest {
     c.status().accept(status);
     var desired = c.valid() ? new DesiredJob(spec, HASH, 3, UID) : null;
     var violations = c.valid() ? List.<String>of() : List.of("spec.image: must be set");
-    var decision = LifecyclePlanner.decide(new PlanInput(desired, violations, status, c.cluster()));
+    var decision =
+        LifecyclePlanner.decide(
+            new PlanInput(
+                desired, violations, status, c.cluster(), HaStoreView.noHa(), Instant.EPOCH));
     assertThat(decision).isEqualTo(c.expected());
-  }
-
-  @ParameterizedTest(name = "restoreFrom={0}")
-  @MethodSource("restorePolicies")
-  void restorePolicyPicksThePoint(RestoreFrom policy, Long expectedId) {
-    var spec = Jobs.validSpec();
-    spec.getRecovery().setRestoreFrom(policy);
-    var status = new FlinkResilientJobStatus();
-    status.setLatestCheckpoint(ref(12L, "file:///cp/chk-12"));
-    status.setLatestSavepoint(ref(10L, "file:///sp/savepoint-10"));
-    RestorePoint point = RestorePoints.choose(DeployReason.UPGRADE, spec, status);
-    assertThat(point.checkpointId()).isEqualTo(expectedId);
-  }
-
-  static Stream<Arguments> restorePolicies() {
-    return Stream.of(
-        Arguments.of(RestoreFrom.LATEST_CHECKPOINT, 12L),
-        Arguments.of(RestoreFrom.LATEST_SAVEPOINT, 10L),
-        Arguments.of(RestoreFrom.NONE, null));
-  }
-
-  @org.junit.jupiter.api.Test
-  void newerSavepointWinsOverOlderCheckpoint() {
-    var status = new FlinkResilientJobStatus();
-    status.setLatestCheckpoint(ref(12L, "file:///cp/chk-12"));
-    status.setLatestSavepoint(ref(13L, "file:///sp/savepoint-13"));
-    assertThat(RestorePoints.choose(DeployReason.UPGRADE, Jobs.validSpec(), status).path())
-        .isEqualTo("file:///sp/savepoint-13");
-  }
-
-  @org.junit.jupiter.api.Test
-  void firstDeploymentUsesInitialSavepointOnlyThen() {
-    var spec = Jobs.validSpec();
-    spec.getJob().setInitialSavepointPath("s3://b/sp-1");
-    assertThat(RestorePoints.choose(DeployReason.INITIAL, spec, null).path())
-        .isEqualTo("s3://b/sp-1");
-    assertThat(RestorePoints.choose(DeployReason.RECREATE, spec, new FlinkResilientJobStatus()))
-        .isEqualTo(RestorePoint.NONE);
   }
 
   @org.junit.jupiter.api.Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.decide.Decision;
+import dev.flinkresilience.operator.decide.HaStoreView;
 import dev.flinkresilience.operator.decide.LifecyclePlanner;
 import dev.flinkresilience.operator.decide.ObservedCluster;
 import dev.flinkresilience.operator.decide.PlanInput;
@@ -52,7 +53,9 @@ class ReconcilePassFuzzTest {
             checked.desired(),
             checked.violations(),
             new FlinkResilientJobStatus(),
-            ObservedCluster.none());
+            ObservedCluster.none(),
+            HaStoreView.noHa(),
+            Instant.EPOCH);
     Decision decision = LifecyclePlanner.decide(input);
     var report = StatusReporter.report("fuzz", 2, input, decision, Instant.EPOCH);
 

@@ -7,6 +7,7 @@ import dev.flinkresilience.operator.api.v1alpha1.OperationType;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.DesiredJob;
+import dev.flinkresilience.operator.decide.HaStoreView;
 import dev.flinkresilience.operator.decide.ObservedCluster;
 import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
 import dev.flinkresilience.operator.decide.PlanInput;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class StatusReporterTest {
+  private static final HaStoreView NO_HA = HaStoreView.noHa();
   private static final Instant T0 = Instant.parse("2026-11-21T08:00:00Z");
   private static final Instant T1 = T0.plusSeconds(30);
   private final DesiredJob desired = new DesiredJob(Jobs.validSpec(), "h1", 4, "uid");
@@ -64,7 +66,7 @@ class StatusReporterTest {
     var running =
         report(input(new FlinkResilientJobStatus(), available()), new Decision.Steady(), T0);
     var reject = new Decision.RejectSpec(List.of("spec.checkpointing.interval: bad"));
-    var in = new PlanInput(null, reject.violations(), running.status(), available());
+    var in = new PlanInput(null, reject.violations(), running.status(), available(), NO_HA, T0);
 
     Report first = StatusReporter.report("orders", 5, in, reject, T1);
     assertThat(cond(first, "Ready").getStatus()).isEqualTo("False");
@@ -80,7 +82,7 @@ class StatusReporterTest {
               assertThat(e.message()).contains("keeps its last valid spec");
             });
 
-    var again = new PlanInput(null, reject.violations(), first.status(), available());
+    var again = new PlanInput(null, reject.violations(), first.status(), available(), NO_HA, T0);
     assertThat(StatusReporter.report("orders", 5, again, reject, T1.plusSeconds(60)).events())
         .as("the same problem is reported once, not every pass")
         .isEmpty();
@@ -115,7 +117,7 @@ class StatusReporterTest {
   }
 
   private PlanInput input(FlinkResilientJobStatus status, ObservedCluster cluster) {
-    return new PlanInput(desired, List.of(), status, cluster);
+    return new PlanInput(desired, List.of(), status, cluster, NO_HA, T0);
   }
 
   private static ObservedCluster available() {

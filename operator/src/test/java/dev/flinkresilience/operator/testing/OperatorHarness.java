@@ -29,13 +29,17 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Installs the committed CRD, then starts the operator watching all namespaces. */
   public static OperatorHarness start(KubernetesClient client) {
+    return start(client, OperatorSettings.allNamespaces());
+  }
+
+  /** As {@link #start(KubernetesClient)}, with the given settings. */
+  public static OperatorHarness start(KubernetesClient client, OperatorSettings settings) {
     Path crd =
         Path.of(
             System.getProperty("crds.dir", "../crds"),
             "flinkresilientjobs.flinkresilience.dev-v1.yml");
     client.apiextensions().v1().customResourceDefinitions().load(crd.toFile()).create();
-    return new OperatorHarness(
-        client, OperatorWiring.start(client, OperatorSettings.allNamespaces(), Clock.systemUTC()));
+    return new OperatorHarness(client, OperatorWiring.start(client, settings, Clock.systemUTC()));
   }
 
   public FlinkResilientJob get(String namespace, String name) {

@@ -28,6 +28,30 @@ public class DeploymentRecord {
   @JsonPropertyDescription("When it was deployed (RFC 3339).")
   private String deployedAt;
 
+  @JsonPropertyDescription(
+      "spec.restartNonce of the deployment; a new nonce with a new initialSavepointPath restores"
+          + " from that savepoint.")
+  private Long restartNonce;
+
+  @JsonPropertyDescription("spec.job.initialSavepointPath when the deployment was made.")
+  private String initialSavepointPath;
+
+  public Long getRestartNonce() {
+    return restartNonce;
+  }
+
+  public void setRestartNonce(Long restartNonce) {
+    this.restartNonce = restartNonce;
+  }
+
+  public String getInitialSavepointPath() {
+    return initialSavepointPath;
+  }
+
+  public void setInitialSavepointPath(String initialSavepointPath) {
+    this.initialSavepointPath = initialSavepointPath;
+  }
+
   public Long getGeneration() {
     return generation;
   }

@@ -43,6 +43,18 @@ public class FlinkResilientJobStatus {
   private FlinkRestartsStatus flinkRestarts;
 
   @JsonPropertyDescription(
+      "Failing polls of Flink's REST API: since when, how many, why. Absent while polls succeed.")
+  private ObservationStatus observation;
+
+  public ObservationStatus getObservation() {
+    return observation;
+  }
+
+  public void setObservation(ObservationStatus observation) {
+    this.observation = observation;
+  }
+
+  @JsonPropertyDescription(
       "Operator recoveries: counts, the incident in progress and recent history.")
   private RecoveryStatus recovery = new RecoveryStatus();
 

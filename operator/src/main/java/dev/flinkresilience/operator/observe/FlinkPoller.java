@@ -1,0 +1,227 @@
+package dev.flinkresilience.operator.observe;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.decide.FlinkObservation;
+import dev.flinkresilience.operator.decide.HaStoreView;
+import io.javaoperatorsdk.operator.processing.event.Event;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Polls Flink for every tracked job on its own threads, so a slow or dead JobManager never holds a
+ * reconcile thread, and wakes the job's reconciler when the answer changes or a poll fails. The
+ * reconciler reads the newest result with {@code context.getSecondaryResource(Polled.class)}.
+ *
+ * <p>One poll at a time per job: a new tick while the last poll is still out is skipped, so a hung
+ * JobManager costs at most one pending call (which the REST client's timeout ends).
+ */
+public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilientJob>
+    implements AutoCloseable {
+
+  /** Reads the job through the REST API; never completes exceptionally. */
+  @FunctionalInterface
+  public interface RestReader {
+    CompletableFuture<FlinkObservation> read(URI restBase, String jobId);
+  }
+
+  /** Reads the job's ZooKeeper HA data; blocking but bounded in time, never throws. */
+  public interface ZooKeeperReader extends AutoCloseable {
+    HaStoreView read(PollTarget.ZooKeeperHa location, String jobId);
+
+    @Override
+    default void close() {}
+  }
+
+  private final RestReader rest;
+  private final ZooKeeperReader zooKeeper;
+  private final Clock clock;
+  private final ScheduledExecutorService ticks;
+  private final ExecutorService blocking;
+  private final Map<ResourceID, Tracked> tracked = new ConcurrentHashMap<>();
+
+  public FlinkPoller(RestReader rest, ZooKeeperReader zooKeeper, Clock clock) {
+    super(Polled.class, "flink-poller");
+    this.rest = rest;
+    this.zooKeeper = zooKeeper;
+    this.clock = clock;
+    this.ticks = Executors.newSingleThreadScheduledExecutor(daemon("flink-poll-timer"));
+    this.blocking = Executors.newCachedThreadPool(daemon("flink-poll-zk"));
+  }
+
+  /**
+   * Polls {@code target} for the job from now on. The same target again changes nothing; a new
+   * address or job id drops the old result and polls at once; a new interval applies from the next
+   * poll.
+   */
+  public void track(ResourceID job, PollTarget target) {
+    if (target.pollsNothing()) {
+      forget(job);
+      return;
+    }
+    Tracked current = tracked.get(job);
+    if (current != null && current.target.equals(target)) {
+      return;
+    }
+    boolean sameSource =
+        current != null
+            && Objects.equals(current.target.restBase(), target.restBase())
+            && Objects.equals(current.target.jobId(), target.jobId())
+            && Objects.equals(current.target.zooKeeper(), target.zooKeeper());
+    Tracked next = new Tracked(target, sameSource ? current.latest : null);
+    Tracked previous = tracked.put(job, next);
+    if (previous != null) {
+      previous.cancel();
+    }
+    schedule(job, next, sameSource ? target.interval().toMillis() : 0);
+  }
+
+  /** Stops polling the job (it was deleted, suspended, or has nothing to poll). */
+  public void forget(ResourceID job) {
+    Tracked gone = tracked.remove(job);
+    if (gone != null) {
+      gone.cancel();
+    }
+  }
+
+  public Optional<Polled> latest(ResourceID job) {
+    Tracked t = tracked.get(job);
+    return t == null ? Optional.empty() : Optional.ofNullable(t.latest);
+  }
+
+  @Override
+  public Set<Polled> getSecondaryResources(FlinkResilientJob primary) {
+    return latest(ResourceID.fromResource(primary)).map(Set::of).orElse(Set.of());
+  }
+
+  @Override
+  public void stop() {
+    close();
+    super.stop();
+  }
+
+  @Override
+  public void close() {
+    tracked.values().forEach(Tracked::cancel);
+    tracked.clear();
+    ticks.shutdownNow();
+    blocking.shutdownNow();
+    zooKeeper.close();
+  }
+
+  private void schedule(ResourceID job, Tracked t, long delayMillis) {
+    if (ticks.isShutdown()) {
+      return;
+    }
+    t.next = ticks.schedule(() -> poll(job, t), delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void poll(ResourceID job, Tracked t) {
+    if (t.cancelled) {
+      return;
+    }
+    PollTarget target = t.target;
+    CompletableFuture<FlinkObservation> restPoll =
+        target.restBase() == null
+            ? CompletableFuture.completedFuture(null)
+            : rest.read(target.restBase(), target.jobId());
+    CompletableFuture<HaStoreView> zkPoll =
+        target.zooKeeper() == null
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.supplyAsync(
+                () -> zooKeeper.read(target.zooKeeper(), target.jobId()), blocking);
+    restPoll
+        .thenCombine(zkPoll, (r, z) -> new Polled(target, r, z))
+        .whenComplete(
+            (polled, error) -> {
+              if (t.cancelled) {
+                return;
+              }
+              if (polled == null) {
+                // The readers promise never to fail; if one does, say so rather than go quiet.
+                polled = failure(target, error);
+              }
+              Polled before = t.latest;
+              t.latest = polled;
+              if (worthAReconcile(before, polled) && getEventHandler() != null) {
+                getEventHandler().handleEvent(new Event(job));
+              }
+              schedule(job, t, target.interval().toMillis());
+            });
+  }
+
+  private Polled failure(PollTarget target, Throwable error) {
+    return new Polled(
+        target,
+        FlinkObservation.failed(
+            clock.instant(), FlinkObservation.Outcome.BAD_ANSWER, "poll failed: " + error),
+        null);
+  }
+
+  /** A change, or a failure (each failed poll counts toward reporting a lasting problem). */
+  private static boolean worthAReconcile(Polled before, Polled now) {
+    if (before == null) {
+      return true;
+    }
+    if (now.rest() != null && now.rest().outcome() != FlinkObservation.Outcome.OK) {
+      return true;
+    }
+    return !Objects.equals(withoutTime(before.rest()), withoutTime(now.rest()))
+        || !Objects.equals(before.zooKeeper(), now.zooKeeper());
+  }
+
+  private static FlinkObservation withoutTime(FlinkObservation o) {
+    return o == null
+        ? null
+        : new FlinkObservation(
+            null,
+            o.outcome(),
+            o.problem(),
+            o.jobState(),
+            o.restarts(),
+            o.latestCompleted(),
+            o.latestSavepoint(),
+            o.restored());
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** One job's polling state. Fields are touched by the timer thread and the HTTP callbacks. */
+  private static final class Tracked {
+    final PollTarget target;
+    volatile Polled latest;
+    volatile ScheduledFuture<?> next;
+    volatile boolean cancelled;
+
+    Tracked(PollTarget target, Polled latest) {
+      this.target = target;
+      this.latest = latest;
+    }
+
+    void cancel() {
+      cancelled = true;
+      ScheduledFuture<?> n = next;
+      if (n != null) {
+        n.cancel(false);
+      }
+    }
+  }
+}

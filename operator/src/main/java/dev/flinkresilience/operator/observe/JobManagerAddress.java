@@ -1,0 +1,117 @@
+package dev.flinkresilience.operator.observe;
+
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.net.URI;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where to reach a job's JobManager REST API, from the pod cache and the HA store; no API calls.
+ *
+ * <ul>
+ *   <li>{@link Mode#POD_IP} (the default): the pod IP of a ready JobManager, and the port its
+ *       container calls {@code rest}. Works in-cluster, and in the local cluster whose pods are
+ *       local processes. With standby JobManagers the leader the HA store names is preferred; any
+ *       ready JobManager would do, since Flink's REST handlers reach the leader over RPC.
+ *   <li>{@link Mode#SERVICE}: the {@code <name>-rest} Service by cluster DNS, for operators that
+ *       may not reach pod IPs (network policies) but resolve services.
+ * </ul>
+ */
+public final class JobManagerAddress {
+  /** Flink's label values on JobManager pods (native Kubernetes). */
+  static final String COMPONENT_LABEL = "component";
+
+  static final String JOB_MANAGER = "jobmanager";
+  static final int DEFAULT_REST_PORT = 8081;
+
+  public enum Mode {
+    POD_IP,
+    SERVICE
+  }
+
+  private JobManagerAddress() {}
+
+  /**
+   * @param pods the job's pods from the informer cache
+   * @param haLeader the REST address the HA store names for the leader, or null
+   */
+  public static Optional<URI> resolve(
+      Mode mode, String namespace, String name, Collection<Pod> pods, String haLeader) {
+    Optional<Pod> readyJm =
+        pods.stream()
+            .filter(JobManagerAddress::isJobManager)
+            .filter(JobManagerAddress::isReady)
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            // The oldest ready pod: stable across passes, so the poller keeps its target.
+            .min(Comparator.comparing(p -> p.getMetadata().getName()));
+    if (readyJm.isEmpty()) {
+      return Optional.empty(); // nothing answers: the HA store is all there is
+    }
+    if (mode == Mode.SERVICE) {
+      return Optional.of(
+          URI.create("http://" + name + "-rest." + namespace + ".svc:" + restPort(readyJm.get())));
+    }
+    Optional<URI> leader = parse(haLeader);
+    if (leader.isPresent() && isPodAddress(leader.get(), pods)) {
+      return leader;
+    }
+    Pod jm = readyJm.get();
+    return Optional.of(
+        URI.create("http://" + hostOf(jm.getStatus().getPodIP()) + ":" + restPort(jm)));
+  }
+
+  private static boolean isJobManager(Pod p) {
+    Map<String, String> labels = p.getMetadata().getLabels();
+    return labels != null && JOB_MANAGER.equals(labels.get(COMPONENT_LABEL));
+  }
+
+  private static boolean isReady(Pod p) {
+    var status = p.getStatus();
+    if (status == null || status.getPodIP() == null || !"Running".equals(status.getPhase())) {
+      return false;
+    }
+    return status.getConditions() == null
+        || status.getConditions().stream()
+            .filter(c -> "Ready".equals(c.getType()))
+            .allMatch(c -> "True".equals(c.getStatus()));
+  }
+
+  /** Only trust a leader address that is one of the job's JobManager pods. */
+  private static boolean isPodAddress(URI leader, Collection<Pod> pods) {
+    return pods.stream()
+        .filter(JobManagerAddress::isJobManager)
+        .filter(JobManagerAddress::isReady)
+        .anyMatch(p -> hostOf(p.getStatus().getPodIP()).equals(leader.getHost()));
+  }
+
+  private static Optional<URI> parse(String address) {
+    if (address == null || address.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      URI uri = URI.create(address.trim());
+      return uri.getHost() == null || uri.getPort() < 0 ? Optional.empty() : Optional.of(uri);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static int restPort(Pod jm) {
+    return jm.getSpec() == null
+        ? DEFAULT_REST_PORT
+        : jm.getSpec().getContainers().stream()
+            .flatMap(
+                c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
+            .filter(p -> "rest".equals(p.getName()))
+            .map(ContainerPort::getContainerPort)
+            .findFirst()
+            .orElse(DEFAULT_REST_PORT);
+  }
+
+  private static String hostOf(String ip) {
+    return ip.contains(":") && !ip.startsWith("[") ? "[" + ip + "]" : ip;
+  }
+}

@@ -1,0 +1,178 @@
+package dev.flinkresilience.operator.reconcile;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.decide.FlinkObservation;
+import dev.flinkresilience.operator.decide.HaStoreView;
+import dev.flinkresilience.operator.observe.FlinkPoller;
+import dev.flinkresilience.operator.observe.JobManagerAddress;
+import dev.flinkresilience.operator.observe.PollTarget;
+import dev.flinkresilience.operator.observe.Polled;
+import dev.flinkresilience.operator.render.ClusterIdentity;
+import dev.flinkresilience.operator.report.ObservationLedger;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The reconciler's side of observing Flink: hands the newest poll and the HA store to the ledger,
+ * and tells the poller what to poll next (address, job id, pace). All reads here are from caches.
+ */
+public final class FlinkWatch {
+
+  /** Reads Flink's Kubernetes HA ConfigMaps, from the informer cache. */
+  @FunctionalInterface
+  public interface KubernetesHaReader {
+    HaStoreView read(
+        Collection<ConfigMap> configMaps,
+        ClusterIdentity cluster,
+        String jobId,
+        String checkpointDir);
+  }
+
+  /** This pass's view of Flink: the status with the newest poll merged in, and the HA store. */
+  record Seen(ObservationLedger.Merged merged, HaStoreView ha) {}
+
+  private final FlinkPoller poller;
+  private final PollPacing pacing;
+  private final JobManagerAddress.Mode addressMode;
+  private final KubernetesHaReader kubernetesHa;
+
+  public FlinkWatch(
+      FlinkPoller poller,
+      PollPacing pacing,
+      JobManagerAddress.Mode addressMode,
+      KubernetesHaReader kubernetesHa) {
+    this.poller = poller;
+    this.pacing = pacing;
+    this.addressMode = addressMode;
+    this.kubernetesHa = kubernetesHa;
+  }
+
+  FlinkPoller poller() {
+    return poller;
+  }
+
+  Seen seen(FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
+    FlinkResilientJobStatus status =
+        job.getStatus() == null ? new FlinkResilientJobStatus() : job.getStatus();
+    FlinkResilientJobSpec running = runningSpec(job, status);
+    if (status.getJobId() == null || running == null) {
+      return new Seen(new ObservationLedger.Merged(status, List.of()), HaStoreView.noHa());
+    }
+    Polled polled =
+        poller
+            .latest(ResourceID.fromResource(job))
+            .filter(p -> p.isOf(status.getJobId()))
+            .orElse(null);
+    HaStoreView ha = ha(job, running, status, polled, ctx);
+    FlinkObservation observation = polled == null ? null : current(polled.rest(), status);
+    var merged = ObservationLedger.merge(status, observation, ha, running.getRestartStrategy());
+    return new Seen(merged, ha);
+  }
+
+  /** Points the poller at the job as this pass left it, or stops polling it. */
+  void follow(
+      FlinkResilientJob job,
+      FlinkResilientJobStatus status,
+      Context<FlinkResilientJob> ctx,
+      HaStoreView ha) {
+    ResourceID id = ResourceID.fromResource(job);
+    FlinkResilientJobSpec running = runningSpec(job, status);
+    if (status.getJobId() == null || running == null || status.getPhase() == Phase.SUSPENDED) {
+      poller.forget(id);
+      return;
+    }
+    URI rest =
+        JobManagerAddress.resolve(
+                addressMode,
+                job.getMetadata().getNamespace(),
+                job.getMetadata().getName(),
+                ctx.getSecondaryResources(Pod.class),
+                ha.leaderRestAddress())
+            .orElse(null);
+    poller.track(
+        id,
+        new PollTarget(
+            rest, status.getJobId(), pacing.intervalFor(status), zooKeeper(job, running)));
+  }
+
+  void forget(FlinkResilientJob job) {
+    poller.forget(ResourceID.fromResource(job));
+  }
+
+  private HaStoreView ha(
+      FlinkResilientJob job,
+      FlinkResilientJobSpec running,
+      FlinkResilientJobStatus status,
+      Polled polled,
+      Context<FlinkResilientJob> ctx) {
+    HighAvailabilityType type = running.getHighAvailability().getType();
+    if (type == HighAvailabilityType.KUBERNETES && status.getJobId() != null) {
+      return kubernetesHa.read(
+          ctx.getSecondaryResources(ConfigMap.class),
+          new ClusterIdentity(job.getMetadata().getNamespace(), job.getMetadata().getName()),
+          status.getJobId(),
+          running.getCheckpointing().getDirectory());
+    }
+    if (type == HighAvailabilityType.ZOOKEEPER) {
+      return polled == null || polled.zooKeeper() == null
+          ? HaStoreView.unavailable("ZooKeeper not read yet")
+          : polled.zooKeeper();
+    }
+    return HaStoreView.noHa();
+  }
+
+  private static PollTarget.ZooKeeperHa zooKeeper(
+      FlinkResilientJob job, FlinkResilientJobSpec running) {
+    var ha = running.getHighAvailability();
+    if (ha.getType() != HighAvailabilityType.ZOOKEEPER || ha.getZookeeper() == null) {
+      return null;
+    }
+    var identity =
+        new ClusterIdentity(job.getMetadata().getNamespace(), job.getMetadata().getName());
+    return new PollTarget.ZooKeeperHa(
+        ha.getZookeeper().getQuorum(),
+        ha.getZookeeper().getRootPath(),
+        identity.haClusterId(),
+        running.getCheckpointing().getDirectory());
+  }
+
+  /** A poll taken before the current deployment was made describes the one before it. */
+  private static FlinkObservation current(FlinkObservation o, FlinkResilientJobStatus status) {
+    if (o == null || status.getDeployment() == null) {
+      return o;
+    }
+    try {
+      Instant deployedAt = Instant.parse(status.getDeployment().getDeployedAt());
+      return o.observedAt().isAfter(deployedAt) ? o : null;
+    } catch (RuntimeException e) {
+      return o;
+    }
+  }
+
+  /**
+   * The spec the cluster was made from (the desired one may be newer, or invalid); null when there
+   * is none to go by. Only a validated spec is ever recorded as deployed.
+   */
+  private static FlinkResilientJobSpec runningSpec(
+      FlinkResilientJob job, FlinkResilientJobStatus status) {
+    FlinkResilientJobSpec spec =
+        status.getDeployedSpec() != null ? status.getDeployedSpec() : job.getSpec();
+    boolean usable =
+        spec != null
+            && spec.getHighAvailability() != null
+            && spec.getHighAvailability().getType() != null
+            && spec.getCheckpointing() != null
+            && spec.getRestartStrategy() != null;
+    return usable ? spec : null;
+  }
+}
