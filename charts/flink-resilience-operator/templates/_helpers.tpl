@@ -40,13 +40,13 @@ The rights the operator needs in every namespace it watches. Each rule names wha
 RBAC tests check them against the requests the operator makes and against FlinkRbac.
 */}}
 {{- define "fro.namespacedRules" -}}
-# FlinkResilientJobs: informer, finalizer (update), status (written whole, by the operator only).
+# FlinkResilientJobs: informer, finalizer (patch), status (replaced whole, by the operator only).
 - apiGroups: [flinkresilience.dev]
   resources: [flinkresilientjobs]
-  verbs: [get, list, watch, update, patch]
+  verbs: [get, list, watch, patch]
 - apiGroups: [flinkresilience.dev]
   resources: [flinkresilientjobs/status]
-  verbs: [get, update, patch]
+  verbs: [update]
 # The job's objects carry an ownerReference with blockOwnerDeletion, which needs this.
 - apiGroups: [flinkresilience.dev]
   resources: [flinkresilientjobs/finalizers]
@@ -66,10 +66,10 @@ RBAC tests check them against the requests the operator makes and against FlinkR
 - apiGroups: [""]
   resources: [configmaps]
   verbs: [get, list, watch, create, update, patch, delete, deletecollection]
-# The JobManager's Services.
+# The JobManager's Services (deleted by label on teardown).
 - apiGroups: [""]
   resources: [services]
-  verbs: [get, create, update, delete, deletecollection]
+  verbs: [get, create, update, deletecollection]
 # Per-job ServiceAccount, Role and RoleBinding (model/FlinkRbac.java).
 - apiGroups: [""]
   resources: [serviceaccounts]
