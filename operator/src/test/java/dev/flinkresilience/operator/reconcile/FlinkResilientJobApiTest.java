@@ -6,6 +6,7 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
 import dev.flinkresilience.operator.api.v1alpha1.JobState;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.app.OperatorSettings;
 import dev.flinkresilience.operator.model.Labels;
 import dev.flinkresilience.operator.testing.Jobs;
 import dev.flinkresilience.operator.testing.OperatorHarness;
@@ -38,7 +39,12 @@ class FlinkResilientJobApiTest {
 
   @BeforeEach
   void startOperator() {
-    operator = OperatorHarness.start(client);
+    operator = OperatorHarness.start(client, settings());
+  }
+
+  /** How the operator under test runs; the chart RBAC tests run these scenarios both ways. */
+  OperatorSettings settings() {
+    return OperatorSettings.allNamespaces();
   }
 
   @AfterEach

@@ -4,7 +4,9 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import dev.flinkresilience.operator.app.OperatorWiring;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.file.Path;
@@ -19,11 +21,20 @@ import java.util.function.Predicate;
  * dump the resource's status and events when they time out.
  */
 public final class OperatorHarness implements AutoCloseable {
+  /**
+   * The operator talks through its own client with this User-Agent, so a test can tell its requests
+   * from the test's own (ChartRbacApiTest checks them against the chart's RBAC).
+   */
+  public static final String OPERATOR_USER_AGENT = "flink-resilience-operator-under-test";
+
   private final KubernetesClient client;
+  private final KubernetesClient operatorClient;
   private final Operator operator;
 
-  private OperatorHarness(KubernetesClient client, Operator operator) {
+  private OperatorHarness(
+      KubernetesClient client, KubernetesClient operatorClient, Operator operator) {
     this.client = client;
+    this.operatorClient = operatorClient;
     this.operator = operator;
   }
 
@@ -32,14 +43,22 @@ public final class OperatorHarness implements AutoCloseable {
     return start(client, OperatorSettings.allNamespaces());
   }
 
-  /** As {@link #start(KubernetesClient)}, with the given settings. */
+  /** Installs the committed CRD, then starts the operator with {@code settings}. */
   public static OperatorHarness start(KubernetesClient client, OperatorSettings settings) {
     Path crd =
         Path.of(
             System.getProperty("crds.dir", "../crds"),
             "flinkresilientjobs.flinkresilience.dev-v1.yml");
     client.apiextensions().v1().customResourceDefinitions().load(crd.toFile()).create();
-    return new OperatorHarness(client, OperatorWiring.start(client, settings, Clock.systemUTC()));
+    KubernetesClient operatorClient =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration())
+                    .withUserAgent(OPERATOR_USER_AGENT)
+                    .build())
+            .build();
+    return new OperatorHarness(
+        client, operatorClient, OperatorWiring.start(operatorClient, settings, Clock.systemUTC()));
   }
 
   public FlinkResilientJob get(String namespace, String name) {
@@ -103,6 +122,7 @@ public final class OperatorHarness implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    operatorClient.close();
   }
 
   private static void sleep(long ms) {

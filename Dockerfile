@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+# The operator image: built from source in a Maven/JDK 17 stage, run on a JRE 17 base as a non-root
+# numeric user. The version lives in pom.xml only: the jar carries it (Implementation-Version) and
+# the label takes it from the VERSION build argument, which e2e/build-image.sh reads from the pom.
+# DockerfileTest checks these rules in the normal build (no Docker engine is needed for that).
+
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
+
+FROM ${BUILD_IMAGE} AS build
+WORKDIR /src
+# POMs first, so the dependency layer is reused while only sources change.
+COPY pom.xml ./
+COPY operator/pom.xml operator/
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -ntp -q -pl operator dependency:resolve -DincludeScope=runtime
+COPY crds/ crds/
+COPY operator/src/ operator/src/
+# Tests run in CI (.ci/run); the image build only packages. The shaded jar is
+# operator/target/flink-resilience-operator.jar (finalName in operator/pom.xml).
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -ntp -q -pl operator package -DskipTests -Dspotless.check.skip=true -Dspotless.apply.skip=true
+
+FROM ${RUNTIME_IMAGE}
+ARG VERSION=unknown
+LABEL org.opencontainers.image.title="flink-resilience-operator" \
+      org.opencontainers.image.description="Keeps Apache Flink streaming jobs alive on Kubernetes" \
+      org.opencontainers.image.version="${VERSION}"
+COPY --from=build --chown=0:0 /src/operator/target/flink-resilience-operator.jar /opt/operator/flink-resilience-operator.jar
+# Read-only root filesystem: the only writable place is /tmp (an emptyDir in the chart), where the
+# operator writes Flink's log4j conf dir once and Flink's factory its pod-template files.
+# -XX:-UsePerfData: no hsperfdata files; MaxRAMPercentage: the heap follows the container limit.
+ENV HOME=/tmp \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:-UsePerfData -Djava.io.tmpdir=/tmp"
+# Numeric, so Kubernetes can verify runAsNonRoot without an /etc/passwd entry.
+USER 10001:10001
+WORKDIR /tmp
+EXPOSE 8080
+ENTRYPOINT ["java", "-jar", "/opt/operator/flink-resilience-operator.jar"]
+CMD ["run"]

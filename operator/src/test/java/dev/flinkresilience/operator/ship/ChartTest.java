@@ -1,0 +1,256 @@
+package dev.flinkresilience.operator.ship;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart rendered by a real Helm, for the default values and the settings people change:
+ * which objects exist, how the operator is run, and what the values schema refuses.
+ */
+class ChartTest {
+  private static final String FULLNAME = RenderedChart.RELEASE + "-flink-resilience-operator";
+
+  @Test
+  void chartPassesHelmLintStrict() {
+    var result = new Helm(RenderedChart.chartDir()).lint().strict().call();
+    assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+  }
+
+  @Test
+  void chartAndAppVersionAreTheMavenProjectVersion() throws IOException {
+    String chartYaml = Files.readString(RenderedChart.chartDir().resolve("Chart.yaml"));
+    String version = System.getProperty("project.version");
+    assertThat(version).as("surefire passes project.version").isNotBlank();
+    assertThat(chartYaml)
+        .as("Chart.yaml follows pom.xml; update both when releasing")
+        .contains("\nversion: " + version + "\n")
+        .contains("\nappVersion: " + version + "\n");
+  }
+
+  @Test
+  void chartCrdIsTheCommittedCrd() throws IOException {
+    String file = "flinkresilientjobs.flinkresilience.dev-v1.yml";
+    Path committed = Path.of(System.getProperty("crds.dir", "../crds"), file);
+    Path inChart = RenderedChart.chartDir().resolve("crds").resolve(file);
+    assertThat(inChart).exists();
+    assertThat(Files.readString(inChart))
+        .as("the chart's crds/ is stale: run `mvn -Pupdate-crds process-classes` and commit")
+        .isEqualTo(Files.readString(committed));
+    try (var files = Files.list(inChart.getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString()).toList())
+          .as("no CRD in the chart that crds/ does not have")
+          .containsExactly(file);
+    }
+  }
+
+  @Test
+  void defaultsRunOneOperatorForAllNamespacesLockedDown() {
+    var chart = RenderedChart.render("");
+    assertThat(chart.summary())
+        .containsExactlyInAnyOrder(
+            "ClusterRole /" + FULLNAME + "-jobs",
+            "ClusterRole /" + FULLNAME + "-nodes",
+            "ClusterRoleBinding /" + FULLNAME + "-jobs",
+            "ClusterRoleBinding /" + FULLNAME + "-nodes",
+            "ConfigMap flink-operator/" + FULLNAME + "-config",
+            "Deployment flink-operator/" + FULLNAME,
+            "Role kube-node-lease/" + FULLNAME + "-node-leases",
+            "RoleBinding kube-node-lease/" + FULLNAME + "-node-leases",
+            "Service flink-operator/" + FULLNAME + "-metrics",
+            "ServiceAccount flink-operator/" + FULLNAME);
+    assertThat(chart.settings())
+        .doesNotContainKey("WATCH_NAMESPACES")
+        .containsEntry("LEADER_ELECTION", "false")
+        .containsEntry("HEALTH_PORT", "8080");
+
+    Deployment d = deployment(chart);
+    assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(d.getSpec().getStrategy().getType())
+        .as("without leader election two operators must never overlap")
+        .isEqualTo("Recreate");
+    var pod = d.getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo(FULLNAME);
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getImage()).endsWith(":" + System.getProperty("project.version"));
+    assertThat(c.getArgs()).containsExactly("run");
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(c.getResources().getLimits()).containsKey("memory");
+    assertThat(c.getVolumeMounts())
+        .as("the one writable directory")
+        .singleElement()
+        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    assertThat(pod.getVolumes().get(0).getEmptyDir()).isNotNull();
+
+    assertThat(c.getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getContainerPort()).isEqualTo(8080);
+            });
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo(FULLNAME + "-config");
+
+    JsonNode svc = chart.get("Service", FULLNAME + "-metrics");
+    assertThat(svc.at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
+    assertThat(chart.as(svc.at("/spec/selector"), Map.class))
+        .isEqualTo(d.getSpec().getSelector().getMatchLabels());
+  }
+
+  @Test
+  void configChecksumChangesWithTheSettingsOnly() {
+    String base = checksum(RenderedChart.render(""));
+    assertThat(base).matches("[0-9a-f]{64}");
+    assertThat(checksum(RenderedChart.render("watchNamespaces: [a]"))).isNotEqualTo(base);
+    assertThat(checksum(RenderedChart.render("health: {port: 9090}"))).isNotEqualTo(base);
+    assertThat(checksum(RenderedChart.render("resources: {requests: {cpu: 1}}")))
+        .as("not a setting: the pod template changes anyway")
+        .isEqualTo(base);
+  }
+
+  @Test
+  void aListOfNamespacesGetsRolesThereAndNoClusterRoleForJobs() {
+    var chart = RenderedChart.render("watchNamespaces: [team-a, team-b]");
+    assertThat(chart.settings()).containsEntry("WATCH_NAMESPACES", "team-a,team-b");
+    assertThat(chart.find("ClusterRole", FULLNAME + "-jobs")).isEmpty();
+    assertThat(chart.find("ClusterRoleBinding", FULLNAME + "-jobs")).isEmpty();
+    for (String ns : List.of("team-a", "team-b")) {
+      assertThat(chart.summary())
+          .contains("Role " + ns + "/" + FULLNAME, "RoleBinding " + ns + "/" + FULLNAME);
+    }
+    assertThat(chart.find("ClusterRole", FULLNAME + "-nodes"))
+        .as("nodes are cluster-scoped whatever the namespaces")
+        .isPresent();
+  }
+
+  @Test
+  void leaderElectionUsesALeaseInTheReleaseNamespace() {
+    var chart = RenderedChart.render("leaderElection: {enabled: true}");
+    assertThat(chart.settings())
+        .containsEntry("LEADER_ELECTION", "true")
+        .containsEntry("LEADER_ELECTION_LEASE_NAME", "flink-resilience-operator");
+    assertThat(deployment(chart).getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    JsonNode role = chart.get("Role", FULLNAME + "-leader-election");
+    assertThat(role.at("/metadata/namespace").asText()).isEqualTo(RenderedChart.NAMESPACE);
+    assertThat(role.at("/rules/0/resources/0").asText()).isEqualTo("leases");
+    var env = deployment(chart).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    assertThat(env)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("POD_NAME");
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+            });
+  }
+
+  @Test
+  void moreThanOneReplicaIsRefusedUntilTheOperatorElectsALeader() {
+    // Two replicas without leader election in the operator would both reconcile: the schema
+    // holds replicas at 1 until RunCommand reads LEADER_ELECTION (issue 7, item 5); the template
+    // already turns leader election on for replicas > 1.
+    assertThatThrownBy(() -> RenderedChart.render("replicas: 2")).hasMessageContaining("replicas");
+  }
+
+  @Test
+  void healthPortMovesTheContainerPortAndTheProbesFollowByName() {
+    var c =
+        deployment(RenderedChart.render("health: {port: 9090}"))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(c.getPorts().get(0).getContainerPort()).isEqualTo(9090);
+    assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+  }
+
+  @Test
+  void serviceMonitorScrapesTheMetricsServiceWhenAskedFor() {
+    var chart =
+        RenderedChart.render(
+            "metrics: {serviceMonitor: {enabled: true, labels: {release: prometheus}}}");
+    JsonNode sm = chart.get("ServiceMonitor", FULLNAME);
+    assertThat(sm.at("/metadata/labels/release").asText()).isEqualTo("prometheus");
+    assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("http-metrics");
+    assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
+    JsonNode svc = chart.get("Service", FULLNAME + "-metrics");
+    sm.at("/spec/selector/matchLabels")
+        .fields()
+        .forEachRemaining(
+            e ->
+                assertThat(svc.at("/metadata/labels").path(e.getKey()).asText())
+                    .as("service label " + e.getKey())
+                    .isEqualTo(e.getValue().asText()));
+    assertThat(svc.at("/spec/ports/0/name").asText()).isEqualTo("http-metrics");
+  }
+
+  @Test
+  void alertsAreNotShippedBeforeTheirMetricsExist() {
+    assertThat(RenderedChart.render("").ofKind("PrometheusRule")).isEmpty();
+    assertThatThrownBy(() -> RenderedChart.render("prometheusRule: {enabled: true}"))
+        .hasMessageContaining("alerts are not available yet");
+  }
+
+  @Test
+  void schemaRefusesMistakes() {
+    assertThatThrownBy(() -> RenderedChart.render("replica: 2"))
+        .as("a misspelt key")
+        .hasMessageContaining("replica");
+    assertThatThrownBy(() -> RenderedChart.render("replicas: two"))
+        .hasMessageContaining("replicas");
+    assertThatThrownBy(() -> RenderedChart.render("watchNamespaces: [Team_A]"))
+        .hasMessageContaining("watchNamespaces");
+    assertThatThrownBy(() -> RenderedChart.render("health: {port: 0}"))
+        .hasMessageContaining("port");
+  }
+
+  @Test
+  void everyBindingNamesTheOperatorsServiceAccount() {
+    for (String values : List.of("", "watchNamespaces: [a, b]\nleaderElection: {enabled: true}")) {
+      var chart = RenderedChart.render(values);
+      for (String kind : List.of("RoleBinding", "ClusterRoleBinding")) {
+        for (JsonNode b : chart.ofKind(kind)) {
+          assertThat(b.path("subjects"))
+              .as(kind + " " + b.at("/metadata/name").asText())
+              .singleElement()
+              .satisfies(
+                  s -> {
+                    assertThat(s.path("name").asText()).isEqualTo(FULLNAME);
+                    assertThat(s.path("namespace").asText()).isEqualTo(RenderedChart.NAMESPACE);
+                  });
+        }
+      }
+    }
+  }
+
+  private static Deployment deployment(RenderedChart chart) {
+    return chart.as(chart.get("Deployment", FULLNAME), Deployment.class);
+  }
+
+  private static String checksum(RenderedChart chart) {
+    return deployment(chart)
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .get("checksum/config");
+  }
+}
