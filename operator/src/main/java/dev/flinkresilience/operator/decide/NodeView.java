@@ -1,0 +1,44 @@
+package dev.flinkresilience.operator.decide;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A node that hosts pods of a job, from the Node and Lease informers.
+ *
+ * @param name node name
+ * @param leaseRenewedAt the last renewal of its Lease in {@code kube-node-lease}, null when unknown
+ * @param ready its Ready condition status (True, False, Unknown), null when unknown
+ * @param outOfService whether it carries the {@code node.kubernetes.io/out-of-service} taint
+ * @param deleted whether the Node object is gone
+ */
+public record NodeView(
+    String name, Instant leaseRenewedAt, String ready, boolean outOfService, boolean deleted) {
+
+  public static final String OUT_OF_SERVICE_TAINT = "node.kubernetes.io/out-of-service";
+
+  /**
+   * Lost: its kubelet stopped renewing the Lease for longer than {@code lostAfter}, or the node is
+   * reported not Ready, or it is gone. A kubelet renews every 10 s; Kubernetes itself waits 40 s to
+   * mark a node NotReady and about 5 minutes more to evict its pods.
+   */
+  public boolean isLost(Duration lostAfter, Instant now) {
+    if (deleted || outOfService || "False".equals(ready) || "Unknown".equals(ready)) {
+      return true;
+    }
+    return leaseRenewedAt != null && Duration.between(leaseRenewedAt, now).compareTo(lostAfter) > 0;
+  }
+
+  /**
+   * Confirmed gone, so its processes cannot write any more: deleted, or tainted out-of-service by
+   * an administrator (the Kubernetes convention for a node known to be shut down).
+   */
+  public boolean isFenced() {
+    return deleted || outOfService;
+  }
+
+  /** When it was last known alive: the moment a loss is dated from. */
+  public Instant lastSeen() {
+    return leaseRenewedAt;
+  }
+}
