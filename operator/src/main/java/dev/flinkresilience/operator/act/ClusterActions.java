@@ -50,6 +50,18 @@ public final class ClusterActions {
     client.services().inNamespace(namespace).withLabel(Labels.JOB, jobName).delete();
   }
 
+  /**
+   * Force-deletes pods (grace period 0): a pod on a lost node is never replaced until its object is
+   * gone, and the kubelet that would confirm a graceful deletion is dead. Only called once the
+   * fencing rules allow it (see RecoveryPlanner).
+   */
+  public void forceDeletePods(String namespace, List<String> pods) {
+    for (String pod : pods) {
+      LOG.warn("force-deleting pod {}/{} from a lost node", namespace, pod);
+      client.pods().inNamespace(namespace).withName(pod).withGracePeriod(0).delete();
+    }
+  }
+
   private static boolean isDeployment(HasMetadata o) {
     return o instanceof io.fabric8.kubernetes.api.model.apps.Deployment;
   }

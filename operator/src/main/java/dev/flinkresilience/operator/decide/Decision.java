@@ -34,6 +34,52 @@ public sealed interface Decision {
    */
   record RefuseRestore(DeployReason reason, String why) implements Decision {}
 
+  /** Recovery: record a detected failure as the incident in progress; nothing destructive yet. */
+  record OpenIncident(Signal signal, RecoveryAction action) implements Decision {}
+
+  /** Recovery: force-delete (grace 0) the job's pods on a lost node so they can be replaced. */
+  record ReleasePods(String node, List<String> pods) implements Decision {}
+
+  /** Recovery: Flink is recovering by itself, or the redeployed cluster is starting; wait. */
+  record AwaitRecovery(String why, boolean markRedeployed) implements Decision {}
+
+  /** Recovery: waiting did not bring the job back; record a redeploy attempt (budget counted). */
+  record Escalate(String why) implements Decision {}
+
+  /** Recovery: delete the failed cluster; the redeploy intent is already in status. */
+  record TearDownForRecovery() implements Decision {}
+
+  /** Recovery: the job is RUNNING again; the incident goes to history. */
+  record CloseIncident(String how) implements Decision {}
+
+  /**
+   * Recovery: a redeploy is needed but the budget is spent: phase Failed, no automatic redeploys
+   * until the spec or restartNonce changes.
+   */
+  record GiveUp(Signal signal, String why) implements Decision {}
+
+  /** What the operator does about an incident. */
+  enum RecoveryAction {
+    /** Flink recovers by itself (HA, TaskManager replacement); the operator checks it does. */
+    VERIFY("Verify"),
+    /** Flink cannot: the operator redeploys from the latest checkpoint. */
+    REDEPLOY("Redeploy");
+
+    private final String value;
+
+    RecoveryAction(String value) {
+      this.value = value;
+    }
+
+    public String value() {
+      return value;
+    }
+
+    public static RecoveryAction of(String value) {
+      return REDEPLOY.value.equals(value) ? REDEPLOY : VERIFY;
+    }
+  }
+
   /** Why a cluster is deployed. */
   enum DeployReason {
     /** First deployment of this resource. */
@@ -43,6 +89,8 @@ public sealed interface Decision {
     /** job.state went back to running. */
     RESUME,
     /** The JobManager Deployment vanished without an operation of ours. */
-    RECREATE
+    RECREATE,
+    /** An incident's redeploy: same serial and job id, from the latest checkpoint. */
+    RECOVERY
   }
 }

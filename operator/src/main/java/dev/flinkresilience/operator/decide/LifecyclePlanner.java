@@ -15,6 +15,7 @@ import dev.flinkresilience.operator.decide.Decision.RefuseRestore;
 import dev.flinkresilience.operator.decide.Decision.RejectSpec;
 import dev.flinkresilience.operator.decide.Decision.Steady;
 import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
+import java.util.Optional;
 
 /** Deploy, upgrade, suspend and resume: the lifecycle drawn in package-info. */
 public final class LifecyclePlanner {
@@ -37,6 +38,10 @@ public final class LifecyclePlanner {
       return cluster.jobManager().isPresent() || cluster.podsRemaining() > 0
           ? new BeginOperation(OperationType.SUSPEND, "spec.job.state is suspended")
           : new Steady();
+    }
+    Optional<Decision> recovery = recovery(in);
+    if (recovery.isPresent()) {
+      return recovery.get();
     }
     if (cluster.jobManager().isEmpty()) {
       if (cluster.podsRemaining() > 0) {
@@ -72,6 +77,30 @@ public final class LifecyclePlanner {
     return deploy(reason, desired, in);
   }
 
+  /**
+   * Recovery applies to the deployment of the current spec. A spec changed during an incident wins:
+   * the upgrade tears the cluster down and deploys from the latest checkpoint anyway.
+   */
+  private static Optional<Decision> recovery(PlanInput in) {
+    FlinkResilientJobStatus status = in.status();
+    DeploymentRecord deployed = status.getDeployment();
+    boolean sameSpec = deployed != null && in.desired().specHash().equals(deployed.getSpecHash());
+    boolean incident = status.getRecovery().getCurrent() != null;
+    if (incident && !sameSpec) {
+      return Optional.of(
+          new BeginOperation(
+              OperationType.UPGRADE,
+              "spec changed during recovery (generation " + in.desired().generation() + ")"));
+    }
+    if (sameSpec && RecoveryPlanner.exhausted(in)) {
+      return Optional.of(new Steady()); // phase Failed until the spec or restartNonce changes
+    }
+    if (incident || sameSpec && in.cluster().jobManager().isPresent()) {
+      return RecoveryPlanner.decide(in);
+    }
+    return Optional.empty();
+  }
+
   private static DeployReason firstOrAgain(FlinkResilientJobStatus status) {
     if (status.getDeployment() == null) {
       return DeployReason.INITIAL;
@@ -79,7 +108,7 @@ public final class LifecyclePlanner {
     return status.getPhase() == Phase.SUSPENDED ? DeployReason.RESUME : DeployReason.RECREATE;
   }
 
-  private static Decision deploy(DeployReason reason, DesiredJob desired, PlanInput in) {
+  static Decision deploy(DeployReason reason, DesiredJob desired, PlanInput in) {
     FlinkResilientJobStatus status = in.status();
     DeploymentRecord previous = status.getDeployment();
     long previousSerial =
@@ -93,7 +122,8 @@ public final class LifecyclePlanner {
     RestorePoint restore = ((RestoreChoice.From) choice).point();
     // The same deployment made again keeps its serial and job id; a new spec gets new ones. The
     // serial is ours, not metadata.generation, which not every API server maintains alike.
-    if (reason == DeployReason.RECREATE && previous != null && previous.getJobId() != null) {
+    boolean again = reason == DeployReason.RECREATE || reason == DeployReason.RECOVERY;
+    if (again && previous != null && previous.getJobId() != null) {
       return new Deploy(reason, previousSerial, previous.getJobId(), restore);
     }
     long serial = previousSerial + 1;

@@ -32,7 +32,21 @@ public record ObservedCluster(
     return new ObservedCluster(Optional.empty(), 0);
   }
 
-  /** The JobManager Deployment with the stamp of the deployment that made it. */
+  /**
+   * The JobManager Deployment with the stamp of the deployment that made it ({@code
+   * recoveryAttempt} is null unless a recovery made it).
+   */
   public record JobManagerDeployment(
-      String specHash, Long serial, String jobId, int readyReplicas, boolean terminating) {}
+      String specHash,
+      Long serial,
+      String jobId,
+      int readyReplicas,
+      boolean terminating,
+      String recoveryAttempt) {
+
+    public JobManagerDeployment(
+        String specHash, Long serial, String jobId, int readyReplicas, boolean terminating) {
+      this(specHash, serial, jobId, readyReplicas, terminating, null);
+    }
+  }
 }

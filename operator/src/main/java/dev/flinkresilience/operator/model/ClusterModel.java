@@ -52,11 +52,15 @@ public final class ClusterModel {
   }
 
   static Map<String, String> stampAnnotations(DeploymentStamp stamp) {
-    return Map.of(
-        Labels.SPEC_HASH, stamp.specHash(),
-        Labels.GENERATION, Long.toString(stamp.generation()),
-        Labels.SERIAL, Long.toString(stamp.serial()),
-        Labels.JOB_ID, stamp.jobId());
+    Map<String, String> a = new HashMap<>();
+    a.put(Labels.SPEC_HASH, stamp.specHash());
+    a.put(Labels.GENERATION, Long.toString(stamp.generation()));
+    a.put(Labels.SERIAL, Long.toString(stamp.serial()));
+    a.put(Labels.JOB_ID, stamp.jobId());
+    if (stamp.recoveryAttempt() != null) {
+      a.put(Labels.RECOVERY_ATTEMPT, stamp.recoveryAttempt());
+    }
+    return a;
   }
 
   private static OwnerReference ownerReference(FlinkResilientJob job) {

@@ -18,6 +18,9 @@ public final class Labels {
   public static final String SERIAL = "flinkresilience.dev/deployment-serial";
   public static final String JOB_ID = "flinkresilience.dev/job-id";
 
+  /** On a JobManager Deployment made by a recovery: {@code <incident id>/<attempt>}. */
+  public static final String RECOVERY_ATTEMPT = "flinkresilience.dev/recovery-attempt";
+
   private Labels() {}
 
   /** The labels every object of job {@code name} carries. */

@@ -37,7 +37,8 @@ public final class ClusterObserver {
         parseLong(a.get(Labels.SERIAL)),
         a.get(Labels.JOB_ID),
         ready == null ? 0 : ready,
-        d.getMetadata().getDeletionTimestamp() != null);
+        d.getMetadata().getDeletionTimestamp() != null,
+        a.get(Labels.RECOVERY_ATTEMPT));
   }
 
   private static Long parseLong(String s) {

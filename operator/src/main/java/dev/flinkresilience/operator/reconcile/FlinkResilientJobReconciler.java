@@ -7,6 +7,7 @@ import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.LifecyclePlanner;
 import dev.flinkresilience.operator.decide.ObservedCluster;
 import dev.flinkresilience.operator.decide.PlanInput;
+import dev.flinkresilience.operator.decide.RecoveryAttempts;
 import dev.flinkresilience.operator.model.DeploymentStamp;
 import dev.flinkresilience.operator.model.DesiredState;
 import dev.flinkresilience.operator.observe.ClusterObserver;
@@ -87,16 +88,25 @@ public class FlinkResilientJobReconciler
 
   private void act(FlinkResilientJob job, PlanInput input, Decision decision) {
     var meta = job.getMetadata();
-    if (decision instanceof Decision.DeleteCluster) {
+    if (decision instanceof Decision.DeleteCluster
+        || decision instanceof Decision.TearDownForRecovery) {
       actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName());
+    } else if (decision instanceof Decision.ReleasePods release) {
+      actions.forceDeletePods(meta.getNamespace(), release.pods());
     } else if (decision instanceof Decision.Deploy deploy) {
       var desired = input.desired();
+      var incident = input.status().getRecovery().getCurrent();
+      String attempt =
+          deploy.reason() == Decision.DeployReason.RECOVERY && incident != null
+              ? RecoveryAttempts.of(incident)
+              : null;
       var stamp =
           new DeploymentStamp(
-              desired.generation(), desired.specHash(), deploy.serial(), deploy.jobId());
+              desired.generation(), desired.specHash(), deploy.serial(), deploy.jobId(), attempt);
       actions.apply(DesiredState.objects(job, desired.spec(), stamp, deploy.restoreFrom()));
     }
-    // Every other decision changes status only.
+    // Every other decision changes status only; the intent of each destructive step above was
+    // written to status by an earlier pass.
   }
 
   @Override

@@ -146,16 +146,31 @@ public final class FlinkWatch {
         running.getCheckpointing().getDirectory());
   }
 
-  /** A poll taken before the current deployment was made describes the one before it. */
+  /**
+   * A poll taken before the current deployment was made describes the one before it; one taken
+   * before an incident was detected says nothing of the recovery.
+   */
   private static FlinkObservation current(FlinkObservation o, FlinkResilientJobStatus status) {
-    if (o == null || status.getDeployment() == null) {
-      return o;
+    if (o == null) {
+      return null;
     }
+    Instant notBefore = Instant.MIN;
+    if (status.getDeployment() != null) {
+      notBefore = later(notBefore, status.getDeployment().getDeployedAt());
+    }
+    var incident = status.getRecovery().getCurrent();
+    if (incident != null) {
+      notBefore = later(notBefore, incident.getDetectedAt());
+    }
+    return o.observedAt().isAfter(notBefore) ? o : null;
+  }
+
+  private static Instant later(Instant a, String b) {
     try {
-      Instant deployedAt = Instant.parse(status.getDeployment().getDeployedAt());
-      return o.observedAt().isAfter(deployedAt) ? o : null;
+      Instant t = b == null ? Instant.MIN : Instant.parse(b);
+      return t.isAfter(a) ? t : a;
     } catch (RuntimeException e) {
-      return o;
+      return a;
     }
   }
 

@@ -11,6 +11,7 @@ import dev.flinkresilience.operator.decide.FlinkCheckpoint;
 import dev.flinkresilience.operator.decide.FlinkObservation;
 import dev.flinkresilience.operator.decide.FlinkObservation.Outcome;
 import dev.flinkresilience.operator.decide.HaStoreView;
+import dev.flinkresilience.operator.decide.Signals;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +27,7 @@ import java.util.Optional;
  */
 public final class ObservationLedger {
   /** Failed polls in a row before a problem is reported as lasting (message, Warning event). */
-  public static final int LASTING_AFTER_POLLS = 3;
+  public static final int LASTING_AFTER_POLLS = Signals.LASTING_PROBLEM_POLLS;
 
   private static final ObjectMapper COPIER = new ObjectMapper();
 
@@ -113,8 +114,10 @@ public final class ObservationLedger {
 
   private static void apply(
       FlinkResilientJobStatus next, FlinkObservation observation, RestartStrategySpec strategy) {
-    if (observation.jobState() != null) {
+    if (observation.jobState() != null && !observation.jobState().equals(next.getJobState())) {
       next.setJobState(observation.jobState());
+      // First seen in this state: how long a job is RESTARTING is measured from here.
+      next.setJobStateSince(observation.observedAt().toString());
     }
     if (observation.restarts() != null) {
       FlinkRestartsStatus restarts = new FlinkRestartsStatus();

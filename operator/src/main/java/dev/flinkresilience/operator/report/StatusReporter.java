@@ -18,6 +18,7 @@ import dev.flinkresilience.operator.decide.Decision.RejectSpec;
 import dev.flinkresilience.operator.decide.Decision.Steady;
 import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
 import dev.flinkresilience.operator.decide.PlanInput;
+import dev.flinkresilience.operator.decide.RecoveryPlanner;
 import dev.flinkresilience.operator.decide.RestorePoint;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
@@ -44,7 +45,12 @@ public final class StatusReporter {
     List<EventSpec> events = new ArrayList<>();
     Phase phase = runtimePhase(in, previous);
     String message;
-    if (decision instanceof RejectSpec reject) {
+    var recoveryStep = RecoveryReport.apply(next, in, decision, now);
+    if (recoveryStep.isPresent()) {
+      phase = recoveryStep.get().phase();
+      message = recoveryStep.get().message();
+      events.addAll(recoveryStep.get().events());
+    } else if (decision instanceof RejectSpec reject) {
       message = "Invalid spec: " + String.join("; ", reject.violations());
       if (!message.equals(previous.getMessage())) {
         events.add(EventSpec.warning("InvalidSpec", message + keepsRunning(in)));
@@ -88,8 +94,14 @@ public final class StatusReporter {
       if (in.desired() != null && !in.desired().running()) {
         phase = Phase.SUSPENDED;
       }
+      boolean exhausted = RecoveryPlanner.exhausted(in);
+      if (exhausted) {
+        phase = Phase.FAILED;
+      }
       message =
-          steadyMessage(phase, previous.getJobState())
+          (exhausted
+                  ? "Recovery budget exhausted; change the spec or restartNonce to deploy again"
+                  : steadyMessage(phase, previous.getJobState()))
               + ObservationLedger.lastingProblem(previous)
                   .map(p -> "; Flink REST: " + p)
                   .orElse("");
@@ -99,9 +111,10 @@ public final class StatusReporter {
     } else {
       throw new IllegalArgumentException("unknown decision " + decision);
     }
+    RecoveryReport.maintain(next, in, now);
     next.setPhase(phase);
     next.setMessage(message);
-    next.setConditions(conditions(in, decision, phase, message, generation, previous, now));
+    next.setConditions(conditions(in, decision, phase, message, generation, next, now));
     return new Report(next, events);
   }
 
@@ -130,7 +143,9 @@ public final class StatusReporter {
         !(decision instanceof Steady
                 || decision instanceof RejectSpec
                 || decision instanceof RefuseRestore
-                || decision instanceof FinishSuspend)
+                || decision instanceof FinishSuspend
+                || decision instanceof Decision.CloseIncident
+                || decision instanceof Decision.GiveUp)
             || phase == Phase.DEPLOYING;
     String jobState = previous.getJobState();
     boolean jobRunning = jobState == null || "RUNNING".equals(jobState);
@@ -151,16 +166,33 @@ public final class StatusReporter {
             generation,
             old,
             now),
-        degraded(refused, restProblem, message, generation, old, now));
+        degraded(refused, restProblem, phase, previous, message, generation, old, now));
   }
 
   private static Condition degraded(
       boolean refused,
       Optional<String> restProblem,
+      Phase phase,
+      FlinkResilientJobStatus status,
       String message,
       long generation,
       List<Condition> old,
       Instant now) {
+    if (phase == Phase.FAILED) {
+      return Conditions.of(
+          Conditions.DEGRADED, true, "RecoveryBudgetExhausted", message, generation, old, now);
+    }
+    var incident = status.getRecovery().getCurrent();
+    if (incident != null) {
+      return Conditions.of(
+          Conditions.DEGRADED,
+          true,
+          incident.getReason(),
+          incident.getDetail(),
+          generation,
+          old,
+          now);
+    }
     if (refused) {
       return Conditions.of(
           Conditions.DEGRADED, true, "NoSafeRestorePoint", message, generation, old, now);
@@ -194,10 +226,13 @@ public final class StatusReporter {
     if (decision instanceof AwaitTeardown) {
       return phase == Phase.SUSPENDED ? "Suspending" : "TearingDown";
     }
+    if (phase == Phase.RECOVERING) {
+      return "Recovering";
+    }
     return phase == Phase.DEPLOYING ? "Deploying" : "Stable";
   }
 
-  private static void recordDeployment(
+  static void recordDeployment(
       FlinkResilientJobStatus next, PlanInput in, Deploy deploy, Instant now) {
     DeploymentRecord record = new DeploymentRecord();
     record.setGeneration(in.desired().generation());
@@ -257,7 +292,7 @@ public final class StatusReporter {
         : "";
   }
 
-  private static String deployMessage(String name, Deploy deploy) {
+  static String deployMessage(String name, Deploy deploy) {
     RestorePoint point = deploy.restoreFrom();
     String from =
         point.isNone()

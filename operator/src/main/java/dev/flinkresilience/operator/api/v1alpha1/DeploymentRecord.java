@@ -36,6 +36,29 @@ public class DeploymentRecord {
   @JsonPropertyDescription("spec.job.initialSavepointPath when the deployment was made.")
   private String initialSavepointPath;
 
+  @JsonPropertyDescription(
+      "The JobManager pod serving this deployment; its loss is a JobManagerLost incident.")
+  private String jobManagerPod;
+
+  @JsonPropertyDescription("Recovery attempt that made this deployment (incident/attempt), if any.")
+  private String recoveryAttempt;
+
+  public String getJobManagerPod() {
+    return jobManagerPod;
+  }
+
+  public void setJobManagerPod(String jobManagerPod) {
+    this.jobManagerPod = jobManagerPod;
+  }
+
+  public String getRecoveryAttempt() {
+    return recoveryAttempt;
+  }
+
+  public void setRecoveryAttempt(String recoveryAttempt) {
+    this.recoveryAttempt = recoveryAttempt;
+  }
+
   public Long getRestartNonce() {
     return restartNonce;
   }

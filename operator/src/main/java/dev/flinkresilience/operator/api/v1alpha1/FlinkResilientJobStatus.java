@@ -29,6 +29,17 @@ public class FlinkResilientJobStatus {
   @JsonPropertyDescription("Job state as Flink reports it (RUNNING, RESTARTING, FAILED, ...).")
   private String jobState;
 
+  @JsonPropertyDescription("Since when the job state is what it is (RFC 3339), as first seen.")
+  private String jobStateSince;
+
+  public String getJobStateSince() {
+    return jobStateSince;
+  }
+
+  public void setJobStateSince(String jobStateSince) {
+    this.jobStateSince = jobStateSince;
+  }
+
   @JsonPropertyDescription(
       "Latest completed, externally addressable checkpoint seen. Its id never goes down.")
   private CheckpointRef latestCheckpoint;

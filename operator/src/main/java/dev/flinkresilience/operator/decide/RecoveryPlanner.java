@@ -1,0 +1,222 @@
+package dev.flinkresilience.operator.decide;
+
+import dev.flinkresilience.operator.api.v1alpha1.BudgetSpec;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
+import dev.flinkresilience.operator.api.v1alpha1.Incident;
+import dev.flinkresilience.operator.api.v1alpha1.ReleasePodsPolicy;
+import dev.flinkresilience.operator.decide.Decision.AwaitRecovery;
+import dev.flinkresilience.operator.decide.Decision.AwaitTeardown;
+import dev.flinkresilience.operator.decide.Decision.CloseIncident;
+import dev.flinkresilience.operator.decide.Decision.Escalate;
+import dev.flinkresilience.operator.decide.Decision.GiveUp;
+import dev.flinkresilience.operator.decide.Decision.OpenIncident;
+import dev.flinkresilience.operator.decide.Decision.RecoveryAction;
+import dev.flinkresilience.operator.decide.Decision.ReleasePods;
+import dev.flinkresilience.operator.decide.Decision.TearDownForRecovery;
+import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
+import dev.flinkresilience.operator.spec.Durations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Recovery (DESIGN.md §5.2–5.4) as a state machine over {@code status.recovery.current}: each pass
+ * reads the incident, the cluster and the clock, and takes the one next step. Every destructive
+ * step comes after a pass that wrote its intent, so an operator that dies anywhere resumes the same
+ * attempt: a redeploy is recognised by the attempt stamped on the JobManager Deployment, and the
+ * budget is counted when the intent is written, once.
+ *
+ * <pre>
+ *   (signal) → OpenIncident ─ Verify ──→ [release pods] → AwaitRecovery → CloseIncident
+ *                  │                              │ timeout or worse signal
+ *                  └ Redeploy ← Escalate ←────────┘
+ *                      → TearDownForRecovery → AwaitTeardown → Deploy(RECOVERY)
+ *                      → AwaitRecovery → CloseIncident   (or a new attempt, or GiveUp)
+ * </pre>
+ */
+public final class RecoveryPlanner {
+  private RecoveryPlanner() {}
+
+  /** The next recovery step, or empty when there is nothing to recover. */
+  public static Optional<Decision> decide(PlanInput in) {
+    Incident current = in.status().getRecovery().getCurrent();
+    if (current == null) {
+      return Signals.detect(in).map(s -> open(in, s));
+    }
+    Optional<Decision> release = release(in, current);
+    if (release.isPresent()) {
+      return release;
+    }
+    return Optional.of(
+        RecoveryAction.of(current.getAction()) == RecoveryAction.VERIFY
+            ? verify(in, current)
+            : redeploy(in, current));
+  }
+
+  /** Whether the budget ran out for the spec as it is: no automatic redeploys until it changes. */
+  public static boolean exhausted(PlanInput in) {
+    String at = in.status().getRecovery().getBudgetExhaustedAt();
+    return at != null && in.desired() != null && at.equals(in.desired().specHash());
+  }
+
+  /** Redeploys decided within the budget window, as of now. */
+  public static long redeploysInWindow(
+      FlinkResilientJobStatus status, BudgetSpec budget, Instant now) {
+    Duration window = Durations.parse(budget.getWindow());
+    return status.getRecovery().getRedeploys().stream()
+        .map(t -> parse(t, Instant.MIN))
+        .filter(t -> !t.isBefore(now.minus(window)))
+        .count();
+  }
+
+  private static Decision open(PlanInput in, Signal signal) {
+    if (!signal.needsRedeploy()) {
+      return new OpenIncident(signal, RecoveryAction.VERIFY);
+    }
+    return budgetLeft(in)
+        ? new OpenIncident(signal, RecoveryAction.REDEPLOY)
+        : new GiveUp(signal, budgetMessage(in));
+  }
+
+  /**
+   * Pods on a lost node are never replaced by Kubernetes until deleted (§5.3). Released when the
+   * policy allows: {@code always}; {@code whenFenced} if HA is on (a JobManager that lost its
+   * leadership stops acting) or the node is confirmed gone; {@code never} leaves it to Kubernetes.
+   */
+  private static Optional<Decision> release(PlanInput in, Incident current) {
+    FlinkResilientJobSpec spec = in.desired().spec();
+    ReleasePodsPolicy policy = spec.getRecovery().getReleasePodsOnLostNode();
+    if (policy == ReleasePodsPolicy.NEVER) {
+      return Optional.empty();
+    }
+    Duration lostAfter = Durations.parse(spec.getRecovery().getNodeLostAfter());
+    boolean ha = spec.getHighAvailability().getType() != HighAvailabilityType.NONE;
+    for (NodeView node : in.cluster().nodes().values()) {
+      if (!node.isLost(lostAfter, in.now())) {
+        continue;
+      }
+      if (policy == ReleasePodsPolicy.WHEN_FENCED && !ha && !node.isFenced()) {
+        continue;
+      }
+      List<String> pods =
+          in.cluster().pods().stream()
+              .filter(p -> node.name().equals(p.node()))
+              .map(PodView::name)
+              .filter(p -> !current.getReleasedPods().contains(p))
+              .sorted()
+              .toList();
+      if (!pods.isEmpty()) {
+        return Optional.of(new ReleasePods(node.name(), pods));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Decision verify(PlanInput in, Incident current) {
+    if (recovered(in, current, involvesJobManager(current))) {
+      return new CloseIncident("Flink recovered the job by itself");
+    }
+    Optional<Signal> worse = Signals.detect(in).filter(Signal::needsRedeploy);
+    Duration timeout = verifyTimeout(in, current);
+    Instant deadline = parse(current.getDetectedAt(), in.now()).plus(timeout);
+    if (worse.isPresent() || in.now().isAfter(deadline)) {
+      String why =
+          worse
+              .map(s -> s.reason().value() + ": " + s.detail())
+              .orElse("the job was not RUNNING again within " + Durations.toFlink(timeout));
+      return budgetLeft(in) ? new Escalate(why) : new GiveUp(null, why + "; " + budgetMessage(in));
+    }
+    return new AwaitRecovery(
+        "waiting for Flink to recover the job (until " + deadline + ")", false);
+  }
+
+  private static Decision redeploy(PlanInput in, Incident current) {
+    String attempt = RecoveryAttempts.of(current);
+    Optional<JobManagerDeployment> jm = in.cluster().jobManager();
+    if (jm.isPresent() && attempt.equals(jm.get().recoveryAttempt())) {
+      // Our redeploy exists (perhaps made just before a crash that lost its status write).
+      boolean mark = current.getRedeployedAt() == null;
+      if (!mark && recovered(in, current, true)) {
+        return new CloseIncident("redeployed from the latest checkpoint");
+      }
+      Duration timeout = Durations.parse(in.desired().spec().getRecovery().getHaRecoveryTimeout());
+      Instant since = parse(current.getRedeployedAt(), in.now());
+      if (!mark && in.now().isAfter(since.plus(timeout))) {
+        String why =
+            "attempt "
+                + attempt
+                + " did not bring the job back within "
+                + Durations.toFlink(timeout);
+        return budgetLeft(in)
+            ? new Escalate(why)
+            : new GiveUp(null, why + "; " + budgetMessage(in));
+      }
+      return new AwaitRecovery("waiting for the redeployed job to run", mark);
+    }
+    if (jm.isPresent() && !jm.get().terminating()) {
+      return new TearDownForRecovery();
+    }
+    if (jm.isPresent() || in.cluster().podsRemaining() > 0) {
+      // Fencing: nothing new starts while a pod of the old cluster may still run.
+      return new AwaitTeardown(in.cluster().podsRemaining());
+    }
+    return LifecyclePlanner.deploy(Decision.DeployReason.RECOVERY, in.desired(), in);
+  }
+
+  /**
+   * RUNNING again, as seen after the incident began (the reporter forgets the job state when it
+   * opens one, and older polls are not merged), and, when a JobManager restarted, from a checkpoint
+   * no older than the one recorded at detection.
+   */
+  private static boolean recovered(PlanInput in, Incident current, boolean checkRestore) {
+    FlinkResilientJobStatus s = in.status();
+    if (!"RUNNING".equals(s.getJobState())) {
+      return false;
+    }
+    Long target = current.getTargetCheckpointId();
+    if (!checkRestore || target == null) {
+      return true;
+    }
+    return s.getRestoredFrom() != null
+        && s.getRestoredFrom().getId() != null
+        && s.getRestoredFrom().getId() >= target;
+  }
+
+  /** A JobManager was lost (alone or with its node): it restarts and must restore state. */
+  private static boolean involvesJobManager(Incident current) {
+    return Signal.Reason.JOB_MANAGER_LOST.value().equals(current.getReason())
+        || Signal.Reason.NODE_LOST.value().equals(current.getReason()) && current.getPod() != null;
+  }
+
+  private static Duration verifyTimeout(PlanInput in, Incident current) {
+    var recovery = in.desired().spec().getRecovery();
+    return involvesJobManager(current)
+        ? Durations.parse(recovery.getHaRecoveryTimeout())
+        : Durations.parse(recovery.getStuckRestartingAfter());
+  }
+
+  private static boolean budgetLeft(PlanInput in) {
+    BudgetSpec budget = in.desired().spec().getRecovery().getBudget();
+    return redeploysInWindow(in.status(), budget, in.now()) < budget.getMaxRedeploys();
+  }
+
+  private static String budgetMessage(PlanInput in) {
+    BudgetSpec budget = in.desired().spec().getRecovery().getBudget();
+    return "the redeploy budget is spent ("
+        + budget.getMaxRedeploys()
+        + " in "
+        + budget.getWindow()
+        + "); change the spec or restartNonce to try again";
+  }
+
+  private static Instant parse(String time, Instant fallback) {
+    try {
+      return time == null ? fallback : Instant.parse(time);
+    } catch (RuntimeException e) {
+      return fallback;
+    }
+  }
+}

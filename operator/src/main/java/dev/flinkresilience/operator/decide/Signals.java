@@ -1,0 +1,217 @@
+package dev.flinkresilience.operator.decide;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
+import dev.flinkresilience.operator.api.v1alpha1.ObservationStatus;
+import dev.flinkresilience.operator.decide.Signal.Reason;
+import dev.flinkresilience.operator.spec.Durations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Detection (DESIGN.md §5.1): the most serious failure visible in one pass, or none. Pure; the
+ * informers, the node watch and the poller have already turned events into the input.
+ *
+ * <p>Order matters: a lost node explains its pods' failures, and a lost JobManager explains the
+ * job's state, so the cause is named rather than its symptoms.
+ */
+public final class Signals {
+  /** Failed REST polls in a row before the JobManager counts as unreachable. */
+  public static final int LASTING_PROBLEM_POLLS = 3;
+
+  private Signals() {}
+
+  public static Optional<Signal> detect(PlanInput in) {
+    FlinkResilientJobSpec spec = in.desired().spec();
+    FlinkResilientJobStatus status = in.status();
+    boolean ha = spec.getHighAvailability().getType() != HighAvailabilityType.NONE;
+    Instant now = in.now();
+    List<PodView> pods =
+        in.cluster().pods().stream()
+            .sorted(Comparator.comparing(PodView::isJobManager).reversed())
+            .toList();
+
+    Duration lostAfter = Durations.parse(spec.getRecovery().getNodeLostAfter());
+    for (PodView pod : pods) {
+      NodeView node = pod.node() == null ? null : in.cluster().nodes().get(pod.node());
+      if (node != null && node.isLost(lostAfter, now)) {
+        Optional<PodView> jobManagerThere =
+            pods.stream().filter(p -> p.isJobManager() && node.name().equals(p.node())).findFirst();
+        return Optional.of(
+            new Signal(
+                Reason.NODE_LOST,
+                "node "
+                    + node.name()
+                    + " lost ("
+                    + why(node, now)
+                    + "); its pods: "
+                    + podsOn(node, pods),
+                node.name(),
+                // The pod is named only when it is the JobManager: then it restarts elsewhere.
+                jobManagerThere.map(PodView::name).orElse(null),
+                node.lastSeen() == null ? now : node.lastSeen(),
+                jobManagerThere.isPresent() && (!ha || haMetadataMissing(in))));
+      }
+    }
+    Optional<PodView> failingJm =
+        pods.stream().filter(p -> p.isJobManager() && p.isFailing()).findFirst();
+    if (failingJm.isPresent()) {
+      PodView jm = failingJm.get();
+      return Optional.of(
+          jobManagerLost(in, ha, jm.name(), jm.node(), describe(jm), failedAt(jm, now)));
+    }
+    String recorded =
+        status.getDeployment() == null ? null : status.getDeployment().getJobManagerPod();
+    if (recorded != null && pods.stream().noneMatch(p -> recorded.equals(p.name()))) {
+      return Optional.of(
+          jobManagerLost(in, ha, recorded, null, "JobManager pod " + recorded + " is gone", now));
+    }
+    Optional<PodView> failingTm =
+        pods.stream()
+            .filter(p -> p.role() == PodView.Role.TASK_MANAGER && p.isFailing())
+            .findFirst();
+    if (failingTm.isPresent()) {
+      PodView tm = failingTm.get();
+      return Optional.of(
+          new Signal(
+              Reason.TASK_MANAGER_LOST,
+              describe(tm),
+              tm.node(),
+              tm.name(),
+              failedAt(tm, now),
+              false));
+    }
+    return jobSignal(in, now);
+  }
+
+  /** The job's own state, through Flink's REST API. */
+  private static Optional<Signal> jobSignal(PlanInput in, Instant now) {
+    FlinkResilientJobStatus status = in.status();
+    Duration stuckAfter =
+        Durations.parse(in.desired().spec().getRecovery().getStuckRestartingAfter());
+    String state = status.getJobState();
+    if ("FAILED".equals(state)) {
+      return Optional.of(
+          new Signal(
+              Reason.JOB_FAILED,
+              "Flink reports the job FAILED: its restart strategy gave up",
+              null,
+              null,
+              parse(status.getJobStateSince(), now),
+              true));
+    }
+    if ("RESTARTING".equals(state) || "FAILING".equals(state)) {
+      Instant since = parse(status.getJobStateSince(), now);
+      if (Duration.between(since, now).compareTo(stuckAfter) > 0) {
+        return Optional.of(
+            new Signal(
+                Reason.JOB_STUCK,
+                "job " + state + " since " + since + ", longer than stuckRestartingAfter",
+                null,
+                null,
+                since,
+                true));
+      }
+    }
+    ObservationStatus o = status.getObservation();
+    boolean jobManagerRuns =
+        in.cluster().pods().stream().anyMatch(p -> p.isJobManager() && p.ready());
+    if (o != null
+        && jobManagerRuns
+        && o.getFailedPolls() != null
+        && o.getFailedPolls() >= LASTING_PROBLEM_POLLS) {
+      Instant since = parse(o.getProblemSince(), now);
+      if (Duration.between(since, now).compareTo(stuckAfter) > 0) {
+        return Optional.of(
+            new Signal(
+                Reason.JOB_MANAGER_UNREACHABLE,
+                "JobManager pod runs but its REST API has not answered since "
+                    + since
+                    + ": "
+                    + o.getProblem(),
+                null,
+                null,
+                since,
+                true));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Signal jobManagerLost(
+      PlanInput in, boolean ha, String pod, String node, String detail, Instant failedAt) {
+    if (ha && haMetadataMissing(in)) {
+      return new Signal(
+          Reason.HA_METADATA_MISSING,
+          detail
+              + "; the HA store holds no checkpoint of the job, so a new JobManager cannot"
+              + " recover it",
+          node,
+          pod,
+          failedAt,
+          true);
+    }
+    return new Signal(Reason.JOB_MANAGER_LOST, detail, node, pod, failedAt, !ha);
+  }
+
+  /**
+   * The HA store was read and holds nothing for a job that has checkpointed: a replacement
+   * JobManager would start it empty (or not at all), so only a redeploy from status helps.
+   */
+  static boolean haMetadataMissing(PlanInput in) {
+    return in.ha().state() == HaStoreView.State.READ
+        && in.ha().checkpoints().isEmpty()
+        && in.status().getLatestCheckpoint() != null;
+  }
+
+  private static String describe(PodView p) {
+    String what = p.role() == PodView.Role.JOB_MANAGER ? "JobManager" : "TaskManager";
+    String cause =
+        p.failure() != null
+            ? p.failure()
+            : p.deletingSince() != null ? "deleted" : "phase " + p.phase();
+    return what + " pod " + p.name() + (p.node() == null ? "" : " on " + p.node()) + ": " + cause;
+  }
+
+  private static Instant failedAt(PodView p, Instant now) {
+    if (p.failedAt() != null) {
+      return p.failedAt();
+    }
+    return p.deletingSince() != null ? p.deletingSince() : now;
+  }
+
+  private static String why(NodeView node, Instant now) {
+    if (node.deleted()) {
+      return "Node deleted";
+    }
+    if (node.outOfService()) {
+      return "tainted out-of-service";
+    }
+    if ("False".equals(node.ready()) || "Unknown".equals(node.ready())) {
+      return "Ready " + node.ready();
+    }
+    return "Lease not renewed for "
+        + Duration.between(node.leaseRenewedAt(), now).toSeconds()
+        + "s";
+  }
+
+  private static String podsOn(NodeView node, List<PodView> pods) {
+    return pods.stream()
+        .filter(p -> node.name().equals(p.node()))
+        .map(PodView::name)
+        .collect(Collectors.joining(", "));
+  }
+
+  private static Instant parse(String time, Instant fallback) {
+    try {
+      return time == null ? fallback : Instant.parse(time);
+    } catch (RuntimeException e) {
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package dev.flinkresilience.operator.report;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import dev.flinkresilience.operator.api.v1alpha1.Incident;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.api.v1alpha1.RecoveryStatus;
+import dev.flinkresilience.operator.decide.Decision;
+import dev.flinkresilience.operator.decide.Decision.AwaitRecovery;
+import dev.flinkresilience.operator.decide.Decision.AwaitTeardown;
+import dev.flinkresilience.operator.decide.Decision.BeginOperation;
+import dev.flinkresilience.operator.decide.Decision.CloseIncident;
+import dev.flinkresilience.operator.decide.Decision.Deploy;
+import dev.flinkresilience.operator.decide.Decision.DeployReason;
+import dev.flinkresilience.operator.decide.Decision.Escalate;
+import dev.flinkresilience.operator.decide.Decision.GiveUp;
+import dev.flinkresilience.operator.decide.Decision.OpenIncident;
+import dev.flinkresilience.operator.decide.Decision.RecoveryAction;
+import dev.flinkresilience.operator.decide.Decision.ReleasePods;
+import dev.flinkresilience.operator.decide.Decision.TearDownForRecovery;
+import dev.flinkresilience.operator.decide.PlanInput;
+import dev.flinkresilience.operator.decide.PodView;
+import dev.flinkresilience.operator.decide.RecoveryAttempts;
+import dev.flinkresilience.operator.decide.RecoveryPlanner;
+import dev.flinkresilience.operator.decide.Signal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What recovery decisions write to status: the incident (opened before anything destructive), its
+ * steps, its close into history, the budget. Pure; called by {@link StatusReporter}.
+ */
+final class RecoveryReport {
+  static final int HISTORY = 10;
+
+  /** Phase, message and events of a recovery step. */
+  record Step(Phase phase, String message, List<EventSpec> events) {}
+
+  private RecoveryReport() {}
+
+  /** The step for a recovery decision; empty for the lifecycle's own decisions. */
+  static Optional<Step> apply(
+      FlinkResilientJobStatus next, PlanInput in, Decision decision, Instant now) {
+    RecoveryStatus r = next.getRecovery();
+    Incident current = r.getCurrent();
+    if (decision instanceof OpenIncident open) {
+      Incident incident = incident(r, open.signal(), open.action(), in, now);
+      r.setCurrent(incident);
+      if (open.action() == RecoveryAction.REDEPLOY) {
+        countRedeploy(r, now);
+      }
+      // What Flink said before the failure no longer holds; only later polls count.
+      next.setJobState(null);
+      next.setJobStateSince(null);
+      String message =
+          open.signal().reason().value()
+              + ": "
+              + open.signal().detail()
+              + "; "
+              + plan(open.action());
+      return step(message, EventSpec.warning(open.signal().reason().value(), message));
+    }
+    if (decision instanceof GiveUp giveUp) {
+      Incident incident =
+          current != null
+              ? current
+              : incident(r, giveUp.signal(), RecoveryAction.REDEPLOY, in, now);
+      incident.setOutcome("GaveUp");
+      toHistory(r, incident);
+      r.setBudgetExhaustedAt(in.desired().specHash());
+      String message = "Recovery stopped: " + giveUp.why();
+      return Optional.of(
+          new Step(
+              Phase.FAILED,
+              message,
+              List.of(EventSpec.warning("RecoveryBudgetExhausted", message))));
+    }
+    if (current == null) {
+      return Optional.empty();
+    }
+    if (decision instanceof ReleasePods release) {
+      current.getReleasedPods().addAll(release.pods());
+      String message =
+          "Force-deleted pod(s) "
+              + String.join(", ", release.pods())
+              + " from lost node "
+              + release.node();
+      return step(message, EventSpec.warning("PodsReleased", message));
+    }
+    if (decision instanceof AwaitRecovery await) {
+      if (await.markRedeployed()) {
+        current.setRedeployedAt(now.toString());
+      }
+      return step(current.getReason() + ": " + await.why());
+    }
+    if (decision instanceof Escalate escalate) {
+      current.setAction(RecoveryAction.REDEPLOY.value());
+      current.setAttempts((current.getAttempts() == null ? 0 : current.getAttempts()) + 1);
+      current.setRedeployedAt(null);
+      countRedeploy(r, now);
+      String message =
+          current.getReason() + ": redeploying from the latest checkpoint, as " + escalate.why();
+      return step(message, EventSpec.warning("RecoveryEscalated", message));
+    }
+    if (decision instanceof TearDownForRecovery) {
+      String message = current.getReason() + ": deleting the failed cluster before redeploying";
+      return step(message, EventSpec.normal("TearingDown", message));
+    }
+    if (decision instanceof AwaitTeardown wait) {
+      return step(
+          current.getReason()
+              + ": waiting for "
+              + wait.podsRemaining()
+              + " pod(s) of the failed cluster to go");
+    }
+    if (decision instanceof Deploy deploy && deploy.reason() == DeployReason.RECOVERY) {
+      StatusReporter.recordDeployment(next, in, deploy, now);
+      next.getDeployment().setRecoveryAttempt(RecoveryAttempts.of(current));
+      current.setRedeployedAt(now.toString());
+      String message =
+          current.getReason() + ": " + StatusReporter.deployMessage(next.getClusterId(), deploy);
+      return step(message, EventSpec.normal("Redeploying", message));
+    }
+    if (decision instanceof CloseIncident close) {
+      Long restored = next.getRestoredFrom() == null ? null : next.getRestoredFrom().getId();
+      current.setRestoredCheckpointId(restored);
+      current.setRecoveredAt(now.toString());
+      current.setRecoverySeconds(seconds(current.getDetectedAt(), now));
+      current.setOutcome("Recovered");
+      toHistory(r, current);
+      // The JobManager that serves the job now is the one whose loss counts next.
+      next.getDeployment().setJobManagerPod(readyJobManager(in).orElse(null));
+      String message =
+          current.getReason()
+              + " recovered in "
+              + current.getRecoverySeconds()
+              + "s ("
+              + close.how()
+              + (restored == null ? "" : ", from checkpoint " + restored)
+              + ")";
+      return Optional.of(
+          new Step(Phase.RUNNING, message, List.of(EventSpec.normal("Recovered", message))));
+    }
+    if (decision instanceof BeginOperation) {
+      current.setOutcome("Superseded");
+      toHistory(r, current);
+    }
+    return Optional.empty();
+  }
+
+  /** Every pass: the budget window slides, and the serving JobManager is remembered. */
+  static void maintain(FlinkResilientJobStatus next, PlanInput in, Instant now) {
+    RecoveryStatus r = next.getRecovery();
+    if (in.desired() != null) {
+      var budget = in.desired().spec().getRecovery().getBudget();
+      Duration window = dev.flinkresilience.operator.spec.Durations.parse(budget.getWindow());
+      r.getRedeploys().removeIf(t -> parse(t).isBefore(now.minus(window)));
+      r.setRedeploysInWindow((int) RecoveryPlanner.redeploysInWindow(next, budget, now));
+    }
+    if (r.getCurrent() == null
+        && next.getDeployment() != null
+        && next.getDeployment().getJobManagerPod() == null) {
+      readyJobManager(in).ifPresent(next.getDeployment()::setJobManagerPod);
+    }
+  }
+
+  private static Incident incident(
+      RecoveryStatus r, Signal signal, RecoveryAction action, PlanInput in, Instant now) {
+    r.setTotal(r.getTotal() + 1);
+    Incident i = new Incident();
+    i.setId((long) r.getTotal());
+    i.setReason(signal.reason().value());
+    i.setDetail(signal.detail());
+    i.setNode(signal.node());
+    i.setPod(signal.pod());
+    i.setFailedAt(signal.failedAt().toString());
+    i.setDetectedAt(now.toString());
+    i.setDetectionSeconds(seconds(signal.failedAt().toString(), now));
+    i.setAction(action.value());
+    i.setAttempts(action == RecoveryAction.REDEPLOY ? 1 : 0);
+    var recorded = in.status().getLatestCheckpoint();
+    i.setTargetCheckpointId(recorded == null ? null : recorded.getId());
+    return i;
+  }
+
+  private static void countRedeploy(RecoveryStatus r, Instant now) {
+    r.getRedeploys().add(now.toString());
+  }
+
+  private static void toHistory(RecoveryStatus r, Incident incident) {
+    List<Incident> history = new ArrayList<>(r.getHistory());
+    history.add(incident);
+    while (history.size() > HISTORY) {
+      history.remove(0);
+    }
+    r.setHistory(history);
+    r.setCurrent(null);
+  }
+
+  private static Optional<String> readyJobManager(PlanInput in) {
+    return in.cluster().pods().stream()
+        .filter(p -> p.isJobManager() && p.ready() && !p.isFailing())
+        .map(PodView::name)
+        .sorted()
+        .findFirst();
+  }
+
+  private static String plan(RecoveryAction action) {
+    return action == RecoveryAction.REDEPLOY
+        ? "redeploying from the latest checkpoint"
+        : "verifying that Flink recovers by itself";
+  }
+
+  private static Optional<Step> step(String message, EventSpec... events) {
+    return Optional.of(new Step(Phase.RECOVERING, message, List.of(events)));
+  }
+
+  private static Double seconds(String from, Instant to) {
+    Instant start = parse(from);
+    if (start == Instant.MIN) {
+      return null;
+    }
+    return Math.max(0, Duration.between(start, to).toMillis()) / 1000.0;
+  }
+
+  private static Instant parse(String time) {
+    try {
+      return time == null ? Instant.MIN : Instant.parse(time);
+    } catch (RuntimeException e) {
+      return Instant.MIN;
+    }
+  }
+}
