@@ -1,0 +1,425 @@
+package dev.flinkresilience.operator.decide;
+
+import static dev.flinkresilience.operator.decide.RecoveryWorld.NOW;
+import static dev.flinkresilience.operator.decide.RecoveryWorld.failed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
+import dev.flinkresilience.operator.api.v1alpha1.Incident;
+import dev.flinkresilience.operator.api.v1alpha1.ObservationStatus;
+import dev.flinkresilience.operator.api.v1alpha1.ReleasePodsPolicy;
+import dev.flinkresilience.operator.decide.Decision.AwaitRecovery;
+import dev.flinkresilience.operator.decide.Decision.AwaitTeardown;
+import dev.flinkresilience.operator.decide.Decision.BeginOperation;
+import dev.flinkresilience.operator.decide.Decision.CloseIncident;
+import dev.flinkresilience.operator.decide.Decision.Deploy;
+import dev.flinkresilience.operator.decide.Decision.DeployReason;
+import dev.flinkresilience.operator.decide.Decision.Escalate;
+import dev.flinkresilience.operator.decide.Decision.GiveUp;
+import dev.flinkresilience.operator.decide.Decision.OpenIncident;
+import dev.flinkresilience.operator.decide.Decision.RecoveryAction;
+import dev.flinkresilience.operator.decide.Decision.RefuseRestore;
+import dev.flinkresilience.operator.decide.Decision.ReleasePods;
+import dev.flinkresilience.operator.decide.Decision.Steady;
+import dev.flinkresilience.operator.decide.Decision.TearDownForRecovery;
+import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
+import dev.flinkresilience.operator.decide.Signal.Reason;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/** Every row of DESIGN.md §5.2–5.4: a situation, and the one next step the planner must take. */
+class RecoveryPlannerTest {
+
+  @TestFactory
+  Stream<DynamicTest> detection() {
+    return Stream.of(
+            row("healthy: nothing to do", w -> {}, Steady.class),
+            row(
+                "TaskManager OOMKilled: Flink replaces it; verify",
+                w -> w.replacePod("orders-tm", failed(tm(), "OOMKilled")),
+                opened(Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY)),
+            row(
+                "TaskManager CrashLoopBackOff",
+                w -> w.replacePod("orders-tm", failed(tm(), "CrashLoopBackOff")),
+                opened(Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY)),
+            row(
+                "JobManager pod deleted, HA on: the standby or replacement recovers it; verify",
+                w -> w.ha().replacePod("orders-jm", null),
+                opened(Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY)),
+            row(
+                "JobManager pod deleted, HA off: redeploy",
+                w -> w.replacePod("orders-jm", null),
+                opened(Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY)),
+            row(
+                "JobManager container Error, HA off: redeploy",
+                w -> w.replacePod("orders-jm", failed(jm(), "Error")),
+                opened(Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY)),
+            row(
+                "JobManager lost, HA on, HA store empty although checkpoint 12 is recorded",
+                w -> {
+                  w.ha().replacePod("orders-jm", null);
+                  w.ha = new HaStoreView(HaStoreView.State.READ, List.of(), null, null);
+                },
+                opened(Reason.HA_METADATA_MISSING, RecoveryAction.REDEPLOY)),
+            row(
+                "JobManager lost, HA on, HA store unreadable: still verify, not guess",
+                w -> {
+                  w.ha().replacePod("orders-jm", null);
+                  w.ha = HaStoreView.unavailable("timeout");
+                },
+                opened(Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY)),
+            row(
+                "node of the JobManager silent past nodeLostAfter, HA off: redeploy",
+                w -> w.nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25)),
+                opened(Reason.NODE_LOST, RecoveryAction.REDEPLOY)),
+            row(
+                "node of the JobManager silent, HA on: verify",
+                w -> w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25)),
+                opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
+            row(
+                "node of a TaskManager silent: verify",
+                w -> w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 25)),
+                opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
+            row(
+                "node silent for less than nodeLostAfter: nothing yet",
+                w -> w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 15)),
+                Steady.class),
+            row(
+                "node Ready=Unknown",
+                w -> w.nodes.put("node-b", new NodeView("node-b", NOW, "Unknown", false, false)),
+                opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
+            row(
+                "job FAILED: Flink gave up; redeploy",
+                w -> w.status.setJobState("FAILED"),
+                opened(Reason.JOB_FAILED, RecoveryAction.REDEPLOY)),
+            row(
+                "job RESTARTING past stuckRestartingAfter: redeploy",
+                w -> restarting(w, Duration.ofMinutes(6)),
+                opened(Reason.JOB_STUCK, RecoveryAction.REDEPLOY)),
+            row(
+                "job RESTARTING for a while: Flink is on it",
+                w -> restarting(w, Duration.ofMinutes(4)),
+                Steady.class),
+            row(
+                "REST silent past stuckRestartingAfter while the JobManager pod runs: redeploy",
+                w -> unreachable(w, 3, Duration.ofMinutes(6)),
+                opened(Reason.JOB_MANAGER_UNREACHABLE, RecoveryAction.REDEPLOY)),
+            row(
+                "REST silent briefly: not yet",
+                w -> unreachable(w, 3, Duration.ofMinutes(1)),
+                Steady.class),
+            row(
+                "job FAILED with the budget spent: give up",
+                w -> {
+                  w.status.setJobState("FAILED");
+                  redeploysAgo(w, 1, 2, 3, 4, 5);
+                },
+                GiveUp.class),
+            row(
+                "redeploys outside the window do not count",
+                w -> {
+                  w.status.setJobState("FAILED");
+                  redeploysAgo(w, 61, 70, 80, 90, 100);
+                },
+                opened(Reason.JOB_FAILED, RecoveryAction.REDEPLOY)),
+            row(
+                "budget exhausted at this spec: stay put",
+                w -> {
+                  w.status.setJobState("FAILED");
+                  w.status.getRecovery().setBudgetExhaustedAt(RecoveryWorld.HASH);
+                },
+                Steady.class),
+            row(
+                "budget exhausted at an older spec: the new spec may recover again",
+                w -> {
+                  w.status.setJobState("FAILED");
+                  w.status.getRecovery().setBudgetExhaustedAt("hash-0");
+                },
+                opened(Reason.JOB_FAILED, RecoveryAction.REDEPLOY)))
+        .map(Row::test);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> incidentInProgress() {
+    return Stream.of(
+            row(
+                "lost node, HA on: release its pods first (grace 0)",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).node()).isEqualTo("node-a");
+                  assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm");
+                }),
+            row(
+                "pods already released are not released again",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY)
+                      .getReleasedPods()
+                      .add("orders-jm");
+                },
+                AwaitRecovery.class),
+            row(
+                "releasePodsOnLostNode never: wait for Kubernetes",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  w.spec.getRecovery().setReleasePodsOnLostNode(ReleasePodsPolicy.NEVER);
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                },
+                AwaitRecovery.class),
+            row(
+                "whenFenced, HA off, node only silent: a partitioned JobManager may still write",
+                w -> {
+                  w.nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.REDEPLOY);
+                },
+                TearDownForRecovery.class),
+            row(
+                "whenFenced, HA off, node tainted out-of-service: release",
+                w -> {
+                  w.nodes.put(
+                      "node-a", new NodeView("node-a", NOW.minusSeconds(25), "True", true, false));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.REDEPLOY);
+                },
+                ReleasePods.class),
+            row(
+                "always, HA off: release",
+                w -> {
+                  w.nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  w.spec.getRecovery().setReleasePodsOnLostNode(ReleasePodsPolicy.ALWAYS);
+                  incident(w, Reason.NODE_LOST, RecoveryAction.REDEPLOY);
+                },
+                ReleasePods.class),
+            row(
+                "verify: RUNNING again from checkpoint ≥ 12: close",
+                w -> {
+                  incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY);
+                  w.ha().status.setRestoredFrom(RecoveryWorld.checkpoint(13));
+                },
+                CloseIncident.class),
+            row(
+                "verify: RUNNING but from checkpoint 11 < 12: not recovered",
+                w -> {
+                  incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY);
+                  w.ha().status.setRestoredFrom(RecoveryWorld.checkpoint(11));
+                },
+                AwaitRecovery.class),
+            row(
+                "verify: job state not seen since the incident: wait",
+                w -> {
+                  incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY);
+                  w.ha().status.setJobState(null);
+                },
+                AwaitRecovery.class),
+            row(
+                "verify TaskManager loss: RUNNING is enough",
+                w -> incident(w, Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY),
+                CloseIncident.class),
+            row(
+                "verify past haRecoveryTimeout: escalate to a redeploy",
+                w -> {
+                  incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY)
+                      .setDetectedAt(NOW.minus(Duration.ofMinutes(3)).toString());
+                  w.ha().status.setJobState(null);
+                },
+                Escalate.class),
+            row(
+                "verify past the timeout with the budget spent: give up",
+                w -> {
+                  incident(w, Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY)
+                      .setDetectedAt(NOW.minus(Duration.ofMinutes(6)).toString());
+                  w.status.setJobState("RESTARTING");
+                  redeploysAgo(w, 1, 2, 3, 4, 5);
+                },
+                GiveUp.class),
+            row(
+                "verify a TaskManager loss, then the job FAILED: escalate at once",
+                w -> {
+                  incident(w, Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY);
+                  w.status.setJobState("FAILED");
+                },
+                Escalate.class),
+            row(
+                "redeploy: the failed cluster is still there: tear it down",
+                w -> incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY),
+                TearDownForRecovery.class),
+            row(
+                "redeploy: cluster terminating: wait",
+                w -> {
+                  incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY);
+                  w.jobManager =
+                      new JobManagerDeployment(
+                          RecoveryWorld.HASH, 1L, RecoveryWorld.JOB_ID, 0, true);
+                },
+                AwaitTeardown.class),
+            row(
+                "redeploy: Deployment gone, a pod still running: fencing, wait",
+                w -> {
+                  incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY);
+                  w.jobManager = null;
+                  w.replacePod("orders-jm", null);
+                },
+                AwaitTeardown.class),
+            row(
+                "redeploy: all gone: deploy, same serial and job id, from the newest checkpoint",
+                w -> {
+                  incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY);
+                  w.jobManager = null;
+                  w.pods.clear();
+                  w.ha().ha =
+                      new HaStoreView(
+                          HaStoreView.State.READ,
+                          List.of(RecoveryWorld.haCheckpoint(14), RecoveryWorld.haCheckpoint(15)),
+                          null,
+                          null);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(Deploy.class);
+                  Deploy deploy = (Deploy) d;
+                  assertThat(deploy.reason()).isEqualTo(DeployReason.RECOVERY);
+                  assertThat(deploy.serial()).isEqualTo(1);
+                  assertThat(deploy.jobId()).isEqualTo(RecoveryWorld.JOB_ID);
+                  assertThat(deploy.restoreFrom().checkpointId()).isEqualTo(15);
+                  assertThat(deploy.restoreFrom().source()).isEqualTo("haStore");
+                }),
+            row(
+                "redeploy: nothing addressable at the recorded id: refuse, never lower",
+                w -> {
+                  incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY);
+                  w.jobManager = null;
+                  w.pods.clear();
+                  CheckpointRef unaddressable = RecoveryWorld.checkpoint(12);
+                  unaddressable.setPath(null);
+                  w.status.setLatestCheckpoint(unaddressable);
+                },
+                RefuseRestore.class),
+            row(
+                "redeploy made just before a crash (stamp found, not recorded): record it",
+                w -> {
+                  Incident i = incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY);
+                  w.jobManager = stamped(i);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(AwaitRecovery.class);
+                  assertThat(((AwaitRecovery) d).markRedeployed()).isTrue();
+                }),
+            row(
+                "redeployed and RUNNING from checkpoint ≥ 12: close",
+                w -> {
+                  Incident i = incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY);
+                  i.setRedeployedAt(NOW.minusSeconds(20).toString());
+                  w.jobManager = stamped(i);
+                  w.status.setRestoredFrom(RecoveryWorld.checkpoint(12));
+                },
+                CloseIncident.class),
+            row(
+                "redeployed but not back within haRecoveryTimeout: another attempt",
+                w -> {
+                  Incident i = incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY);
+                  i.setRedeployedAt(NOW.minus(Duration.ofMinutes(3)).toString());
+                  w.jobManager = stamped(i);
+                  w.status.setJobState(null);
+                },
+                Escalate.class),
+            row(
+                "spec changed during recovery: the upgrade supersedes it",
+                w -> {
+                  incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY);
+                  w.specHash = "hash-2";
+                },
+                BeginOperation.class))
+        .map(Row::test);
+  }
+
+  private static PodView jm() {
+    return RecoveryWorld.pod("orders-jm", PodView.Role.JOB_MANAGER, "node-a");
+  }
+
+  private static PodView tm() {
+    return RecoveryWorld.pod("orders-tm", PodView.Role.TASK_MANAGER, "node-b");
+  }
+
+  private static void restarting(RecoveryWorld w, Duration since) {
+    w.status.setJobState("RESTARTING");
+    w.status.setJobStateSince(NOW.minus(since).toString());
+  }
+
+  private static void unreachable(RecoveryWorld w, int polls, Duration since) {
+    var o = new ObservationStatus();
+    o.setFailedPolls(polls);
+    o.setProblem("GET /jobs/x: timed out");
+    o.setProblemSince(NOW.minus(since).toString());
+    w.status.setObservation(o);
+  }
+
+  private static void redeploysAgo(RecoveryWorld w, long... minutes) {
+    for (long m : minutes) {
+      w.status.getRecovery().getRedeploys().add(NOW.minus(Duration.ofMinutes(m)).toString());
+    }
+  }
+
+  private static Incident incident(RecoveryWorld w, Reason reason, RecoveryAction action) {
+    Incident i = new Incident();
+    i.setId(1L);
+    i.setReason(reason.value());
+    i.setDetail("test");
+    i.setDetectedAt(NOW.minusSeconds(5).toString());
+    i.setAction(action.value());
+    i.setAttempts(action == RecoveryAction.REDEPLOY ? 1 : 0);
+    i.setTargetCheckpointId(12L);
+    if (reason == Reason.NODE_LOST || reason == Reason.JOB_MANAGER_LOST) {
+      i.setPod("orders-jm");
+    }
+    w.status.getRecovery().setCurrent(i);
+    return i;
+  }
+
+  private static JobManagerDeployment stamped(Incident i) {
+    return new JobManagerDeployment(
+        RecoveryWorld.HASH, 1L, RecoveryWorld.JOB_ID, 1, false, RecoveryAttempts.of(i));
+  }
+
+  private static Consumer<Decision> opened(Reason reason, RecoveryAction action) {
+    return d -> {
+      assertThat(d).isInstanceOf(OpenIncident.class);
+      OpenIncident open = (OpenIncident) d;
+      assertThat(open.signal().reason()).isEqualTo(reason);
+      assertThat(open.action()).isEqualTo(action);
+    };
+  }
+
+  private static Row row(
+      String name, Consumer<RecoveryWorld> setup, Class<? extends Decision> type) {
+    return new Row(name, setup, d -> assertThat(d).isInstanceOf(type));
+  }
+
+  private static Row row(String name, Consumer<RecoveryWorld> setup, Consumer<Decision> expect) {
+    return new Row(name, setup, expect);
+  }
+
+  private record Row(String name, Consumer<RecoveryWorld> setup, Consumer<Decision> expect) {
+    DynamicTest test() {
+      return dynamicTest(
+          name,
+          () -> {
+            RecoveryWorld w = new RecoveryWorld();
+            setup.accept(w);
+            Decision d = w.decide();
+            assertThat(d).as(name).isNotNull();
+            try {
+              expect.accept(d);
+            } catch (AssertionError e) {
+              throw new AssertionError(name + ": got " + d, e);
+            }
+          });
+    }
+  }
+}
