@@ -80,12 +80,26 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
             && Objects.equals(current.target.restBase(), target.restBase())
             && Objects.equals(current.target.jobId(), target.jobId())
             && Objects.equals(current.target.zooKeeper(), target.zooKeeper());
-    Tracked next = new Tracked(target, sameSource ? current.latest : null);
+    if (sameSource) {
+      // Only the pace changed. Keep the result and any poll still out: replacing the job's state
+      // here would start a second call to a JobManager that has not answered the first.
+      synchronized (current) {
+        current.target = target;
+        if (!current.polling) {
+          current.cancelNext();
+          schedule(job, current, target.interval().toMillis());
+        }
+      }
+      return;
+    }
+    Tracked next = new Tracked(target);
     Tracked previous = tracked.put(job, next);
     if (previous != null) {
       previous.cancel();
     }
-    schedule(job, next, sameSource ? target.interval().toMillis() : 0);
+    synchronized (next) {
+      schedule(job, next, 0);
+    }
   }
 
   /** Stops polling the job (it was deleted, suspended, or has nothing to poll). */
@@ -121,6 +135,7 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
     zooKeeper.close();
   }
 
+  /** Called holding {@code t}'s lock. */
   private void schedule(ResourceID job, Tracked t, long delayMillis) {
     if (ticks.isShutdown()) {
       return;
@@ -129,14 +144,15 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
   }
 
   private void poll(ResourceID job, Tracked t) {
-    if (t.cancelled) {
-      return;
+    PollTarget target;
+    synchronized (t) {
+      if (t.cancelled) {
+        return;
+      }
+      t.polling = true;
+      target = t.target;
     }
-    PollTarget target = t.target;
-    CompletableFuture<FlinkObservation> restPoll =
-        target.restBase() == null
-            ? CompletableFuture.completedFuture(null)
-            : rest.read(target.restBase(), target.jobId());
+    CompletableFuture<FlinkObservation> restPoll = readRest(target);
     CompletableFuture<HaStoreView> zkPoll =
         target.zooKeeper() == null
             ? CompletableFuture.completedFuture(null)
@@ -158,8 +174,27 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
               if (worthAReconcile(before, polled) && getEventHandler() != null) {
                 getEventHandler().handleEvent(new Event(job));
               }
-              schedule(job, t, target.interval().toMillis());
+              synchronized (t) {
+                t.polling = false;
+                // The interval may have changed while this poll was out.
+                schedule(job, t, t.target.interval().toMillis());
+              }
             });
+  }
+
+  /**
+   * A reader that throws instead of failing its future would otherwise end this job's polling for
+   * good: the exception escapes the timer task and nothing schedules the next poll.
+   */
+  private CompletableFuture<FlinkObservation> readRest(PollTarget target) {
+    if (target.restBase() == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    try {
+      return rest.read(target.restBase(), target.jobId());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private Polled failure(PollTarget target, Throwable error) {
@@ -204,23 +239,29 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
     };
   }
 
-  /** One job's polling state. Fields are touched by the timer thread and the HTTP callbacks. */
+  /**
+   * One job's polling state. {@code latest} is read by reconcile threads; the rest is guarded by
+   * the object's lock (the timer thread, the HTTP callbacks and {@code track} all touch it).
+   */
   private static final class Tracked {
-    final PollTarget target;
+    volatile PollTarget target;
     volatile Polled latest;
-    volatile ScheduledFuture<?> next;
+    ScheduledFuture<?> next;
+    boolean polling;
     volatile boolean cancelled;
 
-    Tracked(PollTarget target, Polled latest) {
+    Tracked(PollTarget target) {
       this.target = target;
-      this.latest = latest;
     }
 
-    void cancel() {
+    synchronized void cancel() {
       cancelled = true;
-      ScheduledFuture<?> n = next;
-      if (n != null) {
-        n.cancel(false);
+      cancelNext();
+    }
+
+    synchronized void cancelNext() {
+      if (next != null) {
+        next.cancel(false);
       }
     }
   }

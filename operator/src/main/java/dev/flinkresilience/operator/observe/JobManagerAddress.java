@@ -42,9 +42,7 @@ public final class JobManagerAddress {
       Mode mode, String namespace, String name, Collection<Pod> pods, String haLeader) {
     Optional<Pod> readyJm =
         pods.stream()
-            .filter(JobManagerAddress::isJobManager)
-            .filter(JobManagerAddress::isReady)
-            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .filter(JobManagerAddress::isUsable)
             // The oldest ready pod: stable across passes, so the poller keeps its target.
             .min(Comparator.comparing(p -> p.getMetadata().getName()));
     if (readyJm.isEmpty()) {
@@ -61,6 +59,14 @@ public final class JobManagerAddress {
     Pod jm = readyJm.get();
     return Optional.of(
         URI.create("http://" + hostOf(jm.getStatus().getPodIP()) + ":" + restPort(jm)));
+  }
+
+  /**
+   * A JobManager that answers now and will not be gone in a moment. The leader check uses the same
+   * test: a terminating leader is about to lose leadership, so a standby is the better target.
+   */
+  private static boolean isUsable(Pod p) {
+    return isJobManager(p) && isReady(p) && p.getMetadata().getDeletionTimestamp() == null;
   }
 
   private static boolean isJobManager(Pod p) {
@@ -82,8 +88,7 @@ public final class JobManagerAddress {
   /** Only trust a leader address that is one of the job's JobManager pods. */
   private static boolean isPodAddress(URI leader, Collection<Pod> pods) {
     return pods.stream()
-        .filter(JobManagerAddress::isJobManager)
-        .filter(JobManagerAddress::isReady)
+        .filter(JobManagerAddress::isUsable)
         .anyMatch(p -> hostOf(p.getStatus().getPodIP()).equals(leader.getHost()));
   }
 

@@ -1,0 +1,307 @@
+package dev.flinkresilience.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.decide.FlinkCheckpoint;
+import dev.flinkresilience.operator.decide.FlinkObservation;
+import dev.flinkresilience.operator.decide.FlinkObservation.Outcome;
+import dev.flinkresilience.operator.decide.HaStoreView;
+import dev.flinkresilience.operator.testing.Jobs;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The poller with scripted readers, no network: what it polls, when it wakes the reconciler, and
+ * that a bad reader or a hung JobManager costs only its own job.
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class FlinkPollerTest {
+  private static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
+  private static final Duration QUICK = Duration.ofMillis(20);
+  private static final Duration SLOW = Duration.ofSeconds(30);
+  private static final URI JM_1 = URI.create("http://10.0.0.5:8081");
+  private static final URI JM_2 = URI.create("http://10.0.0.6:8081");
+  private static final String JOB_ID = "2d55968062386a092d7c35a24d1e3d5b";
+
+  private final FlinkResilientJob orders = Jobs.job("streaming", "orders");
+  private final ResourceID ordersId = ResourceID.fromResource(orders);
+  private final ResourceID payments = new ResourceID("payments", "streaming");
+
+  private final ScriptedRest rest = new ScriptedRest();
+  private final ScriptedZooKeeper zooKeeper = new ScriptedZooKeeper();
+  private final List<ResourceID> events = new CopyOnWriteArrayList<>();
+  private final FlinkPoller poller =
+      new FlinkPoller(rest, zooKeeper, Clock.fixed(T0, ZoneOffset.UTC));
+
+  {
+    poller.setEventHandler(e -> events.add(e.getRelatedCustomResourceID()));
+  }
+
+  @AfterEach
+  void close() {
+    poller.close();
+  }
+
+  @Test
+  void pollsATrackedJobAndShowsTheNewestResult() {
+    rest.answer(JM_1, () -> done(running(7)));
+    poller.track(ordersId, target(JM_1, JOB_ID, QUICK));
+
+    await("a poll", () -> poller.latest(ordersId).isPresent());
+    Polled polled = poller.latest(ordersId).orElseThrow();
+    assertThat(polled.target().restBase()).isEqualTo(JM_1);
+    assertThat(polled.isOf(JOB_ID)).isTrue();
+    assertThat(polled.rest().latestCompleted().id()).isEqualTo(7);
+    assertThat(polled.zooKeeper()).as("no ZooKeeper HA configured").isNull();
+    assertThat(poller.getSecondaryResources(orders)).containsExactly(polled);
+    assertThat(poller.latest(payments)).isEmpty();
+  }
+
+  @Test
+  void wakesTheReconcilerOnChangeAndOnEveryFailureButNotOnTheSameAnswer() {
+    rest.answer(JM_1, () -> done(running(7)));
+    poller.track(ordersId, target(JM_1, JOB_ID, QUICK));
+    int start = rest.calls(JM_1);
+    await("ten unchanged polls", () -> rest.calls(JM_1) >= start + 10);
+    assertThat(events).as("only the first answer is news").containsExactly(ordersId);
+
+    rest.answer(JM_1, () -> done(running(8)));
+    await("the new checkpoint reported", () -> events.size() == 2);
+
+    rest.answer(
+        JM_1, () -> done(FlinkObservation.failed(Instant.now(), Outcome.BAD_ANSWER, "HTTP 500")));
+    int failingFrom = rest.calls(JM_1);
+    await("five failed polls", () -> rest.calls(JM_1) >= failingFrom + 5);
+    poller.forget(ordersId);
+    // Answers complete at once, so each event is out before the next poll starts.
+    int failed = rest.calls(JM_1) - failingFrom;
+    assertThat(events).hasSize(2 + failed);
+  }
+
+  @Test
+  void theSameTargetAgainKeepsTheSchedule() throws Exception {
+    rest.answer(JM_1, () -> done(running(7)));
+    PollTarget target = target(JM_1, JOB_ID, Duration.ofMillis(300));
+    long started = System.nanoTime();
+    poller.track(ordersId, target);
+    while (System.nanoTime() - started < Duration.ofMillis(700).toNanos()) {
+      poller.track(ordersId, new PollTarget(JM_1, JOB_ID, Duration.ofMillis(300), null));
+      Thread.sleep(10);
+    }
+    // At 0, 300 and 600 ms; a reset on each track would give one poll or seventy.
+    assertThat(rest.calls(JM_1)).isBetween(2, 4);
+  }
+
+  @Test
+  void aNewAddressOrJobIdDropsTheOldResultAndPollsAtOnce() {
+    rest.answer(JM_1, () -> done(running(7)));
+    rest.answer(JM_2, () -> done(running(9)));
+    poller.track(ordersId, target(JM_1, JOB_ID, SLOW));
+    await("the first poll", () -> poller.latest(ordersId).isPresent());
+
+    poller.track(ordersId, target(JM_2, JOB_ID, SLOW));
+    assertThat(poller.latest(ordersId).map(p -> p.target().restBase()))
+        .as("the answer of the old address is gone")
+        .isNotEqualTo(java.util.Optional.of(JM_1));
+    await("a poll of the new address, not after 30 s", () -> rest.calls(JM_2) == 1);
+    await("its answer", () -> poller.latest(ordersId).isPresent());
+    assertThat(poller.latest(ordersId).orElseThrow().target().restBase()).isEqualTo(JM_2);
+
+    String nextJob = "821c6609b38a5e1d5f00a9012d3b2c1a";
+    poller.track(ordersId, target(JM_2, nextJob, SLOW));
+    assertThat(poller.latest(ordersId).filter(p -> p.isOf(JOB_ID))).isEmpty();
+    await("a poll of the new job", () -> rest.calls(JM_2) == 2);
+    await("its answer", () -> poller.latest(ordersId).filter(p -> p.isOf(nextJob)).isPresent());
+  }
+
+  @Test
+  void aNewIntervalKeepsTheResult() {
+    rest.answer(JM_1, () -> done(running(7)));
+    poller.track(ordersId, target(JM_1, JOB_ID, SLOW));
+    await("the first poll", () -> poller.latest(ordersId).isPresent());
+
+    poller.track(ordersId, target(JM_1, JOB_ID, QUICK));
+    assertThat(poller.latest(ordersId)).isPresent();
+    await("polls at the new pace", () -> rest.calls(JM_1) >= 3);
+  }
+
+  @Test
+  void forgetStopsPolling() throws Exception {
+    rest.answer(JM_1, () -> done(running(7)));
+    poller.track(ordersId, target(JM_1, JOB_ID, QUICK));
+    await("a few polls", () -> rest.calls(JM_1) >= 3);
+
+    poller.forget(ordersId);
+    int after = rest.calls(JM_1);
+    Thread.sleep(200);
+    assertThat(rest.calls(JM_1)).isLessThanOrEqualTo(after + 1); // one may have been under way
+    assertThat(poller.latest(ordersId)).isEmpty();
+    assertThat(poller.getSecondaryResources(orders)).isEmpty();
+  }
+
+  @Test
+  void aHungJobManagerHoldsOnlyItsOwnJob() throws Exception {
+    rest.answer(JM_1, CompletableFuture::new); // never answers
+    rest.answer(JM_2, () -> done(running(3)));
+    poller.track(ordersId, target(JM_1, JOB_ID, QUICK));
+    poller.track(payments, target(JM_2, JOB_ID, QUICK));
+
+    await("the other job polled on", () -> rest.calls(JM_2) >= 10);
+    assertThat(rest.calls(JM_1)).as("no second poll while the first is out").isEqualTo(1);
+    assertThat(poller.latest(ordersId)).isEmpty();
+
+    // The reconciler moves the hung job to another pace: still one call out.
+    poller.track(ordersId, target(JM_1, JOB_ID, Duration.ofMillis(30)));
+    Thread.sleep(200);
+    assertThat(rest.calls(JM_1)).as("no second poll after a new interval").isEqualTo(1);
+  }
+
+  @Test
+  void aReaderThatThrowsIsABadAnswerNotADeadPoller() {
+    rest.answer(
+        JM_1,
+        () -> {
+          throw new IllegalStateException("bug in a reader");
+        });
+    poller.track(ordersId, target(JM_1, JOB_ID, QUICK));
+
+    await("several polls", () -> rest.calls(JM_1) >= 3);
+    FlinkObservation seen = poller.latest(ordersId).orElseThrow().rest();
+    assertThat(seen.outcome()).isEqualTo(Outcome.BAD_ANSWER);
+    assertThat(seen.problem()).contains("bug in a reader");
+    assertThat(seen.observedAt()).as("stamped by the injected clock").isEqualTo(T0);
+  }
+
+  @Test
+  void aFailedFutureIsABadAnswer() {
+    rest.answer(JM_1, () -> CompletableFuture.failedFuture(new IllegalStateException("broken")));
+    poller.track(ordersId, target(JM_1, JOB_ID, QUICK));
+
+    await("several polls", () -> rest.calls(JM_1) >= 3);
+    FlinkObservation seen = poller.latest(ordersId).orElseThrow().rest();
+    assertThat(seen.outcome()).isEqualTo(Outcome.BAD_ANSWER);
+    assertThat(seen.problem()).contains("broken");
+    assertThat(seen.observedAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void readsZooKeeperWhenConfiguredEvenWithoutAJobManager() {
+    var ha = new PollTarget.ZooKeeperHa("zk:2181", "/flink", "streaming-orders", "s3://b/cp");
+    poller.track(ordersId, new PollTarget(null, JOB_ID, QUICK, ha));
+
+    await("a ZooKeeper read", () -> poller.latest(ordersId).isPresent());
+    Polled polled = poller.latest(ordersId).orElseThrow();
+    assertThat(polled.rest()).as("no address: nothing asked over REST").isNull();
+    assertThat(polled.zooKeeper().checkpoints())
+        .extracting(FlinkCheckpoint::id)
+        .containsExactly(5L);
+    assertThat(zooKeeper.readFrom).containsEntry(JOB_ID, ha);
+    assertThat(rest.calls.values()).allSatisfy(n -> assertThat(n.get()).isZero());
+
+    rest.answer(JM_1, () -> done(running(7)));
+    poller.track(ordersId, new PollTarget(JM_1, JOB_ID, QUICK, ha));
+    await(
+        "REST and ZooKeeper in one result",
+        () -> poller.latest(ordersId).filter(p -> p.rest() != null).isPresent());
+    assertThat(poller.latest(ordersId).orElseThrow().zooKeeper()).isNotNull();
+  }
+
+  @Test
+  void closeClosesTheZooKeeperReader() {
+    poller.close();
+    assertThat(zooKeeper.closed).isTrue();
+  }
+
+  private static PollTarget target(URI base, String jobId, Duration interval) {
+    return new PollTarget(base, jobId, interval, null);
+  }
+
+  private static FlinkObservation running(long checkpoint) {
+    return new FlinkObservation(
+        Instant.now(), // a new time each poll: the poller must see through it
+        Outcome.OK,
+        null,
+        "RUNNING",
+        0L,
+        FlinkCheckpoint.at(checkpoint, "s3://b/cp/j/chk-" + checkpoint, T0),
+        null,
+        null);
+  }
+
+  private static CompletableFuture<FlinkObservation> done(FlinkObservation o) {
+    return CompletableFuture.completedFuture(o);
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** Answers per JobManager address, and counts calls. */
+  private static final class ScriptedRest implements FlinkPoller.RestReader {
+    final Map<URI, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final Map<URI, Supplier<CompletableFuture<FlinkObservation>>> answers =
+        new ConcurrentHashMap<>();
+
+    void answer(URI base, Supplier<CompletableFuture<FlinkObservation>> answer) {
+      answers.put(base, answer);
+    }
+
+    int calls(URI base) {
+      return calls.computeIfAbsent(base, b -> new AtomicInteger()).get();
+    }
+
+    @Override
+    public CompletableFuture<FlinkObservation> read(URI restBase, String jobId) {
+      calls.computeIfAbsent(restBase, b -> new AtomicInteger()).incrementAndGet();
+      return answers.get(restBase).get();
+    }
+  }
+
+  private static final class ScriptedZooKeeper implements FlinkPoller.ZooKeeperReader {
+    final Map<String, PollTarget.ZooKeeperHa> readFrom = new ConcurrentHashMap<>();
+    volatile boolean closed;
+
+    @Override
+    public HaStoreView read(PollTarget.ZooKeeperHa location, String jobId) {
+      readFrom.put(jobId, location);
+      return new HaStoreView(
+          HaStoreView.State.READ,
+          List.of(FlinkCheckpoint.at(5, "s3://b/cp/chk-5", T0)),
+          null,
+          null);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+}
