@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.app;
 import dev.flinkresilience.operator.observe.JobManagerAddress;
 import dev.flinkresilience.operator.reconcile.PollPacing;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How the operator runs.
@@ -10,27 +11,48 @@ import java.util.List;
  * @param namespaces namespaces to watch; empty for all
  * @param polling how often Flink's REST API is polled
  * @param jobManagerAddress how the JobManager's REST API is reached
+ * @param healthPort port of /healthz, /readyz and /metrics; 0 for any free port, {@link #NO_HTTP}
+ *     for no HTTP server (tests that do not need it)
+ * @param leaderElection present: only the holder of the Lease reconciles
  */
 public record OperatorSettings(
-    List<String> namespaces, PollPacing polling, JobManagerAddress.Mode jobManagerAddress) {
+    List<String> namespaces,
+    PollPacing polling,
+    JobManagerAddress.Mode jobManagerAddress,
+    int healthPort,
+    Optional<LeaderElectionSettings> leaderElection) {
+  public static final int NO_HTTP = -1;
 
   public OperatorSettings {
     namespaces = List.copyOf(namespaces);
+    if (healthPort < NO_HTTP || healthPort > 65535) {
+      throw new IllegalArgumentException("health port out of range: " + healthPort);
+    }
   }
 
   public static OperatorSettings allNamespaces() {
-    return new OperatorSettings(List.of(), PollPacing.DEFAULT, JobManagerAddress.Mode.POD_IP);
+    return new OperatorSettings(
+        List.of(), PollPacing.DEFAULT, JobManagerAddress.Mode.POD_IP, NO_HTTP, Optional.empty());
   }
 
   public OperatorSettings withPolling(PollPacing polling) {
-    return new OperatorSettings(namespaces, polling, jobManagerAddress);
+    return new OperatorSettings(namespaces, polling, jobManagerAddress, healthPort, leaderElection);
   }
 
   public OperatorSettings withNamespaces(List<String> namespaces) {
-    return new OperatorSettings(namespaces, polling, jobManagerAddress);
+    return new OperatorSettings(namespaces, polling, jobManagerAddress, healthPort, leaderElection);
   }
 
   public OperatorSettings withJobManagerAddress(JobManagerAddress.Mode mode) {
-    return new OperatorSettings(namespaces, polling, mode);
+    return new OperatorSettings(namespaces, polling, mode, healthPort, leaderElection);
+  }
+
+  public OperatorSettings withHealthPort(int port) {
+    return new OperatorSettings(namespaces, polling, jobManagerAddress, port, leaderElection);
+  }
+
+  public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
+    return new OperatorSettings(
+        namespaces, polling, jobManagerAddress, healthPort, Optional.of(election));
   }
 }

@@ -8,14 +8,30 @@ import dev.flinkresilience.operator.observe.ha.KubernetesHaStoreReader;
 import dev.flinkresilience.operator.observe.ha.ZooKeeperHaStoreReader;
 import dev.flinkresilience.operator.observe.rest.FlinkJobReader;
 import dev.flinkresilience.operator.observe.rest.HttpFlinkRestClient;
+import dev.flinkresilience.operator.ops.ForgetDeletedJobs;
+import dev.flinkresilience.operator.ops.HttpEndpoints;
+import dev.flinkresilience.operator.ops.JobMetrics;
+import dev.flinkresilience.operator.ops.OperatorHealth;
 import dev.flinkresilience.operator.reconcile.FlinkResilientJobReconciler;
 import dev.flinkresilience.operator.reconcile.FlinkWatch;
 import dev.flinkresilience.operator.reconcile.StatusWriter;
 import dev.flinkresilience.operator.reconcile.Teardown;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The whole operator, wired by hand: settings → clients → components → reconciler → operator. */
 public final class OperatorWiring {
@@ -23,16 +39,39 @@ public final class OperatorWiring {
 
   private OperatorWiring() {}
 
+  /** Starts the operator; the caller stops it with {@link Operator#stop()}. */
   public static Operator start(KubernetesClient client, OperatorSettings settings, Clock clock) {
+    return run(client, settings, clock).operator();
+  }
+
+  /**
+   * Starts the operator with its HTTP endpoints (when {@code settings.healthPort()} asks for them)
+   * and, when configured, leader election. Returns once the informers have synced.
+   */
+  public static RunningOperator run(
+      KubernetesClient client, OperatorSettings settings, Clock clock) {
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var jobMetrics = new JobMetrics(registry, clock);
+    var stopping = new AtomicBoolean();
     Operator operator =
         new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    // No server-side apply anywhere: the operator must behave the same on API
-                    // servers without it (the in-process mock), and status is replaced whole.
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false));
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  // No server-side apply anywhere: the operator must behave the same on API
+                  // servers without it (the in-process mock), and status is replaced whole.
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  // JOSDK's reconcile metrics (not per resource: one series per job is ours).
+                  .withMetrics(
+                      new AggregatedMetrics(
+                          List.of(
+                              MicrometerMetrics.withoutPerResourceMetrics(registry),
+                              new ForgetDeletedJobs(jobMetrics))));
+              settings
+                  .leaderElection()
+                  .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(le, stopping)));
+            });
     var actions = new ClusterActions(client);
     var events = new EventEmitter(client, clock);
     var poller =
@@ -51,7 +90,7 @@ public final class OperatorWiring {
         new FlinkResilientJobReconciler(
             actions,
             events,
-            new StatusWriter(),
+            new StatusWriter(jobMetrics::update),
             new Teardown(actions, new HaMetadataCleaner(client), events),
             watch,
             clock);
@@ -62,8 +101,54 @@ public final class OperatorWiring {
             c.settingNamespaces(new HashSet<>(settings.namespaces()));
           }
         });
-    operator.start();
-    return operator;
+    // Before start(): it blocks until the informers have synced, and the probes ask meanwhile.
+    Optional<HttpEndpoints> http = serve(settings.healthPort(), operator, registry);
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      http.ifPresent(HttpEndpoints::close);
+      throw e;
+    }
+    return new RunningOperator(operator, http, registry, stopping);
+  }
+
+  private static Optional<HttpEndpoints> serve(
+      int port, Operator operator, PrometheusMeterRegistry registry) {
+    if (port == OperatorSettings.NO_HTTP) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(HttpEndpoints.start(port, new OperatorHealth(operator), registry));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve /healthz, /readyz, /metrics on " + port, e);
+    }
+  }
+
+  /**
+   * JOSDK's Lease-based election. JOSDK would call System.exit on losing the Lease, also when we
+   * stop on purpose (it does not release the Lease either, so a standby waits out the lease
+   * duration): instead our callback decides, and does nothing when we are stopping.
+   */
+  private static LeaderElectionConfiguration leaderElection(
+      LeaderElectionSettings le, AtomicBoolean stopping) {
+    var builder =
+        LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(le.leaseName())
+            .withIdentity(le.identity())
+            .withLeaseDuration(le.leaseDuration())
+            .withRenewDeadline(le.renewDeadline())
+            .withRetryPeriod(le.retryPeriod())
+            .withExitOnStopLeading(false)
+            .withLeaderCallbacks(
+                new LeaderCallbacks(
+                    () -> {},
+                    () -> {
+                      if (!stopping.get()) {
+                        le.onLostLeadership().run();
+                      }
+                    },
+                    leader -> {}));
+    le.leaseNamespace().ifPresent(builder::withLeaseNamespace);
+    return builder.build();
   }
 
   /** One ZooKeeper client per quorum, closed with the poller. */

@@ -5,9 +5,12 @@ import dev.flinkresilience.operator.reconcile.PollPacing;
 import dev.flinkresilience.operator.spec.Durations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -54,6 +57,29 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "POD_IP")
   JobManagerAddress.Mode jobManagerAddress;
 
+  @Option(
+      names = "--health-port",
+      description =
+          "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}). Env: HEALTH_PORT.",
+      defaultValue = "${env:HEALTH_PORT:-8080}")
+  int healthPort;
+
+  @Option(
+      names = "--leader-election",
+      arity = "0..1",
+      description =
+          "Only the holder of a Lease reconciles; the other replicas stand by (default:"
+              + " ${DEFAULT-VALUE}). Env: LEADER_ELECTION.",
+      defaultValue = "${env:LEADER_ELECTION:-false}")
+  boolean leaderElection;
+
+  @Option(
+      names = "--leader-election-lease-name",
+      description =
+          "The Lease's name (default: ${DEFAULT-VALUE}). Env: LEADER_ELECTION_LEASE_NAME.",
+      defaultValue = "${env:LEADER_ELECTION_LEASE_NAME:-flink-resilience-operator}")
+  String leaseName;
+
   /** Kubernetes-style durations (500ms, 5s, 1m), as in the CRD. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -70,17 +96,45 @@ final class RunCommand implements Callable<Integer> {
             .withNamespaces(namespaces == null ? List.of() : namespaces)
             .withPolling(new PollPacing(pollInterval, fastPollInterval))
             .withJobManagerAddress(jobManagerAddress);
-    var operator = OperatorWiring.start(client, settings, Clock.systemUTC());
+    settings = settings.withHealthPort(healthPort);
+    if (leaderElection) {
+      settings = settings.withLeaderElection(leaderElection(client));
+    }
+    var operator = OperatorWiring.run(client, settings, Clock.systemUTC());
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  operator.stop();
+                  operator.close();
                   client.close();
                   stopped.countDown();
                 }));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The Lease in POD_NAMESPACE (the chart sets it to the release namespace) or else the client's
+   * namespace; this replica's identity is POD_NAME, or else the host name.
+   */
+  private LeaderElectionSettings leaderElection(KubernetesClient client) {
+    String namespace = System.getenv("POD_NAMESPACE");
+    if (namespace == null || namespace.isBlank()) {
+      namespace = client.getNamespace();
+    }
+    return LeaderElectionSettings.of(
+        leaseName, Optional.ofNullable(namespace), identity(System.getenv("POD_NAME")));
+  }
+
+  static String identity(String podName) {
+    if (podName != null && !podName.isBlank()) {
+      return podName;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("no POD_NAME and no host name for leader election", e);
+    }
   }
 }

@@ -11,21 +11,33 @@ import java.util.Objects;
  * Writes status when it changed, replacing it whole (a merge patch could not clear a field such as
  * a finished operation) with optimistic locking, and keeps JOSDK's cache up to date so the next
  * pass sees what this one wrote. Only status is written: the spec belongs to the user (and GitOps).
+ * Every pass ends here with its final status, so this is also where the {@link StatusListener} (the
+ * job metrics) hears of it, after a successful write.
  */
 public final class StatusWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final StatusListener listener;
+
+  public StatusWriter() {
+    this(StatusListener.NONE);
+  }
+
+  public StatusWriter(StatusListener listener) {
+    this.listener = listener;
+  }
+
   public void write(
       FlinkResilientJob job, FlinkResilientJobStatus next, Context<FlinkResilientJob> ctx) {
-    if (Objects.equals(JSON.valueToTree(job.getStatus()), JSON.valueToTree(next))) {
-      return;
+    if (!Objects.equals(JSON.valueToTree(job.getStatus()), JSON.valueToTree(next))) {
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+          job,
+          ctx,
+          fresh -> {
+            fresh.setStatus(next);
+            return fresh;
+          });
     }
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-        job,
-        ctx,
-        fresh -> {
-          fresh.setStatus(next);
-          return fresh;
-        });
+    listener.passEnded(job, next);
   }
 }

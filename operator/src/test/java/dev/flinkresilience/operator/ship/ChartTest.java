@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
+import dev.flinkresilience.operator.ops.MetricNames;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -162,11 +166,17 @@ class ChartTest {
   }
 
   @Test
-  void moreThanOneReplicaIsRefusedUntilTheOperatorElectsALeader() {
-    // Two replicas without leader election in the operator would both reconcile: the schema
-    // holds replicas at 1 until RunCommand reads LEADER_ELECTION (issue 7, item 5); the template
-    // already turns leader election on for replicas > 1.
-    assertThatThrownBy(() -> RenderedChart.render("replicas: 2")).hasMessageContaining("replicas");
+  void twoReplicasElectALeaderThroughTheLease() {
+    var chart = RenderedChart.render("replicas: 2");
+    assertThat(deployment(chart).getSpec().getReplicas()).isEqualTo(2);
+    assertThat(chart.settings()).containsEntry("LEADER_ELECTION", "true");
+    assertThat(deployment(chart).getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    JsonNode rule = chart.get("Role", FULLNAME + "-leader-election").at("/rules/0");
+    assertThat(rule.at("/resources/0").asText()).isEqualTo("leases");
+    // JOSDK checks get/create/update; fabric8's LeaseLock renews with patch
+    // (LeaderElectionApiTest records it).
+    assertThat(chart.as(rule.path("verbs"), List.class))
+        .containsExactly("get", "create", "update", "patch");
   }
 
   @Test
@@ -184,6 +194,13 @@ class ChartTest {
 
   @Test
   void serviceMonitorScrapesTheMetricsServiceWhenAskedFor() {
+    // honorLabels: the job metrics' namespace label is the job's, not the operator's.
+    assertThat(
+            RenderedChart.render("metrics: {serviceMonitor: {enabled: true}}")
+                .get("ServiceMonitor", FULLNAME)
+                .at("/spec/endpoints/0/honorLabels")
+                .asBoolean())
+        .isTrue();
     var chart =
         RenderedChart.render(
             "metrics: {serviceMonitor: {enabled: true, labels: {release: prometheus}}}");
@@ -203,10 +220,47 @@ class ChartTest {
   }
 
   @Test
-  void alertsAreNotShippedBeforeTheirMetricsExist() {
+  void alertsAreOptInAndUseOnlyMetricsTheOperatorExports() {
     assertThat(RenderedChart.render("").ofKind("PrometheusRule")).isEmpty();
-    assertThatThrownBy(() -> RenderedChart.render("prometheusRule: {enabled: true}"))
-        .hasMessageContaining("alerts are not available yet");
+    var chart =
+        RenderedChart.render(
+            "prometheusRule: {enabled: true, labels: {release: prometheus},"
+                + " alerts: {checkpointAgeIntervals: 4}}");
+    JsonNode rule = chart.get("PrometheusRule", FULLNAME);
+    assertThat(rule.at("/metadata/labels/release").asText()).isEqualTo("prometheus");
+    List<String> alerts = new ArrayList<>();
+    Set<String> used = new TreeSet<>();
+    for (JsonNode group : rule.at("/spec/groups")) {
+      for (JsonNode r : group.path("rules")) {
+        alerts.add(r.path("alert").asText());
+        String expr = r.path("expr").asText();
+        Set<String> names = AlertExpressions.metricNames(expr);
+        assertThat(names).as(r.path("alert").asText() + ": " + expr).isNotEmpty();
+        assertThat(MetricNames.ALL)
+            .as("metrics of " + r.path("alert").asText() + " the operator exports")
+            .containsAll(names);
+        used.addAll(names);
+        assertThat(r.path("labels").path("severity").asText()).isIn("warning", "critical");
+      }
+    }
+    assertThat(alerts)
+        .containsExactlyInAnyOrder(
+            "FlinkJobCheckpointTooOld",
+            "FlinkJobRestartAttemptsNearlyExhausted",
+            "FlinkJobRestartingRepeatedly",
+            "FlinkJobNotRunning",
+            "FlinkJobFailed");
+    assertThat(used).contains(MetricNames.CHECKPOINT_AGE_SECONDS, MetricNames.FLINK_RESTARTS_TOTAL);
+    assertThat(rule.toString()).contains("> 4 * max by (namespace, name)");
+  }
+
+  @Test
+  void alertExpressionsAreReadForMetricNamesOnly() {
+    assertThat(
+            AlertExpressions.metricNames(
+                "sum by (namespace, name) (increase(a_total{phase=\"x\"}[15m])) > 3"
+                    + " unless on (namespace) max(b) == 1 and c_seconds offset 5m"))
+        .containsExactlyInAnyOrder("a_total", "b", "c_seconds");
   }
 
   @Test

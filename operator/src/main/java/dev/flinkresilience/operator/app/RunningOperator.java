@@ -1,0 +1,53 @@
+package dev.flinkresilience.operator.app;
+
+import dev.flinkresilience.operator.ops.HttpEndpoints;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A started operator with its HTTP endpoints and metrics. {@link #close()} is the deliberate stop:
+ * losing the Lease on the way down is then expected, not a reason to exit.
+ */
+public final class RunningOperator implements AutoCloseable {
+  private final Operator operator;
+  private final Optional<HttpEndpoints> http;
+  private final PrometheusMeterRegistry registry;
+  private final AtomicBoolean stopping;
+
+  RunningOperator(
+      Operator operator,
+      Optional<HttpEndpoints> http,
+      PrometheusMeterRegistry registry,
+      AtomicBoolean stopping) {
+    this.operator = operator;
+    this.http = http;
+    this.registry = registry;
+    this.stopping = stopping;
+  }
+
+  public Operator operator() {
+    return operator;
+  }
+
+  /** The bound port of /healthz, /readyz and /metrics; empty without an HTTP server. */
+  public Optional<Integer> httpPort() {
+    return http.map(HttpEndpoints::port);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    stopping.set(true);
+    try {
+      operator.stop();
+    } finally {
+      http.ifPresent(HttpEndpoints::close);
+      registry.close();
+    }
+  }
+}

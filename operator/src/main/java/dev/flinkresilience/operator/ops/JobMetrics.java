@@ -1,0 +1,153 @@
+package dev.flinkresilience.operator.ops;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Gauges of every job this operator reconciles, from the status each reconcile pass ends with
+ * ({@link #update}), removed when the job is deleted ({@link #remove}). Only the replica that
+ * reconciles (the leader) has them. Values are read at scrape time: the checkpoint age keeps
+ * growing between passes.
+ */
+public final class JobMetrics {
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final Map<JobKey, Tracked> jobs = new ConcurrentHashMap<>();
+
+  record JobKey(String namespace, String name) {}
+
+  /** One series of one job: a metric name, and the phase for {@link MetricNames#JOB_PHASE}. */
+  private record Series(String name, Phase phase) {}
+
+  /** A job's latest snapshot and the meters showing it; the gauges hold it strongly via jobs. */
+  private static final class Tracked {
+    volatile JobSnapshot snapshot;
+    final Map<Series, Meter> meters = new HashMap<>();
+  }
+
+  public JobMetrics(MeterRegistry registry, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+    for (Phase phase : Phase.values()) {
+      // Every phase, 0 included: "no Failed job" is a value, not a missing series.
+      Gauge.builder(MetricNames.JOBS, jobs, m -> count(m, phase))
+          .description("FlinkResilientJobs by phase")
+          .tags(MetricNames.PHASE, phase.value())
+          .register(registry);
+    }
+  }
+
+  /** The status a reconcile pass ended with. */
+  public synchronized void update(FlinkResilientJob job, FlinkResilientJobStatus status) {
+    if (status == null) {
+      return;
+    }
+    JobKey key = key(job.getMetadata().getNamespace(), job.getMetadata().getName());
+    Tracked tracked = jobs.computeIfAbsent(key, k -> new Tracked());
+    JobSnapshot snapshot = JobSnapshot.of(job, status);
+    tracked.snapshot = snapshot;
+    Map<Series, ToDoubleFunction<JobSnapshot>> wanted = series(snapshot);
+    tracked.meters.entrySet().removeIf(e -> gone(e.getKey(), e.getValue(), wanted));
+    wanted.forEach(
+        (series, value) ->
+            tracked.meters.computeIfAbsent(series, s -> register(key, s, tracked, value)));
+  }
+
+  /** The job is gone: its series go too. */
+  public synchronized void remove(String namespace, String name) {
+    Tracked tracked = jobs.remove(key(namespace, name));
+    if (tracked != null) {
+      tracked.meters.values().forEach(registry::remove);
+    }
+  }
+
+  private boolean gone(Series series, Meter meter, Map<Series, ?> wanted) {
+    if (wanted.containsKey(series)) {
+      return false;
+    }
+    registry.remove(meter);
+    return true;
+  }
+
+  /** The series a snapshot shows, each with how to read its value from the latest snapshot. */
+  private Map<Series, ToDoubleFunction<JobSnapshot>> series(JobSnapshot s) {
+    Map<Series, ToDoubleFunction<JobSnapshot>> out = new LinkedHashMap<>();
+    if (s.phase() != null) {
+      out.put(new Series(MetricNames.JOB_PHASE, s.phase()), x -> 1);
+    }
+    out.put(new Series(MetricNames.JOB_RUNNING, null), x -> x.running() ? 1 : 0);
+    if (s.checkpointCompletedAt() != null) {
+      out.put(new Series(MetricNames.CHECKPOINT_AGE_SECONDS, null), this::checkpointAge);
+    }
+    if (s.checkpointId() != null) {
+      out.put(new Series(MetricNames.CHECKPOINT_ID, null), x -> orNaN(x.checkpointId()));
+    }
+    if (s.checkpointIntervalSeconds() != null) {
+      out.put(
+          new Series(MetricNames.CHECKPOINT_INTERVAL_SECONDS, null),
+          x -> orNaN(x.checkpointIntervalSeconds()));
+    }
+    if (s.flinkRestartsTotal() != null) {
+      out.put(
+          new Series(MetricNames.FLINK_RESTARTS_TOTAL, null), x -> orNaN(x.flinkRestartsTotal()));
+    }
+    if (s.flinkRestartsRemaining() != null) {
+      out.put(
+          new Series(MetricNames.FLINK_RESTARTS_REMAINING, null),
+          x -> orNaN(x.flinkRestartsRemaining()));
+    }
+    return out;
+  }
+
+  private Meter register(
+      JobKey key, Series series, Tracked tracked, ToDoubleFunction<JobSnapshot> value) {
+    Tags tags = Tags.of(MetricNames.NAMESPACE, key.namespace(), MetricNames.NAME, key.name());
+    if (series.phase() != null) {
+      tags = tags.and(MetricNames.PHASE, series.phase().value());
+    }
+    ToDoubleFunction<Tracked> read = t -> value.applyAsDouble(t.snapshot);
+    if (series.name().equals(MetricNames.FLINK_RESTARTS_TOTAL)) {
+      return FunctionCounter.builder(MetricNames.counterBase(series.name()), tracked, read)
+          .tags(tags)
+          .register(registry);
+    }
+    return Gauge.builder(series.name(), tracked, read).tags(tags).register(registry);
+  }
+
+  private double checkpointAge(JobSnapshot s) {
+    if (s.checkpointCompletedAt() == null) {
+      return Double.NaN;
+    }
+    Duration age = Duration.between(s.checkpointCompletedAt(), clock.instant());
+    // A JobManager clock ahead of ours is not a negative age.
+    return Math.max(0, age.toMillis() / 1000.0);
+  }
+
+  private static double count(Map<JobKey, Tracked> jobs, Phase phase) {
+    return jobs.values().stream()
+        .filter(t -> t.snapshot != null && t.snapshot.phase() == phase)
+        .count();
+  }
+
+  private static double orNaN(Number n) {
+    return n == null ? Double.NaN : n.doubleValue();
+  }
+
+  private static JobKey key(String namespace, String name) {
+    return new JobKey(Objects.requireNonNull(namespace), Objects.requireNonNull(name));
+  }
+}

@@ -1,0 +1,60 @@
+package dev.flinkresilience.operator.ops;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.spec.Durations;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/**
+ * What the job metrics show of one job, taken from its status after a reconcile pass. Null means
+ * unknown: the metric is then absent rather than a made-up 0.
+ */
+record JobSnapshot(
+    Phase phase,
+    Instant checkpointCompletedAt,
+    Long checkpointId,
+    Double checkpointIntervalSeconds,
+    Long flinkRestartsTotal,
+    Long flinkRestartsRemaining,
+    boolean running) {
+
+  static JobSnapshot of(FlinkResilientJob job, FlinkResilientJobStatus status) {
+    var checkpoint = status.getLatestCheckpoint();
+    var restarts = status.getFlinkRestarts();
+    return new JobSnapshot(
+        status.getPhase(),
+        checkpoint == null ? null : instant(checkpoint.getCompletedAt()),
+        checkpoint == null ? null : checkpoint.getId(),
+        intervalSeconds(job),
+        restarts == null ? null : restarts.getTotal(),
+        restarts == null ? null : restarts.getRemaining(),
+        "RUNNING".equals(status.getJobState()));
+  }
+
+  private static Instant instant(String rfc3339) {
+    if (rfc3339 == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(rfc3339).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The spec's interval; absent when the spec does not parse (the job is then InvalidSpec). */
+  private static Double intervalSeconds(FlinkResilientJob job) {
+    var spec = job.getSpec();
+    if (spec == null || spec.getCheckpointing() == null) {
+      return null;
+    }
+    try {
+      return Durations.parse(spec.getCheckpointing().getInterval()).toMillis() / 1000.0;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

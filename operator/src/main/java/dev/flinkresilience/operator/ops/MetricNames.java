@@ -1,0 +1,68 @@
+package dev.flinkresilience.operator.ops;
+
+import java.util.List;
+
+/**
+ * The names of the job metrics as Prometheus sees them on {@code /metrics}. The chart's alerts use
+ * these names and nothing else (ChartAlertsTest checks every expression against {@link #ALL}).
+ * Tags: {@link #NAMESPACE} and {@link #NAME} of the FlinkResilientJob, {@link #PHASE} where said.
+ */
+public final class MetricNames {
+  /** Jobs this operator manages, by {@code phase} (every phase present, 0 when none). */
+  public static final String JOBS = "flinkresilience_jobs";
+
+  /** 1 for the job's current {@code phase}; one series per job. */
+  public static final String JOB_PHASE = "flinkresilience_job_phase";
+
+  /** Seconds since {@code status.latestCheckpoint.completedAt}; absent before the first one. */
+  public static final String CHECKPOINT_AGE_SECONDS = "flinkresilience_checkpoint_age_seconds";
+
+  /** {@code status.latestCheckpoint.id}; absent before the first checkpoint. */
+  public static final String CHECKPOINT_ID = "flinkresilience_checkpoint_id";
+
+  /**
+   * {@code spec.checkpointing.interval} in seconds, so alerts can scale with each job's interval.
+   */
+  public static final String CHECKPOINT_INTERVAL_SECONDS =
+      "flinkresilience_checkpoint_interval_seconds";
+
+  /**
+   * {@code status.flinkRestarts.total}: a counter (Flink's count only grows within a deployment; a
+   * redeploy resets it, which {@code rate()} treats as a counter reset). Absent when unknown.
+   */
+  public static final String FLINK_RESTARTS_TOTAL = "flinkresilience_flink_restarts_total";
+
+  /** {@code status.flinkRestarts.remaining}; absent when unknown or unlimited. */
+  public static final String FLINK_RESTARTS_REMAINING = "flinkresilience_flink_restarts_remaining";
+
+  /** 1 when {@code status.jobState} is RUNNING, else 0. */
+  public static final String JOB_RUNNING = "flinkresilience_job_running";
+
+  public static final List<String> ALL =
+      List.of(
+          JOBS,
+          JOB_PHASE,
+          CHECKPOINT_AGE_SECONDS,
+          CHECKPOINT_ID,
+          CHECKPOINT_INTERVAL_SECONDS,
+          FLINK_RESTARTS_TOTAL,
+          FLINK_RESTARTS_REMAINING,
+          JOB_RUNNING);
+
+  public static final String NAMESPACE = "namespace";
+  public static final String NAME = "name";
+  public static final String PHASE = "phase";
+
+  private MetricNames() {}
+
+  /**
+   * The name to register a counter under: Micrometer's Prometheus naming adds {@code _total} to
+   * counters itself (and the Prometheus client refuses it on anything else).
+   */
+  static String counterBase(String exportedName) {
+    if (!exportedName.endsWith("_total")) {
+      throw new IllegalArgumentException("not a counter name: " + exportedName);
+    }
+    return exportedName.substring(0, exportedName.length() - "_total".length());
+  }
+}
