@@ -1,0 +1,300 @@
+package dev.flinkresilience.operator.observe;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.decide.NodeView;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.javaoperatorsdk.operator.OperatorException;
+import io.javaoperatorsdk.operator.processing.event.Event;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the nodes that host the operator's pods and wakes a job's reconciler when one of its
+ * nodes is lost, comes back, or changes what the planner reads (Ready, out-of-service, deleted).
+ *
+ * <p>Two informers feed it: Nodes, cluster-wide, and the kubelets' Leases in {@value
+ * #LEASE_NAMESPACE}. A node dying sends nothing, so staleness is found by a timer that checks only
+ * the tracked nodes (about every second). A kubelet renews its Lease every 10 s: a renewal updates
+ * the cache and wakes nobody, unless it brings a lost node back.
+ *
+ * <p>Lease freshness is dated by this process's clock, not by the kubelet's: {@code leaseRenewedAt}
+ * is when the informer saw {@code spec.renewTime} change (Kubernetes' node lifecycle controller
+ * does the same). A kubelet whose clock lags by more than {@code nodeLostAfter} would otherwise
+ * look lost while alive, and a lost node means force-deleting its pods. The first sighting of a
+ * Lease (at start) takes its {@code renewTime}, capped at now, since nothing better is known.
+ *
+ * <p>{@link #views} reads the caches only, never the API server.
+ */
+public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilientJob>
+    implements AutoCloseable {
+  public static final String LEASE_NAMESPACE = "kube-node-lease";
+  public static final Duration DEFAULT_CHECK_EVERY = Duration.ofSeconds(1);
+  private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+  private static final Logger LOG = LoggerFactory.getLogger(NodeWatch.class);
+
+  private final SharedIndexInformer<Node> nodes;
+  private final SharedIndexInformer<Lease> leases;
+  private final Clock clock;
+  private final Duration checkEvery;
+  private final ScheduledExecutorService timer;
+  private final Map<ResourceID, Tracked> tracked = new ConcurrentHashMap<>();
+
+  /** Every node name the informer has shown, so one that disappears reads as deleted. */
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+  /** Per node: the last renewTime seen and when this process saw it change. */
+  private final Map<String, Renewal> renewals = new ConcurrentHashMap<>();
+
+  public NodeWatch(KubernetesClient client, Clock clock, Duration checkEvery) {
+    super(NodeView.class, "node-watch");
+    this.clock = clock;
+    this.checkEvery = checkEvery;
+    this.nodes = client.nodes().runnableInformer(0);
+    this.leases = client.leases().inNamespace(LEASE_NAMESPACE).runnableInformer(0);
+    this.nodes.addEventHandler(new NodeEvents());
+    this.leases.addEventHandler(new LeaseEvents());
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "node-watch-timer");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Watches {@code nodeNames} for the job from now on (called every reconcile with the nodes its
+   * pods are bound to). A node newly tracked counts as not lost until checked, so one that is
+   * already lost fires on the next tick: better one extra reconcile than a missed loss.
+   */
+  public void track(ResourceID job, Set<String> nodeNames, Duration nodeLostAfter) {
+    if (nodeNames.isEmpty()) {
+      forget(job);
+      return;
+    }
+    Set<String> names = Set.copyOf(nodeNames);
+    tracked.compute(
+        job,
+        (k, old) -> {
+          Set<String> lost = new HashSet<>(old == null ? Set.of() : old.lost());
+          lost.retainAll(names);
+          return new Tracked(names, nodeLostAfter, Set.copyOf(lost));
+        });
+  }
+
+  public void forget(ResourceID job) {
+    tracked.remove(job);
+  }
+
+  /** What the caches know of these nodes; a node never seen is absent. */
+  public Map<String, NodeView> views(Collection<String> nodeNames) {
+    Map<String, NodeView> views = new TreeMap<>();
+    for (String name : nodeNames) {
+      NodeView view = view(name);
+      if (view != null) {
+        views.put(name, view);
+      }
+    }
+    return views;
+  }
+
+  @Override
+  public Set<NodeView> getSecondaryResources(FlinkResilientJob primary) {
+    Tracked t = tracked.get(ResourceID.fromResource(primary));
+    return t == null ? Set.of() : Set.copyOf(views(t.nodes()).values());
+  }
+
+  @Override
+  public void start() throws OperatorException {
+    try {
+      nodes.start().toCompletableFuture().get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      leases.start().toCompletableFuture().get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      close();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new OperatorException("node watch could not list Nodes and node Leases", e);
+    }
+    long period = checkEvery.toMillis();
+    timer.scheduleWithFixedDelay(this::checkAll, period, period, TimeUnit.MILLISECONDS);
+    super.start();
+  }
+
+  @Override
+  public void stop() throws OperatorException {
+    close();
+    super.stop();
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    nodes.close();
+    leases.close();
+    tracked.clear();
+  }
+
+  private NodeView view(String name) {
+    Node node = nodes.getStore().getByKey(name);
+    Renewal renewal = renewals.get(name);
+    Instant renewedAt = renewal == null ? null : renewal.seenAt();
+    if (node == null) {
+      return seen.contains(name) ? new NodeView(name, renewedAt, null, false, true) : null;
+    }
+    NodeState state = NodeState.of(node);
+    return new NodeView(name, renewedAt, state.ready(), state.outOfService(), false);
+  }
+
+  /** The timer's tick: any tracked node turned lost or back since the last look? */
+  private void checkAll() {
+    try {
+      tracked.keySet().forEach(job -> check(job, false));
+    } catch (RuntimeException e) {
+      // Never let one bad tick cancel the timer: a dead timer means no node is ever lost.
+      LOG.warn("node check failed", e);
+    }
+  }
+
+  /** Fires for the job when its set of lost nodes changed, or always when {@code force}. */
+  private void check(ResourceID job, boolean force) {
+    Instant now = clock.instant();
+    AtomicBoolean fire = new AtomicBoolean();
+    tracked.computeIfPresent(
+        job,
+        (k, t) -> {
+          Set<String> lostNow =
+              views(t.nodes()).values().stream()
+                  .filter(v -> v.isLost(t.lostAfter(), now))
+                  .map(NodeView::name)
+                  .collect(Collectors.toUnmodifiableSet());
+          if (force || !lostNow.equals(t.lost())) {
+            fire.set(true);
+            return new Tracked(t.nodes(), t.lostAfter(), lostNow);
+          }
+          return t;
+        });
+    if (fire.get() && getEventHandler() != null) {
+      getEventHandler().handleEvent(new Event(job));
+    }
+  }
+
+  private void nodeMatters(String name, boolean force) {
+    tracked.forEach(
+        (job, t) -> {
+          if (t.nodes().contains(name)) {
+            check(job, force);
+          }
+        });
+  }
+
+  private final class NodeEvents implements ResourceEventHandler<Node> {
+    @Override
+    public void onAdd(Node node) {
+      String name = node.getMetadata().getName();
+      seen.add(name);
+      nodeMatters(name, true); // a first sighting, or a node back under a name it had
+    }
+
+    @Override
+    public void onUpdate(Node before, Node after) {
+      seen.add(after.getMetadata().getName());
+      // Heartbeat times change every status update; only what the view shows counts.
+      if (!NodeState.of(before).equals(NodeState.of(after))) {
+        nodeMatters(after.getMetadata().getName(), true);
+      }
+    }
+
+    @Override
+    public void onDelete(Node node, boolean finalStateUnknown) {
+      nodeMatters(node.getMetadata().getName(), true);
+    }
+  }
+
+  private final class LeaseEvents implements ResourceEventHandler<Lease> {
+    @Override
+    public void onAdd(Lease lease) {
+      renewed(lease);
+    }
+
+    @Override
+    public void onUpdate(Lease before, Lease after) {
+      renewed(after);
+    }
+
+    @Override
+    public void onDelete(Lease lease, boolean finalStateUnknown) {
+      renewals.remove(lease.getMetadata().getName());
+    }
+
+    /** Records the renewal; wakes no one unless it brings a lost node back. */
+    private void renewed(Lease lease) {
+      String name = lease.getMetadata().getName();
+      Instant renewTime =
+          lease.getSpec() == null || lease.getSpec().getRenewTime() == null
+              ? null
+              : lease.getSpec().getRenewTime().toInstant();
+      if (renewTime == null) {
+        return;
+      }
+      Instant now = clock.instant();
+      Renewal next =
+          renewals.compute(
+              name,
+              (k, old) -> {
+                if (old == null) {
+                  return new Renewal(renewTime, renewTime.isAfter(now) ? now : renewTime);
+                }
+                return old.renewTime().equals(renewTime) ? old : new Renewal(renewTime, now);
+              });
+      if (next.seenAt().equals(now)) {
+        nodeMatters(name, false);
+      }
+    }
+  }
+
+  private record Tracked(Set<String> nodes, Duration lostAfter, Set<String> lost) {}
+
+  private record Renewal(Instant renewTime, Instant seenAt) {}
+
+  /** What a Node update can change in its view (the Lease dates it separately). */
+  private record NodeState(String ready, boolean outOfService) {
+    static NodeState of(Node node) {
+      String ready = null;
+      if (node.getStatus() != null && node.getStatus().getConditions() != null) {
+        ready =
+            node.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .map(c -> c.getStatus())
+                .findFirst()
+                .orElse(null);
+      }
+      boolean outOfService =
+          node.getSpec() != null
+              && node.getSpec().getTaints() != null
+              && node.getSpec().getTaints().stream()
+                  .anyMatch(t -> NodeView.OUT_OF_SERVICE_TAINT.equals(t.getKey()));
+      return new NodeState(ready, outOfService);
+    }
+  }
+}

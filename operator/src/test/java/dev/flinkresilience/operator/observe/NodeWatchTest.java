@@ -1,0 +1,271 @@
+package dev.flinkresilience.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinkresilience.operator.decide.NodeView;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.processing.event.Event;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The node watch against the fabric8 mock API server (CRUD mode, which serves list and watch for
+ * Nodes and for coordination.k8s.io/v1 Leases). Lease renewals are written by the test, as a
+ * kubelet would.
+ */
+@EnableKubernetesMockClient(crud = true)
+class NodeWatchTest {
+  static final ResourceID JOB = new ResourceID("orders", "streaming");
+  static final ResourceID OTHER_JOB = new ResourceID("payments", "streaming");
+  static final Duration LOST_AFTER = Duration.ofSeconds(1);
+
+  KubernetesClient client;
+  NodeWatch watch;
+  final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+  @AfterEach
+  void close() {
+    if (watch != null) {
+      watch.close();
+    }
+  }
+
+  @Test
+  void aLeaseThatStopsRenewingFiresOnceWhenLostAndOnceWhenBack() throws Exception {
+    createNode("node-a", "True");
+    renew("node-a");
+    start(Duration.ofSeconds(1));
+    watch.track(JOB, Set.of("node-a"), LOST_AFTER);
+
+    // Renewals every 300 ms for 2 s: the node stays fresh and nobody is woken.
+    for (int i = 0; i < 7; i++) {
+      Thread.sleep(300);
+      renew("node-a");
+    }
+    assertThat(events).isEmpty();
+    assertThat(watch.views(List.of("node-a")).get("node-a").isLost(LOST_AFTER, Instant.now()))
+        .isFalse();
+
+    long stopped = System.nanoTime();
+    Event lost = events.poll(LOST_AFTER.toMillis() + 4_000, TimeUnit.MILLISECONDS);
+    long tookMillis = (System.nanoTime() - stopped) / 1_000_000;
+    assertThat(lost).isNotNull();
+    assertThat(lost.getRelatedCustomResourceID()).isEqualTo(JOB);
+    // Target: nodeLostAfter + about one tick; the bound is generous for a shared CI machine.
+    assertThat(tookMillis).isLessThan(LOST_AFTER.toMillis() + 3_000);
+    assertThat(watch.views(List.of("node-a")).get("node-a").isLost(LOST_AFTER, Instant.now()))
+        .isTrue();
+
+    // Still lost on later ticks: no second event.
+    assertThat(events.poll(2_500, TimeUnit.MILLISECONDS)).isNull();
+
+    // The kubelet is back: the renewal itself wakes the job, without waiting for a tick.
+    renew("node-a");
+    assertThat(events.poll(2, TimeUnit.SECONDS)).isNotNull();
+    assertThat(watch.views(List.of("node-a")).get("node-a").isLost(LOST_AFTER, Instant.now()))
+        .isFalse();
+  }
+
+  @Test
+  void readyFalseFiresAtOnce() throws Exception {
+    createNode("node-a", "True");
+    renew("node-a");
+    start(Duration.ofMinutes(10)); // no tick during the test: the event must come from the Node
+    watch.track(JOB, Set.of("node-a"), Duration.ofMinutes(1));
+
+    setReady("node-a", "False");
+
+    assertThat(events.poll(3, TimeUnit.SECONDS)).isNotNull();
+    NodeView view = watch.views(List.of("node-a")).get("node-a");
+    assertThat(view.ready()).isEqualTo("False");
+    assertThat(view.isLost(Duration.ofMinutes(1), Instant.now())).isTrue();
+    assertThat(view.isFenced()).isFalse();
+  }
+
+  @Test
+  void heartbeatOnlyNodeUpdatesAndRenewalsFireNothing() throws Exception {
+    createNode("node-a", "True");
+    renew("node-a");
+    start(Duration.ofMinutes(10));
+    watch.track(JOB, Set.of("node-a"), Duration.ofMinutes(1));
+
+    setReady("node-a", "True"); // a new heartbeat time, same status
+    renew("node-a");
+    renew("node-a");
+
+    assertThat(events.poll(1500, TimeUnit.MILLISECONDS)).isNull();
+  }
+
+  @Test
+  void aDeletedNodeReadsDeletedAndFenced() throws Exception {
+    createNode("node-a", "True");
+    renew("node-a");
+    start(Duration.ofMinutes(10));
+    watch.track(JOB, Set.of("node-a"), Duration.ofMinutes(1));
+
+    client.nodes().withName("node-a").delete();
+
+    assertThat(events.poll(3, TimeUnit.SECONDS)).isNotNull();
+    NodeView view = watch.views(List.of("node-a")).get("node-a");
+    assertThat(view.deleted()).isTrue();
+    assertThat(view.isFenced()).isTrue();
+  }
+
+  @Test
+  void theOutOfServiceTaintFencesAndFiresAtOnce() throws Exception {
+    createNode("node-a", "Unknown");
+    renew("node-a");
+    start(Duration.ofMinutes(10));
+    watch.track(JOB, Set.of("node-a"), Duration.ofMinutes(1));
+
+    // Already lost (Ready Unknown); the taint still matters: it fences the node.
+    client
+        .nodes()
+        .withName("node-a")
+        .edit(
+            n ->
+                new NodeBuilder(n)
+                    .editSpec()
+                    .addNewTaint()
+                    .withKey(NodeView.OUT_OF_SERVICE_TAINT)
+                    .withValue("nodeshutdown")
+                    .withEffect("NoExecute")
+                    .endTaint()
+                    .endSpec()
+                    .build());
+
+    assertThat(events.poll(3, TimeUnit.SECONDS)).isNotNull();
+    NodeView view = watch.views(List.of("node-a")).get("node-a");
+    assertThat(view.outOfService()).isTrue();
+    assertThat(view.isFenced()).isTrue();
+  }
+
+  @Test
+  void onlyTheJobsOnTheNodeAreWoken() throws Exception {
+    createNode("node-a", "True");
+    createNode("node-b", "True");
+    start(Duration.ofMinutes(10));
+    watch.track(JOB, Set.of("node-a"), Duration.ofMinutes(1));
+    watch.track(OTHER_JOB, Set.of("node-b"), Duration.ofMinutes(1));
+
+    setReady("node-a", "False");
+
+    Event first = events.poll(3, TimeUnit.SECONDS);
+    assertThat(first).isNotNull();
+    assertThat(first.getRelatedCustomResourceID()).isEqualTo(JOB);
+    assertThat(events.poll(1, TimeUnit.SECONDS)).isNull();
+
+    // A forgotten job is not woken any more.
+    watch.forget(JOB);
+    setReady("node-a", "True");
+    assertThat(events.poll(1500, TimeUnit.MILLISECONDS)).isNull();
+  }
+
+  @Test
+  void viewsComeFromTheCachesAndLeaveOutNodesNeverSeen() throws Exception {
+    createNode("node-a", "True");
+    Instant renewed = renew("node-a");
+    start(Duration.ofMinutes(10));
+
+    var views = watch.views(List.of("node-a", "node-never"));
+
+    assertThat(views).containsOnlyKeys("node-a");
+    NodeView a = views.get("node-a");
+    assertThat(a.ready()).isEqualTo("True");
+    assertThat(a.outOfService()).isFalse();
+    assertThat(a.deleted()).isFalse();
+    // First sighting: the Lease's own renewTime (capped at now).
+    assertThat(a.leaseRenewedAt()).isBeforeOrEqualTo(Instant.now()).isAfterOrEqualTo(renewed);
+  }
+
+  private void start(Duration checkEvery) {
+    watch = new NodeWatch(client, Clock.systemUTC(), checkEvery);
+    watch.setEventHandler(events::add);
+    watch.start();
+  }
+
+  private void createNode(String name, String ready) {
+    Node node =
+        new NodeBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .endMetadata()
+            .withNewSpec()
+            .endSpec()
+            .withNewStatus()
+            .withConditions(readyCondition(ready))
+            .endStatus()
+            .build();
+    client.nodes().resource(node).create();
+  }
+
+  private void setReady(String name, String ready) {
+    client
+        .nodes()
+        .withName(name)
+        .edit(
+            n ->
+                new NodeBuilder(n)
+                    .editStatus()
+                    .withConditions(readyCondition(ready))
+                    .endStatus()
+                    .build());
+  }
+
+  private static NodeCondition readyCondition(String status) {
+    return new NodeConditionBuilder()
+        .withType("Ready")
+        .withStatus(status)
+        .withLastHeartbeatTime(Instant.now().toString())
+        .build();
+  }
+
+  /** Writes the Lease as a kubelet renews it, creating it the first time. */
+  private Instant renew(String node) {
+    // Kubernetes MicroTime: microseconds, as a kubelet writes it.
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    ZonedDateTime renewTime = ZonedDateTime.ofInstant(now, ZoneOffset.UTC);
+    var leases = client.leases().inNamespace(NodeWatch.LEASE_NAMESPACE);
+    Lease existing = leases.withName(node).get();
+    if (existing == null) {
+      leases
+          .resource(
+              new LeaseBuilder()
+                  .withNewMetadata()
+                  .withName(node)
+                  .withNamespace(NodeWatch.LEASE_NAMESPACE)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withHolderIdentity(node)
+                  .withLeaseDurationSeconds(40)
+                  .withRenewTime(renewTime)
+                  .endSpec()
+                  .build())
+          .create();
+    } else {
+      leases
+          .withName(node)
+          .edit(l -> new LeaseBuilder(l).editSpec().withRenewTime(renewTime).endSpec().build());
+    }
+    return now;
+  }
+}
