@@ -4,6 +4,7 @@ import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.act.HaMetadataCleaner;
 import dev.flinkresilience.operator.observe.FlinkPoller;
+import dev.flinkresilience.operator.observe.NodeWatch;
 import dev.flinkresilience.operator.observe.ha.KubernetesHaStoreReader;
 import dev.flinkresilience.operator.observe.ha.ZooKeeperHaStoreReader;
 import dev.flinkresilience.operator.observe.rest.FlinkJobReader;
@@ -93,6 +94,7 @@ public final class OperatorWiring {
             new StatusWriter(jobMetrics::update),
             new Teardown(actions, new HaMetadataCleaner(client), events),
             watch,
+            new NodeWatch(client, clock, NodeWatch.DEFAULT_CHECK_EVERY),
             clock);
     operator.register(
         reconciler,

@@ -58,8 +58,9 @@ public final class Signals {
                 jobManagerThere.isPresent() && (!ha || haMetadataMissing(in))));
       }
     }
+    Instant handled = handledUntil(status);
     Optional<PodView> failingJm =
-        pods.stream().filter(p -> p.isJobManager() && p.isFailing()).findFirst();
+        pods.stream().filter(p -> p.isJobManager() && isNewFailure(p, handled)).findFirst();
     if (failingJm.isPresent()) {
       PodView jm = failingJm.get();
       return Optional.of(
@@ -157,6 +158,27 @@ public final class Signals {
           true);
     }
     return new Signal(Reason.JOB_MANAGER_LOST, detail, node, pod, failedAt, !ha);
+  }
+
+  /**
+   * A pod keeps showing a container's last failure after it restarted in place; a failure dated
+   * before the last incident was detected has been dealt with and is not a new one.
+   */
+  private static boolean isNewFailure(PodView p, Instant handledUntil) {
+    if (!p.isFailing()) {
+      return false;
+    }
+    Instant at = p.failedAt() != null ? p.failedAt() : p.deletingSince();
+    return at == null || handledUntil == null || at.isAfter(handledUntil);
+  }
+
+  /** When the newest incident so far was detected; null before the first. */
+  private static Instant handledUntil(FlinkResilientJobStatus status) {
+    var history = status.getRecovery().getHistory();
+    if (history.isEmpty()) {
+      return null;
+    }
+    return parse(history.get(history.size() - 1).getDetectedAt(), null);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.reconcile;
 import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.RecoverySpec;
 import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.LifecyclePlanner;
 import dev.flinkresilience.operator.decide.ObservedCluster;
@@ -11,8 +12,10 @@ import dev.flinkresilience.operator.decide.RecoveryAttempts;
 import dev.flinkresilience.operator.model.DeploymentStamp;
 import dev.flinkresilience.operator.model.DesiredState;
 import dev.flinkresilience.operator.observe.ClusterObserver;
+import dev.flinkresilience.operator.observe.NodeWatch;
 import dev.flinkresilience.operator.report.Report;
 import dev.flinkresilience.operator.report.StatusReporter;
+import dev.flinkresilience.operator.spec.Durations;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -22,10 +25,12 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One pass over one FlinkResilientJob: observe → check → decide → act → report. The decision is
@@ -43,6 +48,7 @@ public class FlinkResilientJobReconciler
   private final StatusWriter statusWriter;
   private final Teardown teardown;
   private final FlinkWatch flink;
+  private final NodeWatch nodes;
   private final Clock clock;
 
   public FlinkResilientJobReconciler(
@@ -51,12 +57,14 @@ public class FlinkResilientJobReconciler
       StatusWriter statusWriter,
       Teardown teardown,
       FlinkWatch flink,
+      NodeWatch nodes,
       Clock clock) {
     this.actions = actions;
     this.events = events;
     this.statusWriter = statusWriter;
     this.teardown = teardown;
     this.flink = flink;
+    this.nodes = nodes;
     this.clock = clock;
   }
 
@@ -82,6 +90,7 @@ public class FlinkResilientJobReconciler
     report.events().forEach(e -> events.emit(job, e));
     statusWriter.write(job, report.status(), ctx);
     flink.follow(job, report.status(), ctx, seen.ha());
+    followNodes(job, ctx, input);
     return UpdateControl.<FlinkResilientJob>noUpdate()
         .rescheduleAfter(Pacing.after(decision, report.status().getPhase()));
   }
@@ -113,6 +122,7 @@ public class FlinkResilientJobReconciler
   public DeleteControl cleanup(FlinkResilientJob job, Context<FlinkResilientJob> ctx)
       throws Exception {
     flink.forget(job);
+    nodes.forget(ResourceID.fromResource(job));
     return teardown.onDelete(job, observe(job, ctx));
   }
 
@@ -123,14 +133,28 @@ public class FlinkResilientJobReconciler
         ClusterEventSources.labelled(Deployment.class, "jobmanager-deployments", context),
         ClusterEventSources.labelled(Pod.class, "pods", context),
         ClusterEventSources.flinkHaConfigMaps(context),
-        flink.poller());
+        flink.poller(),
+        nodes);
   }
 
-  private static ObservedCluster observe(FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
+  private ObservedCluster observe(FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
+    Set<Pod> pods = ctx.getSecondaryResources(Pod.class);
     return ClusterObserver.observe(
         name(job),
         ctx.getSecondaryResources(Deployment.class),
-        ctx.getSecondaryResources(Pod.class));
+        pods,
+        nodes.views(ClusterObserver.nodesHosting(pods)));
+  }
+
+  /** The node watch checks the nodes hosting the job's pods for staleness between passes. */
+  private void followNodes(FlinkResilientJob job, Context<FlinkResilientJob> ctx, PlanInput in) {
+    Set<String> hosting = ClusterObserver.nodesHosting(ctx.getSecondaryResources(Pod.class));
+    // An invalid spec keeps the running cluster, which is watched with the default threshold.
+    String lostAfter =
+        in.desired() != null
+            ? in.desired().spec().getRecovery().getNodeLostAfter()
+            : new RecoverySpec().getNodeLostAfter();
+    nodes.track(ResourceID.fromResource(job), hosting, Durations.parse(lostAfter));
   }
 
   private static String name(FlinkResilientJob job) {

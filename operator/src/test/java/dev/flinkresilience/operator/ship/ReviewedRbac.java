@@ -83,9 +83,10 @@ public final class ReviewedRbac {
     // Events: created today; patch to aggregate repeats, planned with the recovery engine.
     put(ALL, "", "events", Why.USED, "create");
     put(ALL, "", "events", Why.PLANNED, "patch");
-    // Lost-node detection (DESIGN 5.1): Nodes and their heartbeat Leases.
-    put(ALL, "", "nodes", Why.PLANNED, "get", "list", "watch");
-    put("kube-node-lease", coordination, "leases", Why.PLANNED, "get", "list", "watch");
+    // Lost-node detection (DESIGN 5.1): the NodeWatch informers on Nodes and their heartbeat
+    // Leases; read from the caches only, so no get.
+    put(ALL, "", "nodes", Why.USED, "list", "watch");
+    put("kube-node-lease", coordination, "leases", Why.USED, "list", "watch");
   }
 
   private ReviewedRbac() {}
