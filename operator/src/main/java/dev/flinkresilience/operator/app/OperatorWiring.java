@@ -13,6 +13,7 @@ import dev.flinkresilience.operator.ops.ForgetDeletedJobs;
 import dev.flinkresilience.operator.ops.HttpEndpoints;
 import dev.flinkresilience.operator.ops.JobMetrics;
 import dev.flinkresilience.operator.ops.OperatorHealth;
+import dev.flinkresilience.operator.ops.RecoveryMetrics;
 import dev.flinkresilience.operator.reconcile.FlinkResilientJobReconciler;
 import dev.flinkresilience.operator.reconcile.FlinkWatch;
 import dev.flinkresilience.operator.reconcile.StatusWriter;
@@ -53,6 +54,7 @@ public final class OperatorWiring {
       KubernetesClient client, OperatorSettings settings, Clock clock) {
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var jobMetrics = new JobMetrics(registry, clock);
+    var recoveryMetrics = new RecoveryMetrics(registry);
     var stopping = new AtomicBoolean();
     Operator operator =
         new Operator(
@@ -68,7 +70,7 @@ public final class OperatorWiring {
                       new AggregatedMetrics(
                           List.of(
                               MicrometerMetrics.withoutPerResourceMetrics(registry),
-                              new ForgetDeletedJobs(jobMetrics))));
+                              new ForgetDeletedJobs(jobMetrics, recoveryMetrics))));
               settings
                   .leaderElection()
                   .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(le, stopping)));
@@ -91,7 +93,11 @@ public final class OperatorWiring {
         new FlinkResilientJobReconciler(
             actions,
             events,
-            new StatusWriter(jobMetrics::update),
+            new StatusWriter(
+                (job, status) -> {
+                  jobMetrics.update(job, status);
+                  recoveryMetrics.update(job, status);
+                }),
             new Teardown(actions, new HaMetadataCleaner(client), events),
             watch,
             new NodeWatch(client, clock, NodeWatch.DEFAULT_CHECK_EVERY),

@@ -10,13 +10,20 @@ import java.util.Map;
  */
 public final class ForgetDeletedJobs implements Metrics {
   private final JobMetrics jobs;
+  private final RecoveryMetrics recoveries;
 
-  public ForgetDeletedJobs(JobMetrics jobs) {
+  public ForgetDeletedJobs(JobMetrics jobs, RecoveryMetrics recoveries) {
     this.jobs = jobs;
+    this.recoveries = recoveries;
   }
 
   @Override
   public void cleanupDoneFor(ResourceID id, Map<String, Object> metadata) {
-    id.getNamespace().ifPresent(ns -> jobs.remove(ns, id.getName()));
+    id.getNamespace()
+        .ifPresent(
+            ns -> {
+              jobs.remove(ns, id.getName());
+              recoveries.remove(ns, id.getName());
+            });
   }
 }

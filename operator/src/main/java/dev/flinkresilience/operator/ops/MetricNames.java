@@ -38,8 +38,28 @@ public final class MetricNames {
   /** 1 when {@code status.jobState} is RUNNING, else 0. */
   public static final String JOB_RUNNING = "flinkresilience_job_running";
 
+  /** Failures detected, by {@code reason} (NodeLost, JobManagerLost, ...): a counter. */
+  public static final String DETECTIONS = "flinkresilience_detections_total";
+
+  /** Incidents ended, by {@code reason} and {@code outcome} (Recovered, GaveUp, Superseded). */
+  public static final String RECOVERIES = "flinkresilience_recoveries_total";
+
+  /** Histogram of seconds from a failure to its detection, by {@code reason}. */
+  public static final String DETECTION_SECONDS = "flinkresilience_detection_seconds";
+
+  /** Histogram of seconds from detection to the job RUNNING again, by {@code reason}. */
+  public static final String RECOVERY_SECONDS = "flinkresilience_recovery_seconds";
+
   public static final List<String> ALL =
       List.of(
+          DETECTIONS,
+          RECOVERIES,
+          DETECTION_SECONDS + "_bucket",
+          DETECTION_SECONDS + "_count",
+          DETECTION_SECONDS + "_sum",
+          RECOVERY_SECONDS + "_bucket",
+          RECOVERY_SECONDS + "_count",
+          RECOVERY_SECONDS + "_sum",
           JOBS,
           JOB_PHASE,
           CHECKPOINT_AGE_SECONDS,
@@ -52,6 +72,8 @@ public final class MetricNames {
   public static final String NAMESPACE = "namespace";
   public static final String NAME = "name";
   public static final String PHASE = "phase";
+  public static final String REASON = "reason";
+  public static final String OUTCOME = "outcome";
 
   private MetricNames() {}
 

@@ -249,8 +249,17 @@ class ChartTest {
             "FlinkJobRestartAttemptsNearlyExhausted",
             "FlinkJobRestartingRepeatedly",
             "FlinkJobNotRunning",
-            "FlinkJobFailed");
-    assertThat(used).contains(MetricNames.CHECKPOINT_AGE_SECONDS, MetricNames.FLINK_RESTARTS_TOTAL);
+            "FlinkJobFailed",
+            "FlinkJobRecoveryFailing",
+            "FlinkJobRecoveringRepeatedly",
+            "FlinkJobRecoverySlow");
+    assertThat(used)
+        .contains(
+            MetricNames.CHECKPOINT_AGE_SECONDS,
+            MetricNames.FLINK_RESTARTS_TOTAL,
+            MetricNames.RECOVERIES,
+            MetricNames.DETECTIONS,
+            MetricNames.RECOVERY_SECONDS + "_bucket");
     assertThat(rule.toString()).contains("> 4 * max by (namespace, name)");
   }
 
