@@ -62,10 +62,22 @@ public final class DesiredState {
       FlinkResilientJobSpec spec,
       DeploymentStamp stamp,
       RestorePoint restore) {
+    return objects(job, spec, stamp, restore, List.of());
+  }
+
+  /** As above, keeping the JobManager and TaskManager pods off {@code avoidedNodes}. */
+  public static List<HasMetadata> objects(
+      FlinkResilientJob job,
+      FlinkResilientJobSpec spec,
+      DeploymentStamp stamp,
+      RestorePoint restore,
+      List<String> avoidedNodes) {
     var config = flinkConfiguration(job, spec, stamp.jobId(), restore);
     List<HasMetadata> flinkObjects =
         JobManagerFactory.build(
-            config, spec.getJobManager().getPodTemplate(), spec.getTaskManager().getPodTemplate());
+            config,
+            NodeAvoidance.avoid(spec.getJobManager().getPodTemplate(), avoidedNodes),
+            NodeAvoidance.avoid(spec.getTaskManager().getPodTemplate(), avoidedNodes));
     return ClusterModel.desired(job, flinkObjects, stamp, ownServiceAccount(spec));
   }
 

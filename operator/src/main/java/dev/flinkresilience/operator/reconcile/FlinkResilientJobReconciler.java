@@ -4,6 +4,7 @@ import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.RecoverySpec;
+import dev.flinkresilience.operator.decide.BadNodes;
 import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.LifecyclePlanner;
 import dev.flinkresilience.operator.decide.ObservedCluster;
@@ -112,7 +113,9 @@ public class FlinkResilientJobReconciler
       var stamp =
           new DeploymentStamp(
               desired.generation(), desired.specHash(), deploy.serial(), deploy.jobId(), attempt);
-      actions.apply(DesiredState.objects(job, desired.spec(), stamp, deploy.restoreFrom()));
+      List<String> avoided = BadNodes.avoided(input.status().getAvoidedNodes(), input.now());
+      actions.apply(
+          DesiredState.objects(job, desired.spec(), stamp, deploy.restoreFrom(), avoided));
     }
     // Every other decision changes status only; the intent of each destructive step above was
     // written to status by an earlier pass.

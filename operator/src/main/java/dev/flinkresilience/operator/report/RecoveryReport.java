@@ -4,6 +4,7 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.Incident;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.api.v1alpha1.RecoveryStatus;
+import dev.flinkresilience.operator.decide.BadNodes;
 import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.Decision.AwaitRecovery;
 import dev.flinkresilience.operator.decide.Decision.AwaitTeardown;
@@ -46,6 +47,7 @@ final class RecoveryReport {
     RecoveryStatus r = next.getRecovery();
     Incident current = r.getCurrent();
     if (decision instanceof OpenIncident open) {
+      markNode(next, in, open.signal(), now);
       Incident incident = incident(r, open.signal(), open.action(), in, now);
       r.setCurrent(incident);
       if (open.action() == RecoveryAction.REDEPLOY) {
@@ -63,6 +65,9 @@ final class RecoveryReport {
       return step(message, EventSpec.warning(open.signal().reason().value(), message));
     }
     if (decision instanceof GiveUp giveUp) {
+      if (giveUp.signal() != null) {
+        markNode(next, in, giveUp.signal(), now);
+      }
       Incident incident =
           current != null
               ? current
@@ -150,10 +155,39 @@ final class RecoveryReport {
     return Optional.empty();
   }
 
-  /** Every pass: the budget window slides, and the serving JobManager is remembered. */
+  /** A failure on a node counts toward avoiding it (see BadNodes). */
+  private static void markNode(
+      FlinkResilientJobStatus next, PlanInput in, Signal signal, Instant now) {
+    if (signal.node() == null || in.desired() == null) {
+      return;
+    }
+    var marks =
+        BadNodes.record(
+            next.getRecovery().getNodeFailures(),
+            next.getAvoidedNodes(),
+            signal.node(),
+            signal.failedAt(),
+            in.desired().spec().getRecovery().getAvoidBadNodes(),
+            now);
+    next.getRecovery().setNodeFailures(marks.failures());
+    next.setAvoidedNodes(marks.avoided());
+  }
+
+  /**
+   * Every pass: the budget window slides, bad-node marks expire, and the serving JobManager is
+   * remembered.
+   */
   static void maintain(FlinkResilientJobStatus next, PlanInput in, Instant now) {
     RecoveryStatus r = next.getRecovery();
     if (in.desired() != null) {
+      var marks =
+          BadNodes.expire(
+              r.getNodeFailures(),
+              next.getAvoidedNodes(),
+              in.desired().spec().getRecovery().getAvoidBadNodes(),
+              now);
+      r.setNodeFailures(marks.failures());
+      next.setAvoidedNodes(marks.avoided());
       var budget = in.desired().spec().getRecovery().getBudget();
       Duration window = dev.flinkresilience.operator.spec.Durations.parse(budget.getWindow());
       r.getRedeploys().removeIf(t -> parse(t).isBefore(now.minus(window)));

@@ -112,6 +112,10 @@ public final class StatusReporter {
       throw new IllegalArgumentException("unknown decision " + decision);
     }
     RecoveryReport.maintain(next, in, now);
+    Optional<String> stalled = CheckpointStall.check(in, next, now);
+    if (stalled.isPresent() && !wasDegradedBy(previous, "CheckpointsStalled")) {
+      events.add(EventSpec.warning("CheckpointsStalled", stalled.get()));
+    }
     next.setPhase(phase);
     next.setMessage(message);
     next.setConditions(conditions(in, decision, phase, message, generation, next, now));
@@ -166,12 +170,22 @@ public final class StatusReporter {
             generation,
             old,
             now),
-        degraded(refused, restProblem, phase, previous, message, generation, old, now));
+        degraded(
+            refused,
+            restProblem,
+            CheckpointStall.check(in, previous, now),
+            phase,
+            previous,
+            message,
+            generation,
+            old,
+            now));
   }
 
   private static Condition degraded(
       boolean refused,
       Optional<String> restProblem,
+      Optional<String> stalled,
       Phase phase,
       FlinkResilientJobStatus status,
       String message,
@@ -207,8 +221,21 @@ public final class StatusReporter {
           old,
           now);
     }
+    if (stalled.isPresent()) {
+      return Conditions.of(
+          Conditions.DEGRADED, true, "CheckpointsStalled", stalled.get(), generation, old, now);
+    }
     return Conditions.of(
         Conditions.DEGRADED, false, "AsExpected", "No failure", generation, old, now);
+  }
+
+  private static boolean wasDegradedBy(FlinkResilientJobStatus previous, String reason) {
+    return previous.getConditions().stream()
+        .anyMatch(
+            c ->
+                Conditions.DEGRADED.equals(c.getType())
+                    && "True".equals(c.getStatus())
+                    && reason.equals(c.getReason()));
   }
 
   /** RESTARTING → Restarting, for condition reasons. */

@@ -129,6 +129,23 @@ class RecoveryReportTest {
     assertThat(r.status().getRecovery().getRedeploysInWindow()).isEqualTo(1);
   }
 
+  @Test
+  void stalledCheckpointsDegradeTheJobWithOneWarning() {
+    desired.spec().getRecovery().setCheckpointStallAfter("5m");
+    var status = running();
+    status.getLatestCheckpoint().setCompletedAt(T0.minusSeconds(301).toString());
+    Report first = report(status, new Decision.Steady(), T0);
+    assertThat(condition(first, "Degraded").getReason()).isEqualTo("CheckpointsStalled");
+    assertThat(first.events()).extracting(EventSpec::reason).containsExactly("CheckpointsStalled");
+    Report again = report(first.status(), new Decision.Steady(), T0.plusSeconds(30));
+    assertThat(again.events()).as("said once").isEmpty();
+
+    var fresh = running();
+    fresh.getLatestCheckpoint().setCompletedAt(T0.minusSeconds(60).toString());
+    assertThat(condition(report(fresh, new Decision.Steady(), T0), "Degraded").getStatus())
+        .isEqualTo("False");
+  }
+
   private Report report(FlinkResilientJobStatus status, Decision d, Instant now) {
     var jm = new JobManagerDeployment("h1", 1L, "job", 1, false);
     var pod =

@@ -69,6 +69,19 @@ public class FlinkResilientJobStatus {
       "Operator recoveries: counts, the incident in progress and recent history.")
   private RecoveryStatus recovery = new RecoveryStatus();
 
+  @JsonPropertyDescription(
+      "Nodes the next deployments keep away from (node anti-affinity), each until 'at': pods of"
+          + " this job failed on them recovery.avoidBadNodes.failures times within its window.")
+  private java.util.List<NodeMark> avoidedNodes = new ArrayList<>();
+
+  public java.util.List<NodeMark> getAvoidedNodes() {
+    return avoidedNodes;
+  }
+
+  public void setAvoidedNodes(java.util.List<NodeMark> avoidedNodes) {
+    this.avoidedNodes = avoidedNodes;
+  }
+
   @JsonPropertyDescription("What is deployed now: generation, spec hash, job id and restore path.")
   private DeploymentRecord deployment;
 

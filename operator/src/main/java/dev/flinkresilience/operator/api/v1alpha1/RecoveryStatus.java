@@ -19,6 +19,18 @@ public class RecoveryStatus {
       "When each redeploy within the budget window was decided (RFC 3339); older ones drop out.")
   private List<String> redeploys = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Recent failures of this job's pods by node (within recovery.avoidBadNodes.window).")
+  private List<NodeMark> nodeFailures = new ArrayList<>();
+
+  public List<NodeMark> getNodeFailures() {
+    return nodeFailures;
+  }
+
+  public void setNodeFailures(List<NodeMark> nodeFailures) {
+    this.nodeFailures = nodeFailures;
+  }
+
   @JsonPropertyDescription("The incident in progress, written before any destructive action.")
   private Incident current;
 
