@@ -5,23 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.app.OperatorSettings;
-import dev.flinkresilience.operator.model.Labels;
 import dev.flinkresilience.operator.testing.FakeFlinkRest;
 import dev.flinkresilience.operator.testing.FakeFlinkRest.Checkpoint;
 import dev.flinkresilience.operator.testing.FakeFlinkRest.Failure;
 import dev.flinkresilience.operator.testing.Jobs;
+import dev.flinkresilience.operator.testing.Kubelet;
 import dev.flinkresilience.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -49,6 +44,7 @@ class FlinkRestProblemsApiTest {
   KubernetesClient client;
   private OperatorHarness operator;
   private FakeFlinkRest flink;
+  private Kubelet kubelet;
 
   /** Each hostile answer, how to cause and end it, and what the message should name. */
   enum Hostile {
@@ -110,6 +106,9 @@ class FlinkRestProblemsApiTest {
   @AfterEach
   void stop() {
     operator.close();
+    if (kubelet != null) {
+      kubelet.close();
+    }
     if (flink != null) {
       flink.close();
     }
@@ -233,39 +232,10 @@ class FlinkRestProblemsApiTest {
 
   /** Reports the JobManager pod Running at the fake's address and its Deployment ready. */
   private void playKubelet() {
-    client.pods().inNamespace(NS).resource(jobManagerPod()).create();
-    operator.await(
-        "the JobManager Deployment",
-        () -> client.apps().deployments().inNamespace(NS).withName(NAME).get() != null);
-    Deployment jm = client.apps().deployments().inNamespace(NS).withName(NAME).get();
-    jm.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
-    client.apps().deployments().inNamespace(NS).resource(jm).updateStatus();
-  }
-
-  private Pod jobManagerPod() {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(NAME + "-jobmanager-0")
-        .withLabels(Map.of(Labels.JOB, NAME, "component", "jobmanager"))
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("flink-main-container")
-        .addNewPort()
-        .withName("rest")
-        .withContainerPort(flink.port())
-        .endPort()
-        .endContainer()
-        .endSpec()
-        .withNewStatus()
-        .withPhase("Running")
-        .withPodIP("127.0.0.1")
-        .addNewCondition()
-        .withType("Ready")
-        .withStatus("True")
-        .endCondition()
-        .endStatus()
-        .build();
+    kubelet = new Kubelet(client, NS, 1000);
+    kubelet.runJobManager(NAME, NAME + "-jobmanager-0", null, flink.port());
+    operator.await("the JobManager Deployment", () -> kubelet.jobManagerDeploymentExists(NAME));
+    kubelet.markJobManagerReady(NAME);
   }
 
   /** Waits for {@code done}, checking on every sample that checkpoint 12 was not lowered. */

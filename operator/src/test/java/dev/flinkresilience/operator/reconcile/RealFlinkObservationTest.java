@@ -9,14 +9,10 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.api.v1alpha1.RestartStrategyType;
 import dev.flinkresilience.operator.app.OperatorSettings;
-import dev.flinkresilience.operator.model.Labels;
 import dev.flinkresilience.operator.testing.Jobs;
+import dev.flinkresilience.operator.testing.Kubelet;
 import dev.flinkresilience.operator.testing.OperatorHarness;
 import dev.flinkresilience.operator.testing.RealFlink;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;
@@ -50,6 +46,7 @@ class RealFlinkObservationTest {
 
   private OperatorHarness operator;
   private RealFlink flink;
+  private Kubelet kubelet;
   private String checkpointDir;
 
   @BeforeEach
@@ -59,10 +56,12 @@ class RealFlinkObservationTest {
     operator =
         OperatorHarness.start(
             client, OperatorSettings.allNamespaces().withPolling(new PollPacing(STEADY, FAST)));
+    kubelet = new Kubelet(client, NS, 1000);
   }
 
   @AfterEach
   void stop() throws Exception {
+    kubelet.close();
     operator.close();
     flink.close();
   }
@@ -167,40 +166,10 @@ class RealFlinkObservationTest {
                 j -> j.getStatus() != null && j.getStatus().getJobId() != null)
             .getStatus()
             .getJobId();
-    client.pods().inNamespace(NS).resource(runningJobManager(name)).create();
-    operator.await(
-        "the JobManager Deployment",
-        () -> client.apps().deployments().inNamespace(NS).withName(name).get() != null);
-    Deployment jm = client.apps().deployments().inNamespace(NS).withName(name).get();
-    jm.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
-    client.apps().deployments().inNamespace(NS).resource(jm).updateStatus();
+    kubelet.runJobManager(name, name + "-jobmanager-0", null, flink.restPort());
+    operator.await("the JobManager Deployment", () -> kubelet.jobManagerDeploymentExists(name));
+    kubelet.markJobManagerReady(name);
     return JobID.fromHexString(jobId);
-  }
-
-  private Pod runningJobManager(String name) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name + "-jobmanager-0")
-        .withLabels(Map.of(Labels.JOB, name, "component", "jobmanager"))
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("flink-main-container")
-        .addNewPort()
-        .withName("rest")
-        .withContainerPort(flink.restPort())
-        .endPort()
-        .endContainer()
-        .endSpec()
-        .withNewStatus()
-        .withPhase("Running")
-        .withPodIP("127.0.0.1")
-        .addNewCondition()
-        .withType("Ready")
-        .withStatus("True")
-        .endCondition()
-        .endStatus()
-        .build();
   }
 
   /**
