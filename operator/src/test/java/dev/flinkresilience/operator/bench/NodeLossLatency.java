@@ -38,9 +38,9 @@ import java.util.concurrent.TimeUnit;
  * older than {@code nodeLostAfter}, to the event that wakes its job. Detection only: no reconciler,
  * decision or action is involved.
  *
- * <p>Run: {@code mvn -o -q -pl operator test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.flinkresilience.operator.bench.NodeLossLatency [-Dexec.args="50 2 1"]}
- * (events, nodeLostAfter seconds, check period seconds). The last line is one JSON object.
+ * <p>Run as {@link DetectionLatency} says (see README.md here), with this class and the arguments
+ * events, nodeLostAfter seconds, check period seconds ({@code 50 2 1}). The last line is one JSON
+ * object.
  */
 public final class NodeLossLatency {
   private static final Duration RENEW_EVERY = Duration.ofMillis(400);
