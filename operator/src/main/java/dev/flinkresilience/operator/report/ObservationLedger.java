@@ -114,6 +114,11 @@ public final class ObservationLedger {
 
   private static void apply(
       FlinkResilientJobStatus next, FlinkObservation observation, RestartStrategySpec strategy) {
+    var incident = next.getRecovery().getCurrent();
+    if (incident != null && observation.jobState() != null) {
+      // Only polls after the incident began reach here (FlinkWatch drops older ones).
+      incident.setObservedState(observation.jobState());
+    }
     if (observation.jobState() != null && !observation.jobState().equals(next.getJobState())) {
       next.setJobState(observation.jobState());
       // First seen in this state: how long a job is RESTARTING is measured from here.

@@ -53,9 +53,6 @@ final class RecoveryReport {
       if (open.action() == RecoveryAction.REDEPLOY) {
         countRedeploy(r, now);
       }
-      // What Flink said before the failure no longer holds; only later polls count.
-      next.setJobState(null);
-      next.setJobStateSince(null);
       String message =
           open.signal().reason().value()
               + ": "
@@ -104,6 +101,7 @@ final class RecoveryReport {
       current.setAction(RecoveryAction.REDEPLOY.value());
       current.setAttempts((current.getAttempts() == null ? 0 : current.getAttempts()) + 1);
       current.setRedeployedAt(null);
+      current.setObservedState(null);
       countRedeploy(r, now);
       String message =
           current.getReason() + ": redeploying from the latest checkpoint, as " + escalate.why();
@@ -124,6 +122,7 @@ final class RecoveryReport {
       StatusReporter.recordDeployment(next, in, deploy, now);
       next.getDeployment().setRecoveryAttempt(RecoveryAttempts.of(current));
       current.setRedeployedAt(now.toString());
+      current.setObservedState(null);
       String message =
           current.getReason() + ": " + StatusReporter.deployMessage(next.getClusterId(), deploy);
       return step(message, EventSpec.normal("Redeploying", message));

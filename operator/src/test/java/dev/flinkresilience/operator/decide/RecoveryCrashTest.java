@@ -71,6 +71,7 @@ class RecoveryCrashTest {
           && stored.getRecovery().getCurrent().getRedeployedAt() != null) {
         // The new JobManager answers: RUNNING, restored from the checkpoint it was given.
         stored.setJobState("RUNNING");
+        stored.getRecovery().getCurrent().setObservedState("RUNNING");
         stored.setRestoredFrom(RecoveryWorld.checkpoint(12));
       }
     }

@@ -216,7 +216,7 @@ class RecoveryPlannerTest {
                 "verify: job state not seen since the incident: wait",
                 w -> {
                   incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY);
-                  w.ha().status.setJobState(null);
+                  w.ha().status.getRecovery().getCurrent().setObservedState(null);
                 },
                 AwaitRecovery.class),
             row(
@@ -228,7 +228,7 @@ class RecoveryPlannerTest {
                 w -> {
                   incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY)
                       .setDetectedAt(NOW.minus(Duration.ofMinutes(3)).toString());
-                  w.ha().status.setJobState(null);
+                  w.ha().status.getRecovery().getCurrent().setObservedState(null);
                 },
                 Escalate.class),
             row(
@@ -237,13 +237,15 @@ class RecoveryPlannerTest {
                   incident(w, Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY)
                       .setDetectedAt(NOW.minus(Duration.ofMinutes(6)).toString());
                   w.status.setJobState("RESTARTING");
+                  w.status.getRecovery().getCurrent().setObservedState("RESTARTING");
                   redeploysAgo(w, 1, 2, 3, 4, 5);
                 },
                 GiveUp.class),
             row(
                 "verify a TaskManager loss, then the job FAILED: escalate at once",
                 w -> {
-                  incident(w, Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY);
+                  incident(w, Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY)
+                      .setObservedState("FAILED");
                   w.status.setJobState("FAILED");
                 },
                 Escalate.class),
@@ -326,7 +328,7 @@ class RecoveryPlannerTest {
                   Incident i = incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY);
                   i.setRedeployedAt(NOW.minus(Duration.ofMinutes(3)).toString());
                   w.jobManager = stamped(i);
-                  w.status.setJobState(null);
+                  w.status.getRecovery().getCurrent().setObservedState(null);
                 },
                 Escalate.class),
             row(
@@ -375,6 +377,7 @@ class RecoveryPlannerTest {
     i.setAction(action.value());
     i.setAttempts(action == RecoveryAction.REDEPLOY ? 1 : 0);
     i.setTargetCheckpointId(12L);
+    i.setObservedState("RUNNING"); // what polls since the incident said; rows change it
     if (reason == Reason.NODE_LOST || reason == Reason.JOB_MANAGER_LOST) {
       i.setPod("orders-jm");
     }

@@ -127,14 +127,9 @@ class RealFlinkObservationTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       FlinkResilientJobStatus s = status("failing");
-      // FAILED opens a JobFailed incident in the pass that sees it, which blanks jobState until
-      // a later poll; the redeploy that follows at once may leave no such poll: both count.
-      var incident = s.getRecovery().getCurrent();
-      String state =
-          incident != null && "JobFailed".equals(incident.getReason()) ? "FAILED" : s.getJobState();
-      if (state != null && s.getFlinkRestarts() != null) {
-        states.put(state + "/" + s.getFlinkRestarts().getTotal(), s);
-        if ("FAILED".equals(state) && s.getFlinkRestarts().getTotal() == 2) {
+      if (s.getJobState() != null && s.getFlinkRestarts() != null) {
+        states.put(s.getJobState() + "/" + s.getFlinkRestarts().getTotal(), s);
+        if ("FAILED".equals(s.getJobState()) && s.getFlinkRestarts().getTotal() == 2) {
           break;
         }
       }

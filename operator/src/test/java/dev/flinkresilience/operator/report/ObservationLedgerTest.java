@@ -156,6 +156,17 @@ class ObservationLedgerTest {
   }
 
   @Test
+  void duringAnIncidentTheStateSeenSinceItBeganIsKeptApart() {
+    var status = new FlinkResilientJobStatus();
+    status.setJobState("RUNNING");
+    var incident = new dev.flinkresilience.operator.api.v1alpha1.Incident();
+    status.getRecovery().setCurrent(incident);
+    var merged = merge(status, ok(T0, "RESTARTING", 1L, null, null, null), EXPONENTIAL).status();
+    assertThat(merged.getRecovery().getCurrent().getObservedState()).isEqualTo("RESTARTING");
+    assertThat(merged.getJobState()).isEqualTo("RESTARTING");
+  }
+
+  @Test
   void aShortBlipIsNotReported() {
     var status = merge(new FlinkResilientJobStatus(), failed(T0, Outcome.UNREACHABLE), EXPONENTIAL);
     assertThat(status.events()).isEmpty();

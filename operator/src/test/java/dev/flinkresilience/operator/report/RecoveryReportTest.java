@@ -52,7 +52,8 @@ class RecoveryReportTest {
     assertThat(r.status().getRecovery().getRedeploys()).containsExactly(T0.toString());
     assertThat(r.status().getRecovery().getRedeploysInWindow()).isEqualTo(1);
     assertThat(r.status().getPhase()).isEqualTo(Phase.RECOVERING);
-    assertThat(r.status().getJobState()).as("the old state says nothing now").isNull();
+    assertThat(r.status().getJobState()).as("the last state Flink reported").isEqualTo("RUNNING");
+    assertThat(i.getObservedState()).as("nothing seen since the incident began").isNull();
     assertThat(condition(r, "Degraded").getReason()).isEqualTo("NodeLost");
     assertThat(condition(r, "Ready").getStatus()).isEqualTo("False");
     assertThat(r.events()).extracting(EventSpec::reason).containsExactly("NodeLost");

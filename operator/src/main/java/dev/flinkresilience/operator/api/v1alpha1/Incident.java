@@ -52,6 +52,19 @@ public class Incident {
   @JsonPropertyDescription("When the current redeploy attempt deployed the new cluster.")
   private String redeployedAt;
 
+  @JsonPropertyDescription(
+      "Job state Flink reported since the incident began (or since its redeploy); empty until a"
+          + " poll after detection answers. Recovery is judged on it, never on an older state.")
+  private String observedState;
+
+  public String getObservedState() {
+    return observedState;
+  }
+
+  public void setObservedState(String observedState) {
+    this.observedState = observedState;
+  }
+
   @JsonPropertyDescription("Pods force-deleted from a lost node.")
   private List<String> releasedPods = new ArrayList<>();
 
