@@ -74,7 +74,8 @@ public final class Signals {
     }
     Optional<PodView> failingTm =
         pods.stream()
-            .filter(p -> p.role() == PodView.Role.TASK_MANAGER && p.isFailing())
+            // A TaskManager restarted in place keeps its last failure too (JobManager above).
+            .filter(p -> p.role() == PodView.Role.TASK_MANAGER && isNewFailure(p, handled))
             .findFirst();
     if (failingTm.isPresent()) {
       PodView tm = failingTm.get();

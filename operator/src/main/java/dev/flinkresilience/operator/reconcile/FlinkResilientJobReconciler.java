@@ -93,7 +93,9 @@ public class FlinkResilientJobReconciler
     flink.follow(job, report.status(), ctx, seen.ha());
     followNodes(job, ctx, input);
     return UpdateControl.<FlinkResilientJob>noUpdate()
-        .rescheduleAfter(Pacing.after(decision, report.status().getPhase()));
+        .rescheduleAfter(
+            Pacing.whileWaitingOnTime(
+                Pacing.after(decision, report.status().getPhase()), report.status()));
   }
 
   private void act(FlinkResilientJob job, PlanInput input, Decision decision) {

@@ -1,5 +1,6 @@
 package dev.flinkresilience.operator.reconcile;
 
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.Decision;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.time.Duration;
  * resource itself) wake the reconciler at once; this is the floor for what has no event.
  */
 final class Pacing {
+  private static final Duration WATCH_TIME = Duration.ofSeconds(1);
+
   private Pacing() {}
 
   static Duration after(Decision decision, Phase phase) {
@@ -16,7 +19,8 @@ final class Pacing {
         || decision instanceof Decision.OpenIncident
         || decision instanceof Decision.Escalate) {
       // The intent is recorded: act on it in the next pass. Our own status write wakes nobody,
-      // so without this the teardown or the pod release after a detection waited 2 s.
+      // and a node that died sends no event: without this, the teardown or the release of a lost
+      // node's pods after a detection waited the 2 s floor.
       return Duration.ofMillis(100);
     }
     if (decision instanceof Decision.RejectSpec || decision instanceof Decision.RefuseRestore) {
@@ -26,5 +30,17 @@ final class Pacing {
       return Duration.ofSeconds(2);
     }
     return phase == Phase.RUNNING ? Duration.ofSeconds(30) : Duration.ofMinutes(2);
+  }
+
+  /**
+   * A job RESTARTING or FAILING, or a JobManager whose REST API stopped answering, becomes a signal
+   * by time alone ({@code stuckRestartingAfter}): the poller wakes a pass only when what it sees
+   * changes, so without this the threshold would be noticed up to 30 s late.
+   */
+  static Duration whileWaitingOnTime(Duration next, FlinkResilientJobStatus status) {
+    String state = status.getJobState();
+    boolean timed =
+        "RESTARTING".equals(state) || "FAILING".equals(state) || status.getObservation() != null;
+    return timed && next.compareTo(WATCH_TIME) > 0 ? WATCH_TIME : next;
   }
 }

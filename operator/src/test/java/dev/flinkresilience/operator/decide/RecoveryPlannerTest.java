@@ -44,6 +44,17 @@ class RecoveryPlannerTest {
                 w -> w.replacePod("orders-tm", failed(tm(), "OOMKilled")),
                 opened(Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY)),
             row(
+                "TaskManager still showing the OOMKilled an incident already handled: nothing",
+                w -> {
+                  w.replacePod("orders-tm", failed(tm(), "OOMKilled"));
+                  Incident handled = new Incident();
+                  handled.setReason(Reason.TASK_MANAGER_LOST.value());
+                  handled.setDetectedAt(NOW.toString());
+                  handled.setOutcome("Recovered");
+                  w.status.getRecovery().setHistory(List.of(handled));
+                },
+                Steady.class),
+            row(
                 "TaskManager CrashLoopBackOff",
                 w -> w.replacePod("orders-tm", failed(tm(), "CrashLoopBackOff")),
                 opened(Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY)),

@@ -9,6 +9,7 @@ import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import dev.flinkresilience.operator.model.Labels;
 import dev.flinkresilience.operator.testing.Jobs;
+import dev.flinkresilience.operator.testing.Kubelet;
 import dev.flinkresilience.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -233,6 +234,35 @@ class FlinkResilientJobApiTest {
     assertThat(client.configMaps().inNamespace(NS).withName("other-cluster-config-map").get())
         .as("another cluster's HA data is not ours")
         .isNotNull();
+  }
+
+  /** The one single-pod delete the operator makes (RecoveryScenariosApiTest covers the rest). */
+  @Test
+  void aPodOnALostNodeIsForceDeleted() {
+    try (Kubelet kubelet = new Kubelet(client, NS, 200)) {
+      kubelet.registerNode("node-a");
+      var job = Jobs.job(NS, NAME);
+      job.getSpec().getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
+      job.getSpec().getHighAvailability().setStorageDir("file:///tmp/ha");
+      job.getSpec().getRecovery().setNodeLostAfter("2s");
+      create(job);
+      awaitJobManager();
+      kubelet.runTaskManager(NAME, "orders-taskmanager-1-1", "node-a");
+      markJobManagerReady();
+      operator.awaitJob(
+          NS,
+          NAME,
+          "Running",
+          j -> j.getStatus() != null && j.getStatus().getPhase() == Phase.RUNNING);
+
+      kubelet.stopRenewing("node-a");
+      operator.await(
+          "the TaskManager on the lost node force-deleted",
+          () -> !kubelet.podExists("orders-taskmanager-1-1"));
+      operator.await(
+          "NodeLost, then PodsReleased",
+          () -> reasons().containsAll(List.of("NodeLost", "PodsReleased")));
+    }
   }
 
   @Test

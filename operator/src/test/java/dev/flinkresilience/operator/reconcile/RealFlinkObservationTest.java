@@ -156,6 +156,9 @@ class RealFlinkObservationTest {
     job.getSpec().getRestartStrategy().setType(RestartStrategyType.FIXED_DELAY);
     job.getSpec().getRestartStrategy().getFixedDelay().setAttempts(2);
     job.getSpec().getRestartStrategy().getFixedDelay().setDelay("1s");
+    // Observation only: with no redeploy budget, a FAILED job is given up on and stays FAILED in
+    // status, rather than torn down (with the pod this test plays) before a sample sees it.
+    job.getSpec().getRecovery().getBudget().setMaxRedeploys(0);
     client.resources(FlinkResilientJob.class).inNamespace(NS).resource(job).create();
     String jobId =
         operator

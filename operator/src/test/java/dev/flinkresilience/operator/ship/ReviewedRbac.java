@@ -52,10 +52,10 @@ public final class ReviewedRbac {
     // The JobManager Deployment; get + update: createOr(update) when it already exists.
     put(ALL, "apps", "deployments", Why.USED, "list", "watch", "create", "delete");
     put(ALL, "apps", "deployments", Why.USED_UNTESTED, "get", "update");
-    // Pods: informer and teardown by label; the rest is for the JobManager (and force deletion of
-    // pods on lost nodes, which comes with the recovery engine).
-    put(ALL, "", "pods", Why.USED, "list", "watch", "deletecollection");
-    put(ALL, "", "pods", Why.GRANTED_TO_FLINK, "get", "create", "delete");
+    // Pods: informer, teardown by label, force deletion (grace 0) of pods on a lost node; Flink's
+    // JobManager needs delete too (model/FlinkRbac), and get and create for its TaskManagers.
+    put(ALL, "", "pods", Why.USED, "list", "watch", "deletecollection", "delete");
+    put(ALL, "", "pods", Why.GRANTED_TO_FLINK, "get", "create");
     // ConfigMaps: Flink's configuration (ours), Flink's HA store (Flink's; read by the engine).
     put(ALL, "", "configmaps", Why.USED, "create", "deletecollection");
     put(
