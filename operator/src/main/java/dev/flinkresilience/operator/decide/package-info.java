@@ -3,7 +3,7 @@
  * dev.flinkresilience.operator.decide.Decision} comes out. Nothing here talks to Kubernetes or
  * Flink, reads a clock or mutates its input (ArchitectureTest enforces the imports).
  *
- * <p>Lifecycle of one job (issue 2 scope; recovery decisions extend it):
+ * <p>Lifecycle of one job:
  *
  * <pre>
  *                 spec invalid (any state) ──► RejectSpec: cluster untouched, Ready=False InvalidSpec
@@ -22,5 +22,12 @@
  *
  * A JobManager Deployment that disappears while no operation is recorded is deployed again
  * (Recreate) with the same job id.
+ *
+ * <p>While the current spec runs, {@link dev.flinkresilience.operator.decide.RecoveryPlanner} takes
+ * over: {@link dev.flinkresilience.operator.decide.Signals} detects failures, the incident in
+ * {@code status.recovery.current} drives Verify or Redeploy (its own diagram), and {@link
+ * dev.flinkresilience.operator.decide.RestorePoints} chooses where a deployment starts from. A spec
+ * changed during an incident supersedes it with an Upgrade; a spent budget holds the job Failed
+ * until the spec changes.
  */
 package dev.flinkresilience.operator.decide;
