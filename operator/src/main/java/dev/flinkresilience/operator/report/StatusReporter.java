@@ -20,7 +20,6 @@ import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
 import dev.flinkresilience.operator.decide.PlanInput;
 import dev.flinkresilience.operator.decide.RecoveryPlanner;
 import dev.flinkresilience.operator.decide.RestorePoint;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,12 +112,12 @@ public final class StatusReporter {
     }
     RecoveryReport.maintain(next, in, now);
     Optional<String> stalled = CheckpointStall.check(in, next, now);
-    if (stalled.isPresent() && !wasDegradedBy(previous, "CheckpointsStalled")) {
+    if (stalled.isPresent() && !StatusConditions.wasDegradedBy(previous, "CheckpointsStalled")) {
       events.add(EventSpec.warning("CheckpointsStalled", stalled.get()));
     }
     next.setPhase(phase);
     next.setMessage(message);
-    next.setConditions(conditions(in, decision, phase, message, generation, next, now));
+    next.setConditions(StatusConditions.of(in, decision, phase, message, generation, next, now));
     return new Report(next, events);
   }
 
@@ -129,134 +128,6 @@ public final class StatusReporter {
       return jm.get().readyReplicas() > 0 ? Phase.RUNNING : Phase.DEPLOYING;
     }
     return previous.getPhase() == Phase.SUSPENDED ? Phase.SUSPENDED : Phase.PENDING;
-  }
-
-  private static List<Condition> conditions(
-      PlanInput in,
-      Decision decision,
-      Phase phase,
-      String message,
-      long generation,
-      FlinkResilientJobStatus previous,
-      Instant now) {
-    List<Condition> old = previous.getConditions();
-    boolean invalid = decision instanceof RejectSpec;
-    Optional<String> restProblem = ObservationLedger.lastingProblem(previous);
-    boolean refused = decision instanceof RefuseRestore;
-    boolean moving =
-        !(decision instanceof Steady
-                || decision instanceof RejectSpec
-                || decision instanceof RefuseRestore
-                || decision instanceof FinishSuspend
-                || decision instanceof Decision.CloseIncident
-                || decision instanceof Decision.GiveUp)
-            || phase == Phase.DEPLOYING;
-    String jobState = previous.getJobState();
-    boolean jobRunning = jobState == null || "RUNNING".equals(jobState);
-    String readyReason =
-        invalid
-            ? "InvalidSpec"
-            : phase == Phase.RUNNING && !jobRunning ? "Job" + camel(jobState) : phase.value();
-    boolean ready = !invalid && phase == Phase.RUNNING && jobRunning && restProblem.isEmpty();
-    String progressingReason =
-        invalid ? "InvalidSpec" : moving ? progressingReason(decision, phase) : "Stable";
-    return List.of(
-        Conditions.of(Conditions.READY, ready, readyReason, message, generation, old, now),
-        Conditions.of(
-            Conditions.PROGRESSING,
-            moving && !invalid,
-            progressingReason,
-            message,
-            generation,
-            old,
-            now),
-        degraded(
-            refused,
-            restProblem,
-            CheckpointStall.check(in, previous, now),
-            phase,
-            previous,
-            message,
-            generation,
-            old,
-            now));
-  }
-
-  private static Condition degraded(
-      boolean refused,
-      Optional<String> restProblem,
-      Optional<String> stalled,
-      Phase phase,
-      FlinkResilientJobStatus status,
-      String message,
-      long generation,
-      List<Condition> old,
-      Instant now) {
-    if (phase == Phase.FAILED) {
-      return Conditions.of(
-          Conditions.DEGRADED, true, "RecoveryBudgetExhausted", message, generation, old, now);
-    }
-    var incident = status.getRecovery().getCurrent();
-    if (incident != null) {
-      return Conditions.of(
-          Conditions.DEGRADED,
-          true,
-          incident.getReason(),
-          incident.getDetail(),
-          generation,
-          old,
-          now);
-    }
-    if (refused) {
-      return Conditions.of(
-          Conditions.DEGRADED, true, "NoSafeRestorePoint", message, generation, old, now);
-    }
-    if (restProblem.isPresent()) {
-      return Conditions.of(
-          Conditions.DEGRADED,
-          true,
-          "FlinkRestUnavailable",
-          restProblem.get(),
-          generation,
-          old,
-          now);
-    }
-    if (stalled.isPresent()) {
-      return Conditions.of(
-          Conditions.DEGRADED, true, "CheckpointsStalled", stalled.get(), generation, old, now);
-    }
-    return Conditions.of(
-        Conditions.DEGRADED, false, "AsExpected", "No failure", generation, old, now);
-  }
-
-  private static boolean wasDegradedBy(FlinkResilientJobStatus previous, String reason) {
-    return previous.getConditions().stream()
-        .anyMatch(
-            c ->
-                Conditions.DEGRADED.equals(c.getType())
-                    && "True".equals(c.getStatus())
-                    && reason.equals(c.getReason()));
-  }
-
-  /** RESTARTING → Restarting, for condition reasons. */
-  private static String camel(String state) {
-    return state.isEmpty() ? state : state.charAt(0) + state.substring(1).toLowerCase();
-  }
-
-  private static String progressingReason(Decision decision, Phase phase) {
-    if (decision instanceof BeginOperation b) {
-      return b.type() == OperationType.SUSPEND ? "Suspending" : "Upgrading";
-    }
-    if (decision instanceof DeleteCluster d) {
-      return d.type() == OperationType.SUSPEND ? "Suspending" : "Upgrading";
-    }
-    if (decision instanceof AwaitTeardown) {
-      return phase == Phase.SUSPENDED ? "Suspending" : "TearingDown";
-    }
-    if (phase == Phase.RECOVERING) {
-      return "Recovering";
-    }
-    return phase == Phase.DEPLOYING ? "Deploying" : "Stable";
   }
 
   static void recordDeployment(
