@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The whole operator, wired by hand: settings → clients → components → reconciler → operator. */
 public final class OperatorWiring {
+  /** A ZooKeeper read's hard bound: the poller's thread waits no longer than this. */
   private static final java.time.Duration ZOOKEEPER_TIMEOUT = java.time.Duration.ofSeconds(2);
 
   private OperatorWiring() {}
@@ -81,7 +82,8 @@ public final class OperatorWiring {
         new FlinkPoller(
             new FlinkJobReader(new HttpFlinkRestClient(settings.polling().callTimeout()), clock)
                 ::read,
-            zooKeeperReader(),
+            // One ZooKeeper client per quorum, closed with the poller.
+            new ZooKeeperHaStoreReader(ZOOKEEPER_TIMEOUT),
             clock);
     var watch =
         new FlinkWatch(
@@ -157,23 +159,5 @@ public final class OperatorWiring {
                     leader -> {}));
     le.leaseNamespace().ifPresent(builder::withLeaseNamespace);
     return builder.build();
-  }
-
-  /** One ZooKeeper client per quorum, closed with the poller. */
-  private static FlinkPoller.ZooKeeperReader zooKeeperReader() {
-    var reader = new ZooKeeperHaStoreReader(ZOOKEEPER_TIMEOUT);
-    return new FlinkPoller.ZooKeeperReader() {
-      @Override
-      public dev.flinkresilience.operator.decide.HaStoreView read(
-          dev.flinkresilience.operator.observe.PollTarget.ZooKeeperHa at, String jobId) {
-        return reader.read(
-            at.quorum(), at.rootPath(), at.haClusterId(), jobId, at.checkpointDirectory());
-      }
-
-      @Override
-      public void close() {
-        reader.close();
-      }
-    };
   }
 }

@@ -3,6 +3,8 @@ package dev.flinkresilience.operator.observe.ha;
 import dev.flinkresilience.operator.decide.CheckpointPaths;
 import dev.flinkresilience.operator.decide.FlinkCheckpoint;
 import dev.flinkresilience.operator.decide.HaStoreView;
+import dev.flinkresilience.operator.observe.FlinkPoller;
+import dev.flinkresilience.operator.observe.PollTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +35,7 @@ import org.apache.zookeeper.data.Stat;
  * creates it once the checkpoint is complete and its metadata written, so it is the completion time
  * as the server's clock saw it, a little later than Flink's own timestamp.
  */
-public final class ZooKeeperHaStoreReader implements AutoCloseable {
+public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader {
   private final Duration timeout;
   private final Map<String, CuratorFramework> clients = new ConcurrentHashMap<>();
   private final ExecutorService reads =
@@ -46,6 +48,12 @@ public final class ZooKeeperHaStoreReader implements AutoCloseable {
 
   public ZooKeeperHaStoreReader(Duration timeout) {
     this.timeout = timeout;
+  }
+
+  /** The poller's read: the job's location as the running spec gives it. */
+  @Override
+  public HaStoreView read(PollTarget.ZooKeeperHa at, String jobId) {
+    return read(at.quorum(), at.rootPath(), at.haClusterId(), jobId, at.checkpointDirectory());
   }
 
   /**
