@@ -18,7 +18,7 @@ import java.util.Optional;
 public record OperatorSettings(
     List<String> namespaces,
     PollPacing polling,
-    JobManagerAddress.Mode jobManagerAddress,
+    JobManagerAddress.Rule jobManagerAddress,
     int healthPort,
     Optional<LeaderElectionSettings> leaderElection) {
   public static final int NO_HTTP = -1;
@@ -32,7 +32,7 @@ public record OperatorSettings(
 
   public static OperatorSettings allNamespaces() {
     return new OperatorSettings(
-        List.of(), PollPacing.DEFAULT, JobManagerAddress.Mode.POD_IP, NO_HTTP, Optional.empty());
+        List.of(), PollPacing.DEFAULT, JobManagerAddress.Rule.POD_IP, NO_HTTP, Optional.empty());
   }
 
   public OperatorSettings withPolling(PollPacing polling) {
@@ -43,7 +43,7 @@ public record OperatorSettings(
     return new OperatorSettings(namespaces, polling, jobManagerAddress, healthPort, leaderElection);
   }
 
-  public OperatorSettings withJobManagerAddress(JobManagerAddress.Mode mode) {
+  public OperatorSettings withJobManagerAddress(JobManagerAddress.Rule mode) {
     return new OperatorSettings(namespaces, polling, mode, healthPort, leaderElection);
   }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Runs the operator against the cluster of the usual kubeconfig or in-cluster configuration. */
 @Command(
@@ -52,10 +53,19 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--jobmanager-address",
       description =
-          "How the JobManager's REST API is reached: POD_IP (in-cluster, or where pod IPs route)"
-              + " or SERVICE (the <name>-rest Service by cluster DNS). Default: ${DEFAULT-VALUE}.",
+          "How the JobManager's REST API is reached: POD_IP (in-cluster, or where pod IPs route),"
+              + " SERVICE (the <name>-rest Service by cluster DNS) or TEMPLATE (see"
+              + " --jobmanager-url-template; for an operator outside the cluster)."
+              + " Default: ${DEFAULT-VALUE}.",
       defaultValue = "POD_IP")
   JobManagerAddress.Mode jobManagerAddress;
+
+  @Option(
+      names = "--jobmanager-url-template",
+      description =
+          "With --jobmanager-address TEMPLATE: the REST URL of a job's JobManager, with {namespace}"
+              + " and {name} filled in, e.g. https://{name}-{namespace}.flink.example.com.")
+  String jobManagerUrlTemplate;
 
   @Option(
       names = "--health-port",
@@ -88,6 +98,17 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  /** The address options, or a usage error naming them (before anything connects). */
+  private JobManagerAddress.Rule addressRule() {
+    try {
+      return new JobManagerAddress.Rule(jobManagerAddress, jobManagerUrlTemplate);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     KubernetesClient client = new KubernetesClientBuilder().build();
@@ -95,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
         OperatorSettings.allNamespaces()
             .withNamespaces(namespaces == null ? List.of() : namespaces)
             .withPolling(new PollPacing(pollInterval, fastPollInterval))
-            .withJobManagerAddress(jobManagerAddress);
+            .withJobManagerAddress(addressRule());
     settings = settings.withHealthPort(healthPort);
     if (leaderElection) {
       settings = settings.withLeaderElection(leaderElection(client));

@@ -18,7 +18,12 @@ import java.util.Optional;
  *       ready JobManager would do, since Flink's REST handlers reach the leader over RPC.
  *   <li>{@link Mode#SERVICE}: the {@code <name>-rest} Service by cluster DNS, for operators that
  *       may not reach pod IPs (network policies) but resolve services.
+ *   <li>{@link Mode#TEMPLATE}: a URL with {@code {namespace}} and {@code {name}} filled in, for an
+ *       operator outside the cluster that reaches each JobManager through an ingress or a load
+ *       balancer the platform provides (e.g. {@code https://{name}-{namespace}.flink.example.com}).
  * </ul>
+ *
+ * <p>In every mode nothing is polled until a JobManager pod is ready.
  */
 public final class JobManagerAddress {
   /** Flink's label values on JobManager pods (native Kubernetes). */
@@ -29,10 +34,42 @@ public final class JobManagerAddress {
 
   public enum Mode {
     POD_IP,
-    SERVICE
+    SERVICE,
+    TEMPLATE
+  }
+
+  /** How to reach JobManagers: a mode, and the URL template of {@link Mode#TEMPLATE}. */
+  public record Rule(Mode mode, String template) {
+    public static final Rule POD_IP = new Rule(Mode.POD_IP, null);
+
+    public Rule {
+      boolean templated = mode == Mode.TEMPLATE;
+      if (templated != (template != null && !template.isBlank())) {
+        throw new IllegalArgumentException(
+            "a URL template goes with, and only with, --jobmanager-address TEMPLATE");
+      }
+      if (templated) {
+        URI.create(fill(template, "ns", "name")); // fails early on a template that is no URL
+      }
+    }
   }
 
   private JobManagerAddress() {}
+
+  public static Optional<URI> resolve(
+      Rule rule, String namespace, String name, Collection<Pod> pods, String haLeader) {
+    if (rule.mode() == Mode.TEMPLATE) {
+      boolean ready = pods.stream().anyMatch(JobManagerAddress::isUsable);
+      return ready
+          ? Optional.of(URI.create(fill(rule.template(), namespace, name)))
+          : Optional.empty();
+    }
+    return resolve(rule.mode(), namespace, name, pods, haLeader);
+  }
+
+  private static String fill(String template, String namespace, String name) {
+    return template.replace("{namespace}", namespace).replace("{name}", name);
+  }
 
   /**
    * @param pods the job's pods from the informer cache

@@ -43,17 +43,17 @@ public final class FlinkWatch {
 
   private final FlinkPoller poller;
   private final PollPacing pacing;
-  private final JobManagerAddress.Mode addressMode;
+  private final JobManagerAddress.Rule addressRule;
   private final KubernetesHaReader kubernetesHa;
 
   public FlinkWatch(
       FlinkPoller poller,
       PollPacing pacing,
-      JobManagerAddress.Mode addressMode,
+      JobManagerAddress.Rule addressRule,
       KubernetesHaReader kubernetesHa) {
     this.poller = poller;
     this.pacing = pacing;
-    this.addressMode = addressMode;
+    this.addressRule = addressRule;
     this.kubernetesHa = kubernetesHa;
   }
 
@@ -93,7 +93,7 @@ public final class FlinkWatch {
     }
     URI rest =
         JobManagerAddress.resolve(
-                addressMode,
+                addressRule,
                 job.getMetadata().getNamespace(),
                 job.getMetadata().getName(),
                 ctx.getSecondaryResources(Pod.class),

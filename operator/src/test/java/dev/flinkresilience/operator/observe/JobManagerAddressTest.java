@@ -25,6 +25,30 @@ class JobManagerAddressTest {
     assertThat(resolved.map(Object::toString).orElse(null)).isEqualTo(expected);
   }
 
+  @org.junit.jupiter.api.Test
+  void aTemplateNamesEachJobsJobManagerOnceOneIsReady() {
+    var rule =
+        new JobManagerAddress.Rule(Mode.TEMPLATE, "https://{name}-{namespace}.flink.example.com");
+    assertThat(
+            JobManagerAddress.resolve(
+                rule, NS, NAME, List.of(jm("jm-a", "10.0.0.5", p -> p)), null))
+        .hasValue(java.net.URI.create("https://orders-streaming.flink.example.com"));
+    assertThat(
+            JobManagerAddress.resolve(
+                rule, NS, NAME, List.of(jm("jm-a", "10.0.0.5", p -> ready(p, "False"))), null))
+        .isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aTemplateGoesWithTemplateModeOnly() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new JobManagerAddress.Rule(Mode.TEMPLATE, null))
+        .hasMessageContaining("--jobmanager-address TEMPLATE");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new JobManagerAddress.Rule(Mode.POD_IP, "http://{name}"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   static Stream<Arguments> rows() {
     return Stream.of(
         row("no pods", List.of(), null, null),
