@@ -43,6 +43,7 @@ until_ok() {
 }
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 cleanup() {
+  k -n "$NS" delete pods --all --grace-period=0 --force >/dev/null 2>&1 || true
   k delete namespace "$NS" --ignore-not-found --wait=false >/dev/null 2>&1 || true
   k delete node "$NODE" --ignore-not-found >/dev/null 2>&1 || true
   k -n kube-node-lease delete lease "$NODE" --ignore-not-found >/dev/null 2>&1 || true
@@ -129,10 +130,17 @@ bound="$(k -n "$NS" get pods -l app=smoke -o jsonpath='{.items[0].spec.nodeName}
 [[ "$bound" == "$NODE" ]] || { echo "[smoke] FAILED: pod bound to '$bound', expected $NODE" >&2; exit 1; }
 log "scheduled condition: $(k -n "$NS" get pods -l app=smoke -o jsonpath='{.items[0].status.conditions[?(@.type=="PodScheduled")].status}')"
 
+# Deleting the Deployment: the garbage collector deletes the ReplicaSet and the Pod. The Pod is bound to a
+# node, so its deletion is graceful: it stays Terminating until its kubelet confirms (a real cluster without a
+# kubelet behaves the same); play the kubelet's part with a grace-0 delete.
+pod="$(k -n "$NS" get pods -l app=smoke -o jsonpath='{.items[0].metadata.name}')"
 k -n "$NS" delete deployment smoke --wait=false >/dev/null
-gone() {
-  [[ -z "$(k -n "$NS" get rs,pods -l app=smoke -o name)" ]] && echo "replicaset and pod deleted"
-}
-until_ok 60 "garbage collection" gone
+rs_gone() { [[ -z "$(k -n "$NS" get rs -l app=smoke -o name)" ]] && echo "replicaset deleted"; }
+until_ok 60 "garbage collection of the replicaset" rs_gone
+until_ok 60 "pod terminating (garbage collection, graceful)" \
+  k -n "$NS" get pod "$pod" -o jsonpath='{.metadata.deletionTimestamp}'
+k -n "$NS" delete pod "$pod" --grace-period=0 --force >/dev/null 2>&1
+pod_gone() { [[ -z "$(k -n "$NS" get pods -l app=smoke -o name)" ]] && echo "pod deleted"; }
+until_ok 30 "pod gone after grace-0 delete" pod_gone
 
 log "OK"
