@@ -120,6 +120,12 @@ if [[ ! -s "$OPENAPI_OUT" ]]; then
     -o "$out_base" 2>"$CACHE/tools/openapi-gen.log" \
     || { tail -n 30 "$CACHE/tools/openapi-gen.log" >&2; exit 1; }
   cp "$out_base/k8s.io/kubernetes/pkg/generated/openapi/zz_generated.openapi.go" "$OPENAPI_OUT"
+  # Sanity check: the API rule violations found must be exactly upstream's known list, as `make` enforces.
+  if diff -q <(sort "$CACHE/tools/openapi-violations.report") <(sort api/api-rules/violation_exceptions.list) >/dev/null; then
+    echo "[build] openapi-gen: API rule violations match api/api-rules/violation_exceptions.list"
+  else
+    echo "[build] WARNING: openapi-gen violations differ from api/api-rules/violation_exceptions.list" >&2
+  fi
 fi
 
 # 6. Build the binaries (static, version stamped so /version reports v1.20.2).

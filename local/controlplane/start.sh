@@ -172,6 +172,8 @@ launch etcd "$ETCD" \
 wait_for etcd 30 curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
 
 read -r -a api_extra <<<"${APISERVER_EXTRA_ARGS:-}"
+# --endpoint-reconciler-type none: the apiserver would publish its address in the `kubernetes` Endpoints, but
+# Endpoints may not hold loopback addresses ("may not be in the loopback range"), so it fails every 10 s.
 launch kube-apiserver "$BIN/kube-apiserver" \
   --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
   --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" --insecure-port 0 \
@@ -180,6 +182,7 @@ launch kube-apiserver "$BIN/kube-apiserver" \
   --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
   --service-account-issuer https://kubernetes.default.svc.cluster.local \
   --service-cluster-ip-range 10.0.0.0/24 \
+  --endpoint-reconciler-type none \
   --authorization-mode Node,RBAC \
   --allow-privileged=true \
   --profiling=false \

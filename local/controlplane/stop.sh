@@ -30,5 +30,5 @@ stop_one() {
 for name in kube-scheduler kube-controller-manager kube-apiserver etcd; do
   stop_one "$name"
 done
-rm -rf "$STATE"/etcd-data.*
+rm -rf "$STATE"/etcd-data.* "$STATE/env"
 echo "[stop] done"
