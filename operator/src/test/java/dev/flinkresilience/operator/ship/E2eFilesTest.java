@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
 class E2eFilesTest {
   private static final Path REPO = Path.of(System.getProperty("repo.dir", ".."));
   private static final Path E2E = REPO.resolve("e2e");
+
+  /** The local control plane's scripts (issue 5) are held to the same rules. */
+  private static final Path LOCAL_CONTROL_PLANE = REPO.resolve("local/controlplane");
+
   private static final YAMLMapper YAML = new YAMLMapper();
 
   @Test
@@ -131,9 +135,13 @@ class E2eFilesTest {
   }
 
   private static List<Path> scripts() throws IOException {
-    try (Stream<Path> files = Files.list(E2E)) {
-      return files.filter(p -> p.toString().endsWith(".sh")).sorted().toList();
+    List<Path> out = new ArrayList<>();
+    for (Path dir : List.of(E2E, LOCAL_CONTROL_PLANE)) {
+      try (Stream<Path> files = Files.list(dir)) {
+        files.filter(p -> p.toString().endsWith(".sh")).sorted().forEach(out::add);
+      }
     }
+    return out;
   }
 
   private static boolean onPath(String tool) {
