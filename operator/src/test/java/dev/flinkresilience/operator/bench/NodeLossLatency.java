@@ -2,7 +2,6 @@ package dev.flinkresilience.operator.bench;
 
 import dev.flinkresilience.operator.observe.NodeWatch;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -15,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -32,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Node-loss detection latency of {@link NodeWatch}, against the fabric8 mock API server.
  *
- * <p>N nodes, each hosting one job; this program renews their Leases as kubelets would, then stops
- * renewing one node after another (staggered, so the losses overlap as they would in a rack
+ * <p>N nodes, each hosting one job; this program renews their Leases as heartbeats would, then
+ * stops renewing one node after another (staggered, so the losses overlap as they would in a rack
  * failure). For each node: the time from its last renewal, and from the moment that renewal became
  * older than {@code nodeLostAfter}, to the event that wakes its job. Detection only: no reconciler,
  * decision or action is involved.
@@ -127,7 +125,7 @@ public final class NodeLossLatency {
       KubernetesClient client, int events, Duration lostAfter, Duration checkEvery)
       throws InterruptedException {
     List<String> names = new ArrayList<>();
-    Map<String, Kubelet> kubelets = new ConcurrentHashMap<>();
+    Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
     for (int i = 0; i < events; i++) {
       String name = "node-" + i;
       names.add(name);
@@ -135,7 +133,7 @@ public final class NodeLossLatency {
           .nodes()
           .resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build())
           .create();
-      kubelets.put(name, new Kubelet(name));
+      heartbeats.put(name, new Heartbeat(name));
     }
 
     Map<ResourceID, Instant> firedAt = new ConcurrentHashMap<>();
@@ -143,11 +141,11 @@ public final class NodeLossLatency {
     ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor();
     // Kubelets renew before anything watches, so no Lease starts out already stale.
     renewer.scheduleWithFixedDelay(
-        () -> kubelets.values().forEach(k -> k.renew(client)),
+        () -> heartbeats.values().forEach(k -> k.renew(client)),
         0,
         RENEW_EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
-    while (kubelets.values().stream().anyMatch(k -> k.lastRenewal() == null)) {
+    while (heartbeats.values().stream().anyMatch(k -> k.lastRenewal() == null)) {
       Thread.sleep(20);
     }
     try (NodeWatch watch = new NodeWatch(client, Clock.systemUTC(), checkEvery)) {
@@ -164,7 +162,7 @@ public final class NodeLossLatency {
         throw new IllegalStateException("events before any loss: " + firedAt.keySet());
       }
       for (String name : names) {
-        kubelets.get(name).die();
+        heartbeats.get(name).die();
         Thread.sleep(STAGGER.toMillis());
       }
       long deadline = System.nanoTime() + lostAfter.plus(checkEvery).plusSeconds(5).toNanos();
@@ -178,7 +176,7 @@ public final class NodeLossLatency {
     List<Sample> samples = new ArrayList<>();
     firedAt.forEach(
         (job, at) -> {
-          Instant last = kubelets.get(nodeOf.get(job)).lastRenewal();
+          Instant last = heartbeats.get(nodeOf.get(job)).lastRenewal();
           double fromRenewal = Duration.between(last, at).toNanos() / 1e9;
           samples.add(new Sample(fromRenewal, fromRenewal - lostAfter.toNanos() / 1e9));
         });
@@ -190,12 +188,12 @@ public final class NodeLossLatency {
   }
 
   /** Renews one node's Lease until it dies; the last renewal is known exactly. */
-  private static final class Kubelet {
+  private static final class Heartbeat {
     final String node;
     private boolean alive = true;
     private Instant lastRenewal;
 
-    Kubelet(String node) {
+    Heartbeat(String node) {
       this.node = node;
     }
 
@@ -203,31 +201,19 @@ public final class NodeLossLatency {
       if (!alive) {
         return;
       }
-      Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-      var leases = client.leases().inNamespace(NodeWatch.LEASE_NAMESPACE);
       if (lastRenewal == null) {
-        leases
-            .resource(
-                new LeaseBuilder()
-                    .withNewMetadata()
-                    .withName(node)
-                    .withNamespace(NodeWatch.LEASE_NAMESPACE)
-                    .endMetadata()
-                    .withNewSpec()
-                    .withHolderIdentity(node)
-                    .withLeaseDurationSeconds(40)
-                    .withRenewTime(ZonedDateTime.ofInstant(now, ZoneOffset.UTC))
-                    .endSpec()
-                    .build())
-            .create();
-      } else {
-        // One request per renewal, as a kubelet does it (an update of the Lease).
-        leases
-            .withName(node)
-            .patch(
-                PatchContext.of(PatchType.JSON_MERGE),
-                "{\"spec\":{\"renewTime\":\"" + MICRO_TIME.format(now) + "\"}}");
+        lastRenewal = dev.flinkresilience.operator.testing.Kubelet.writeLease(client, node);
+        return;
       }
+      // One request per renewal, as a kubelet does it (a merge patch of the Lease).
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      client
+          .leases()
+          .inNamespace(NodeWatch.LEASE_NAMESPACE)
+          .withName(node)
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"spec\":{\"renewTime\":\"" + MICRO_TIME.format(now) + "\"}}");
       lastRenewal = now;
     }
 

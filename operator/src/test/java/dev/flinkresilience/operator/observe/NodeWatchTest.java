@@ -3,12 +3,11 @@ package dev.flinkresilience.operator.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flinkresilience.operator.decide.NodeView;
+import dev.flinkresilience.operator.testing.Kubelet;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.processing.event.Event;
@@ -16,9 +15,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -241,31 +237,6 @@ class NodeWatchTest {
 
   /** Writes the Lease as a kubelet renews it, creating it the first time. */
   private Instant renew(String node) {
-    // Kubernetes MicroTime: microseconds, as a kubelet writes it.
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    ZonedDateTime renewTime = ZonedDateTime.ofInstant(now, ZoneOffset.UTC);
-    var leases = client.leases().inNamespace(NodeWatch.LEASE_NAMESPACE);
-    Lease existing = leases.withName(node).get();
-    if (existing == null) {
-      leases
-          .resource(
-              new LeaseBuilder()
-                  .withNewMetadata()
-                  .withName(node)
-                  .withNamespace(NodeWatch.LEASE_NAMESPACE)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withHolderIdentity(node)
-                  .withLeaseDurationSeconds(40)
-                  .withRenewTime(renewTime)
-                  .endSpec()
-                  .build())
-          .create();
-    } else {
-      leases
-          .withName(node)
-          .edit(l -> new LeaseBuilder(l).editSpec().withRenewTime(renewTime).endSpec().build());
-    }
-    return now;
+    return Kubelet.writeLease(client, node);
   }
 }

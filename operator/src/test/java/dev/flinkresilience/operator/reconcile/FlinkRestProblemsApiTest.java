@@ -217,16 +217,7 @@ class FlinkRestProblemsApiTest {
   private void deploy() {
     FlinkResilientJob job = Jobs.job(NS, NAME);
     job.getSpec().getCheckpointing().setDirectory(CHECKPOINTS);
-    client.resources(FlinkResilientJob.class).inNamespace(NS).resource(job).create();
-    String jobId =
-        operator
-            .awaitJob(
-                NS,
-                NAME,
-                "a job id",
-                j -> j.getStatus() != null && j.getStatus().getJobId() != null)
-            .getStatus()
-            .getJobId();
+    String jobId = operator.createAndAwaitJobId(job);
     flink = FakeFlinkRest.start(jobId);
   }
 

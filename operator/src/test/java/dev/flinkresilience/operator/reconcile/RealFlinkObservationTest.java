@@ -159,16 +159,7 @@ class RealFlinkObservationTest {
     // Observation only: with no redeploy budget, a FAILED job is given up on and stays FAILED in
     // status, rather than torn down (with the pod this test plays) before a sample sees it.
     job.getSpec().getRecovery().getBudget().setMaxRedeploys(0);
-    client.resources(FlinkResilientJob.class).inNamespace(NS).resource(job).create();
-    String jobId =
-        operator
-            .awaitJob(
-                NS,
-                name,
-                "a job id",
-                j -> j.getStatus() != null && j.getStatus().getJobId() != null)
-            .getStatus()
-            .getJobId();
+    String jobId = operator.createAndAwaitJobId(job);
     kubelet.runJobManager(name, name + "-jobmanager-0", null, flink.restPort());
     operator.await("the JobManager Deployment", () -> kubelet.jobManagerDeploymentExists(name));
     kubelet.markJobManagerReady(name);

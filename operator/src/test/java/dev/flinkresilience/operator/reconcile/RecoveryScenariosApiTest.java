@@ -394,16 +394,7 @@ class RecoveryScenariosApiTest {
     spec.getRecovery().setHaRecoveryTimeout("5s");
     spec.getRecovery().setStuckRestartingAfter("3s");
     tune.accept(spec);
-    client.resources(FlinkResilientJob.class).inNamespace(NS).resource(job).create();
-    jobId =
-        operator
-            .awaitJob(
-                NS,
-                NAME,
-                "a job id",
-                j -> j.getStatus() != null && j.getStatus().getJobId() != null)
-            .getStatus()
-            .getJobId();
+    jobId = operator.createAndAwaitJobId(job);
     flink = FakeFlinkRest.start(jobId).restarts(0).latestCompleted(checkpoint(12));
     if (haHolds12) {
       haStore(12);

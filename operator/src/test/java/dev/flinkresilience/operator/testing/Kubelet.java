@@ -64,23 +64,40 @@ public final class Kubelet implements AutoCloseable {
                 .endStatus()
                 .build())
         .create();
-    client
-        .leases()
-        .inNamespace(LEASE_NAMESPACE)
-        .resource(
-            new LeaseBuilder()
-                .withNewMetadata()
-                .withName(node)
-                .withNamespace(LEASE_NAMESPACE)
-                .endMetadata()
-                .withNewSpec()
-                .withHolderIdentity(node)
-                .withLeaseDurationSeconds(40)
-                .withRenewTime(renewTime())
-                .endSpec()
-                .build())
-        .create();
+    writeLease(client, node);
     renewing.add(node);
+  }
+
+  /**
+   * Writes a node's Lease in {@code kube-node-lease} as its kubelet does: created the first time,
+   * its {@code renewTime} moved on after. Returns the renewal time written (microseconds, as the
+   * API server's MicroTime keeps them).
+   */
+  public static Instant writeLease(KubernetesClient client, String node) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    ZonedDateTime renewTime = ZonedDateTime.ofInstant(now, ZoneOffset.UTC);
+    var leases = client.leases().inNamespace(LEASE_NAMESPACE);
+    if (leases.withName(node).get() == null) {
+      leases
+          .resource(
+              new LeaseBuilder()
+                  .withNewMetadata()
+                  .withName(node)
+                  .withNamespace(LEASE_NAMESPACE)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withHolderIdentity(node)
+                  .withLeaseDurationSeconds(40)
+                  .withRenewTime(renewTime)
+                  .endSpec()
+                  .build())
+          .create();
+    } else {
+      leases
+          .withName(node)
+          .edit(l -> new LeaseBuilder(l).editSpec().withRenewTime(renewTime).endSpec().build());
+    }
+    return now;
   }
 
   /** The node dies: its kubelet renews nothing any more; the Node object stays as it was. */
@@ -185,22 +202,10 @@ public final class Kubelet implements AutoCloseable {
 
   private void renew(String node) {
     try {
-      client
-          .leases()
-          .inNamespace(LEASE_NAMESPACE)
-          .withName(node)
-          .edit(
-              l -> {
-                l.getSpec().setRenewTime(renewTime());
-                return l;
-              });
+      writeLease(client, node);
     } catch (RuntimeException e) {
       // A test that deleted the Lease or stopped the server; the next beat tries again.
     }
-  }
-
-  private static ZonedDateTime renewTime() {
-    return ZonedDateTime.ofInstant(Instant.now().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
   }
 
   private static String now() {

@@ -61,6 +61,17 @@ public final class OperatorHarness implements AutoCloseable {
         client, operatorClient, OperatorWiring.start(operatorClient, settings, Clock.systemUTC()));
   }
 
+  /** Creates the resource and returns the Flink job id the operator fixed for its deployment. */
+  public String createAndAwaitJobId(FlinkResilientJob job) {
+    String ns = job.getMetadata().getNamespace();
+    String name = job.getMetadata().getName();
+    client.resources(FlinkResilientJob.class).inNamespace(ns).resource(job).create();
+    return awaitJob(
+            ns, name, "a job id", j -> j.getStatus() != null && j.getStatus().getJobId() != null)
+        .getStatus()
+        .getJobId();
+  }
+
   public FlinkResilientJob get(String namespace, String name) {
     return client.resources(FlinkResilientJob.class).inNamespace(namespace).withName(name).get();
   }
