@@ -79,7 +79,7 @@ final class ManualCheckpoints {
       HttpResponse<String> trigger = post(rest + "/jobs/" + jobId + "/checkpoints", "{}");
       if (trigger.statusCode() / 100 == 2) {
         String requestId = JSON.readTree(trigger.body()).get("request-id").asText();
-        while (true) {
+        while (System.nanoTime() < deadline) {
           JsonNode status = get(rest + "/jobs/" + jobId + "/checkpoints/" + requestId);
           if (status != null && "COMPLETED".equals(status.at("/status/id").asText())) {
             JsonNode operation = status.get("operation");

@@ -48,7 +48,7 @@ class ZooKeeperHaStoreMiniClusterTest {
       MiniCluster flink = new MiniCluster(miniCluster(zookeeper, checkpointDir));
       flink.start();
       String rest = flink.getRestAddress().get().toString();
-      flink.submitJob(ManualCheckpoints.statefulJob(jobId)).get();
+      flink.submitJob(ManualCheckpoints.statefulJob(jobId)).get(60, TimeUnit.SECONDS);
 
       checkpoints.triggerCheckpoint(rest, jobId);
       long latest = checkpoints.triggerCheckpoint(rest, jobId);
@@ -66,7 +66,7 @@ class ZooKeeperHaStoreMiniClusterTest {
       assertThat(running.leaderRestAddress()).isEqualTo(rest);
 
       // The JobManager goes away as in a crash: Flink's HA data stays.
-      flink.closeAsyncWithoutCleaningHighAvailabilityData().get();
+      flink.closeAsyncWithoutCleaningHighAvailabilityData().get(60, TimeUnit.SECONDS);
       try (CuratorFramework zk =
               CuratorFrameworkFactory.newClient(
                   zookeeper.getConnectString(), new RetryOneTime(100));
