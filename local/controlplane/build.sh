@@ -11,6 +11,8 @@ BIN="$CACHE/bin"
 SRC_PARENT="$CACHE/src"
 COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 K8S_VERSION=v1.20.2
+# Bumped whenever a fix below changes the binaries, so a cache built before it is rebuilt.
+BUILD_REVISION=2
 
 T0=$SECONDS
 step_start=$SECONDS
@@ -24,7 +26,8 @@ have_all() {
   for c in "${COMPONENTS[@]}"; do
     [[ -x "$BIN/$c" ]] || return 1
   done
-  command -v etcd >/dev/null
+  command -v etcd >/dev/null || return 1
+  [[ "$(cat "$BIN/.revision" 2>/dev/null)" == "$BUILD_REVISION" ]]
 }
 
 if [[ "${FORCE:-0}" != 1 ]] && have_all; then
@@ -91,6 +94,18 @@ rm -rf vendor/github.com/modern-go/reflect2
 mkdir -p vendor/github.com/modern-go/reflect2
 cp "$R2"/*.go "$R2"/*.s vendor/github.com/modern-go/reflect2/
 
+# 4b. Fix: the vendored OpenAPI validators decide "is this value null?" by comparing two reflect.Value
+#     structs (reflect.Zero(T) vs reflect.ValueOf(data)). With the Go 1.15 that 1.20 shipped with they never
+#     matched for a decoded JSON value, so only a real null counted; since Go 1.19 they match for "", 0 and
+#     false, and the API server rejects an empty string in a custom resource ("must be of type string:
+#     \"null\""). Restore the original behaviour: only nil is null.
+step "fix: vendored OpenAPI validators treat only nil as null"
+for f in vendor/k8s.io/kube-openapi/pkg/validation/validate/type.go vendor/github.com/go-openapi/validate/type.go; do
+  [[ -f "$f" ]] || continue
+  sed -i 's/if data == nil || reflect.DeepEqual(reflect.Zero(reflect.TypeOf(data)), reflect.ValueOf(data)) {/if data == nil {/' "$f"
+  grep -q 'reflect.DeepEqual(reflect.Zero(reflect.TypeOf(data))' "$f" && { echo "fix did not apply to $f" >&2; exit 1; }
+done
+
 # 5. Generated OpenAPI definitions (pkg/generated/openapi/zz_generated.openapi.go is not in the tarball),
 #    produced with the tree's own openapi-gen over the same input dirs as Makefile.generated_files.
 OPENAPI_OUT=pkg/generated/openapi/zz_generated.openapi.go
@@ -139,6 +154,7 @@ for c in "${COMPONENTS[@]}"; do
   go build -trimpath -ldflags "$ldflags" -o "$BIN/$c.tmp" "./cmd/$c"
   mv "$BIN/$c.tmp" "$BIN/$c"
 done
+echo "$BUILD_REVISION" >"$BIN/.revision"
 step "done"
 "$BIN/kube-apiserver" --version
 ls -la "$BIN"

@@ -1,0 +1,371 @@
+package dev.flinkresilience.local;
+
+import dev.flinkresilience.local.controlplane.ControlPlane;
+import dev.flinkresilience.local.controlplane.MockControlPlane;
+import dev.flinkresilience.local.controlplane.RealControlPlane;
+import dev.flinkresilience.local.node.Kubelet;
+import dev.flinkresilience.local.node.NodeLease;
+import dev.flinkresilience.local.node.PodAddresses;
+import dev.flinkresilience.local.node.PodProcess;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.curator.test.TestingServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local cluster (DESIGN.md §7): a control plane on this machine, N emulated nodes (a Node with
+ * a Lease renewed as a kubelet does, and a {@link Kubelet} that runs the node's pods as Flink
+ * JVMs), an embedded ZooKeeper for ZooKeeper HA, and the failures the chaos tests inject.
+ * Everything it starts stops on {@link #close()}, or when the JVM exits.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+
+  /** How to build it. */
+  public record Settings(
+      int nodes,
+      Duration leaseInterval,
+      ControlPlane.Kind controlPlane,
+      Path state,
+      Path repo,
+      Path usrlib,
+      String flinkClasspath,
+      String controllerManagerArgs,
+      boolean zookeeper) {
+
+    /**
+     * Three nodes renewing every 10 s, the real control plane if built, state in a new temporary
+     * directory, jars from {@code sample-job/target}, and this JVM's classpath as the Flink
+     * distribution the pods run.
+     */
+    public static Settings defaults() {
+      try {
+        Path repo = Path.of(System.getProperty("repo.dir", ".")).toAbsolutePath().normalize();
+        return new Settings(
+            3,
+            Duration.ofSeconds(10),
+            ControlPlane.Kind.AUTO,
+            Files.createTempDirectory("fro-local-"),
+            repo,
+            Path.of(System.getProperty("fro.usrlib", repo.resolve("sample-job/target").toString())),
+            System.getProperty("java.class.path"),
+            "",
+            true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    public Settings withControlPlane(ControlPlane.Kind kind) {
+      return new Settings(
+          nodes,
+          leaseInterval,
+          kind,
+          state,
+          repo,
+          usrlib,
+          flinkClasspath,
+          controllerManagerArgs,
+          zookeeper);
+    }
+
+    public Settings withControllerManagerArgs(String args) {
+      return new Settings(
+          nodes, leaseInterval, controlPlane, state, repo, usrlib, flinkClasspath, args, zookeeper);
+    }
+  }
+
+  private final Settings settings;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final Map<String, EmulatedNode> nodes = new LinkedHashMap<>();
+  private final Thread shutdownHook = new Thread(this::close, "local-cluster-shutdown");
+  private ControlPlane controlPlane;
+  private KubernetesClient client;
+  private SharedIndexInformer<Pod> pods;
+  private TestingServer zookeeper;
+  private boolean closed;
+
+  private LocalCluster(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** One emulated node: its heartbeat and its kubelet. */
+  private record EmulatedNode(NodeLease lease, Kubelet kubelet) {}
+
+  public static LocalCluster start(Settings settings) {
+    LocalCluster cluster = new LocalCluster(settings);
+    Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+    try {
+      cluster.startAll();
+      return cluster;
+    } catch (RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    boolean real =
+        settings.controlPlane() == ControlPlane.Kind.REAL
+            || settings.controlPlane() == ControlPlane.Kind.AUTO && RealControlPlane.available();
+    Path planeState = settings.state().resolve("controlplane");
+    controlPlane =
+        real
+            ? RealControlPlane.start(settings.repo(), planeState, settings.controllerManagerArgs())
+            : MockControlPlane.start(planeState);
+    toClose.add(controlPlane);
+    LOG.info("control plane: {}", controlPlane.describe());
+    client = client(controlPlane.kubeconfig());
+    toClose.add(0, client);
+    ensureNamespace("kube-node-lease");
+    if (settings.zookeeper()) {
+      try {
+        zookeeper = new TestingServer(true);
+        toClose.add(0, zookeeper);
+      } catch (Exception e) {
+        throw new IllegalStateException("embedded ZooKeeper did not start: " + e, e);
+      }
+    }
+
+    Kubelet.Setup setup =
+        new Kubelet.Setup(
+            client,
+            settings.state().resolve("pods"),
+            settings.usrlib(),
+            controlPlane.kubeconfig(),
+            settings.flinkClasspath(),
+            this::resolveJobManager);
+    pods = client.pods().inAnyNamespace().inform(dispatch(), 0);
+    toClose.add(0, pods::close);
+    for (int i = 1; i <= settings.nodes(); i++) {
+      String name = "node-" + i;
+      PodAddresses addresses = new PodAddresses(i);
+      NodeLease lease = new NodeLease(client, name, settings.leaseInterval());
+      Kubelet kubelet = new Kubelet(setup, name, addresses.hostIp(), addresses, () -> podsOn(name));
+      nodes.put(name, new EmulatedNode(lease, kubelet));
+      toClose.add(0, lease);
+      toClose.add(0, kubelet);
+      lease.register(addresses.hostIp());
+    }
+    LOG.info("{} nodes registered: {}", nodes.size(), nodes.keySet());
+  }
+
+  private ResourceEventHandler<Pod> dispatch() {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        kubeletOf(pod).ifPresent(k -> k.podChanged(pod));
+      }
+
+      @Override
+      public void onUpdate(Pod before, Pod pod) {
+        kubeletOf(pod).ifPresent(k -> k.podChanged(pod));
+      }
+
+      @Override
+      public void onDelete(Pod pod, boolean unknownFinalState) {
+        kubeletOf(pod).ifPresent(k -> k.podDeleted(pod));
+      }
+    };
+  }
+
+  private Optional<Kubelet> kubeletOf(Pod pod) {
+    String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    return Optional.ofNullable(node == null ? null : nodes.get(node)).map(EmulatedNode::kubelet);
+  }
+
+  private List<Pod> podsOn(String node) {
+    return pods.getStore().list().stream()
+        .filter(p -> p.getSpec() != null && node.equals(p.getSpec().getNodeName()))
+        .toList();
+  }
+
+  /**
+   * Cluster DNS for the one name Flink's TaskManagers look up: the JobManager's Service ({@code
+   * <service>.<namespace>[.svc…]}), answered with the IP of a running pod it selects.
+   */
+  Optional<String> resolveJobManager(String host) {
+    String[] labels = host.split("\\.");
+    if (labels.length < 2) {
+      return Optional.empty();
+    }
+    Service service = client.services().inNamespace(labels[1]).withName(labels[0]).get();
+    if (service == null || service.getSpec().getSelector() == null) {
+      return Optional.empty();
+    }
+    Map<String, String> selector = service.getSpec().getSelector();
+    return pods.getStore().list().stream()
+        .filter(p -> labels[1].equals(p.getMetadata().getNamespace()))
+        .filter(p -> p.getMetadata().getLabels() != null)
+        .filter(p -> p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
+        .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
+        .map(p -> p.getStatus().getPodIP());
+  }
+
+  public ControlPlane controlPlane() {
+    return controlPlane;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public Path kubeconfig() {
+    return controlPlane.kubeconfig();
+  }
+
+  public Path state() {
+    return settings.state();
+  }
+
+  public List<String> nodeNames() {
+    return List.copyOf(nodes.keySet());
+  }
+
+  /** {@code host:port} of the embedded ZooKeeper. */
+  public String zookeeperQuorum() {
+    if (zookeeper == null) {
+      throw new IllegalStateException("the local cluster was started without ZooKeeper");
+    }
+    return zookeeper.getConnectString();
+  }
+
+  public void ensureNamespace(String name) {
+    try {
+      if (client.namespaces().withName(name).get() == null) {
+        client
+            .namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+            .create();
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /** The node a pod is bound to, if any. */
+  public Optional<String> nodeOf(String namespace, String pod) {
+    return Optional.ofNullable(client.pods().inNamespace(namespace).withName(pod).get())
+        .map(p -> p.getSpec().getNodeName());
+  }
+
+  // ---- failure injection ----
+
+  /** SIGKILL the process of a pod's container (the kubelet then restarts it per restartPolicy). */
+  public void killPodProcess(String namespace, String pod) {
+    String node =
+        nodeOf(namespace, pod)
+            .orElseThrow(() -> new IllegalArgumentException(pod + " is not bound"));
+    PodProcess process =
+        node(node)
+            .kubelet()
+            .process(namespace, pod)
+            .orElseThrow(
+                () -> new IllegalStateException(pod + " has no running process on " + node));
+    LOG.info(
+        "failure: killing the process of {}/{} (pid {}) on {}",
+        namespace,
+        pod,
+        process.pid(),
+        node);
+    process.kill();
+  }
+
+  /** Deletes a pod through the API, gracefully, as {@code kubectl delete pod} does. */
+  public void deletePod(String namespace, String pod) {
+    LOG.info("failure: deleting pod {}/{}", namespace, pod);
+    client.pods().inNamespace(namespace).withName(pod).delete();
+  }
+
+  /**
+   * Power off a node: its processes die at once, its Lease and status stop, and its pods stay
+   * "Running" in the API, as on a real dead node.
+   */
+  public void killNode(String node) {
+    LOG.info("failure: killing node {}", node);
+    EmulatedNode n = node(node);
+    n.lease().stop();
+    n.kubelet().kill();
+  }
+
+  /** A partition: the node's processes are stopped (SIGSTOP) and its Lease is not renewed. */
+  public void freezeNode(String node) {
+    LOG.info("failure: freezing node {}", node);
+    EmulatedNode n = node(node);
+    n.lease().stop();
+    n.kubelet().freeze();
+  }
+
+  /** The partition heals: processes continue, the Lease is renewed, the kubelet catches up. */
+  public void thawNode(String node) {
+    LOG.info("thawing node {}", node);
+    EmulatedNode n = node(node);
+    n.kubelet().thaw();
+    n.lease().resume();
+  }
+
+  public Kubelet.Health health(String node) {
+    return node(node).kubelet().health();
+  }
+
+  private EmulatedNode node(String name) {
+    EmulatedNode n = nodes.get(name);
+    if (n == null) {
+      throw new IllegalArgumentException("no node " + name + "; nodes: " + nodes.keySet());
+    }
+    return n;
+  }
+
+  static KubernetesClient client(Path kubeconfig) {
+    try {
+      Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+      return new KubernetesClientBuilder().withConfig(config).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops every process, node, informer, ZooKeeper and the control plane. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (AutoCloseable c : toClose) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing {}: {}", c, e.toString());
+      }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // already shutting down: this is the hook
+    }
+  }
+}

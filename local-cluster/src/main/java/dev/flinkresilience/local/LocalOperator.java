@@ -1,0 +1,75 @@
+package dev.flinkresilience.local;
+
+import dev.flinkresilience.operator.app.OperatorSettings;
+import dev.flinkresilience.operator.app.OperatorWiring;
+import dev.flinkresilience.operator.app.RunningOperator;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator on the local cluster: the committed CRD installed, then the operator itself,
+ * in-process but with its own client built from the cluster's kubeconfig, exactly as it would run
+ * against any cluster.
+ */
+public final class LocalOperator implements AutoCloseable {
+  private final KubernetesClient client;
+  private final RunningOperator operator;
+
+  private LocalOperator(KubernetesClient client, RunningOperator operator) {
+    this.client = client;
+    this.operator = operator;
+  }
+
+  /** Installs {@code crds/} of {@code repo} (if not there yet) and starts the operator. */
+  public static LocalOperator start(LocalCluster cluster, Path repo, OperatorSettings settings) {
+    installCrd(cluster.client(), repo);
+    KubernetesClient client = LocalCluster.client(cluster.kubeconfig());
+    try {
+      return new LocalOperator(client, OperatorWiring.run(client, settings, Clock.systemUTC()));
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  static void installCrd(KubernetesClient client, Path repo) {
+    Path crd = repo.resolve("crds/flinkresilientjobs.flinkresilience.dev-v1.yml");
+    CustomResourceDefinition definition =
+        client.apiextensions().v1().customResourceDefinitions().load(crd.toFile()).item();
+    var resource =
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(definition.getMetadata().getName());
+    if (resource.get() == null) {
+      client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
+    }
+    // A real API server serves the new type only once the CRD is Established.
+    resource.waitUntilCondition(
+        d ->
+            d != null
+                && (d.getStatus() == null
+                    || d.getStatus().getConditions() == null
+                    || d.getStatus().getConditions().isEmpty()
+                    || d.getStatus().getConditions().stream()
+                        .anyMatch(
+                            c ->
+                                "Established".equals(c.getType()) && "True".equals(c.getStatus()))),
+        60,
+        TimeUnit.SECONDS);
+  }
+
+  /** Stops the operator (the job keeps running, as when an operator pod goes away). */
+  @Override
+  public void close() {
+    try {
+      operator.close();
+    } finally {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.flinkresilience.local;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The sample {@code FlinkResilientJob} (resource {@code local/sequence-job.yaml}) for one run: the
+ * sequence job of the {@code sample-job} module, its checkpoints and output in the run's state
+ * directory, and the chosen HA.
+ */
+public final class SampleJob {
+  /** Which HA the job uses. */
+  public enum Ha {
+    NONE,
+    KUBERNETES,
+    ZOOKEEPER
+  }
+
+  private final Map<String, String> values = new LinkedHashMap<>();
+
+  private SampleJob(String namespace, String name, Path dir) {
+    values.put("NAMESPACE", namespace);
+    values.put("NAME", name);
+    values.put("OUTPUT", dir.resolve("output").toString());
+    values.put("CHECKPOINTS", dir.resolve("checkpoints").toString());
+    values.put("RATE", "20");
+    values.put("EXTRA_ARGS", "");
+    values.put("CHECKPOINT_INTERVAL", "5s");
+    values.put("NODE_LOST_AFTER", "20s");
+    values.put("HA", "{type: none}");
+    values.put("HA_DIR", dir.resolve("ha").toString());
+  }
+
+  /** The job {@code namespace/name}, with checkpoints and output under {@code dir}. */
+  public static SampleJob of(String namespace, String name, Path dir) {
+    return new SampleJob(namespace, name, dir);
+  }
+
+  public SampleJob ha(Ha ha, String zookeeperQuorum) {
+    String dir = "file://" + values.get("HA_DIR");
+    values.put(
+        "HA",
+        switch (ha) {
+          case NONE -> "{type: none}";
+          case KUBERNETES -> "{type: kubernetes, storageDir: \"" + dir + "\"}";
+          case ZOOKEEPER ->
+              "{type: zookeeper, storageDir: \""
+                  + dir
+                  + "\", zookeeper: {quorum: \""
+                  + zookeeperQuorum
+                  + "\"}}";
+        });
+    return this;
+  }
+
+  public SampleJob checkpointInterval(Duration interval) {
+    values.put("CHECKPOINT_INTERVAL", interval.toMillis() + "ms");
+    return this;
+  }
+
+  public SampleJob nodeLostAfter(Duration after) {
+    values.put("NODE_LOST_AFTER", after.toMillis() + "ms");
+    return this;
+  }
+
+  /** Every record throws: a job that can never run. */
+  public SampleJob failAlways() {
+    values.put("EXTRA_ARGS", ", \"--fail-always\"");
+    return this;
+  }
+
+  public Path output() {
+    return Path.of(values.get("OUTPUT"));
+  }
+
+  public String namespace() {
+    return values.get("NAMESPACE");
+  }
+
+  public String name() {
+    return values.get("NAME");
+  }
+
+  /** The YAML a user would {@code kubectl apply}. */
+  public String yaml() {
+    try (InputStream in = SampleJob.class.getResourceAsStream("/local/sequence-job.yaml")) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      for (var e : values.entrySet()) {
+        text = text.replace("${" + e.getKey() + "}", e.getValue());
+      }
+      return text;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public FlinkResilientJob resource() {
+    return Serialization.unmarshal(yaml(), FlinkResilientJob.class);
+  }
+}

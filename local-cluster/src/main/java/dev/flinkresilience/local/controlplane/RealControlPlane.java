@@ -1,0 +1,112 @@
+package dev.flinkresilience.local.controlplane;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real control plane: etcd, kube-apiserver, kube-controller-manager and kube-scheduler, started
+ * and stopped by the scripts in {@code local/controlplane} (whose README has the details), with its
+ * state (pids, logs, certificates, kubeconfig) in a directory of its own.
+ */
+public final class RealControlPlane implements ControlPlane {
+  private final Path scripts;
+  private final Path state;
+  private final Map<String, String> env;
+
+  private RealControlPlane(Path scripts, Path state, Map<String, String> env) {
+    this.scripts = scripts;
+    this.state = state;
+    this.env = env;
+  }
+
+  /** The binaries {@code build.sh} makes, where {@code start.sh} looks for them. */
+  public static Path binaries() {
+    String cache =
+        System.getenv()
+            .getOrDefault(
+                "FRO_CACHE",
+                Path.of(System.getProperty("user.home"), ".cache/flink-resilience").toString());
+    return Path.of(cache, "k8s-1.20.2", "bin");
+  }
+
+  /** Whether {@code build.sh} has run on this machine (and etcd is installed). */
+  public static boolean available() {
+    return Files.isExecutable(binaries().resolve("kube-apiserver"))
+        && Files.isExecutable(binaries().resolve("kube-controller-manager"))
+        && Files.isExecutable(binaries().resolve("kube-scheduler"))
+        && (Files.isExecutable(Path.of("/usr/bin/etcd"))
+            || Files.isExecutable(Path.of("/usr/local/bin/etcd")));
+  }
+
+  /**
+   * Starts it with its state in {@code state}; {@code controllerManagerArgs} are extra flags, e.g.
+   * a shorter {@code --node-monitor-grace-period}.
+   */
+  public static RealControlPlane start(Path repo, Path state, String controllerManagerArgs) {
+    Path scripts = repo.resolve("local/controlplane");
+    RealControlPlane plane =
+        new RealControlPlane(
+            scripts,
+            state,
+            Map.of("FRO_CP_STATE", state.toString(), "CM_EXTRA_ARGS", controllerManagerArgs));
+    try {
+      plane.script("start.sh", 120);
+    } catch (RuntimeException e) {
+      plane.close();
+      throw e;
+    }
+    return plane;
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.REAL;
+  }
+
+  @Override
+  public Path kubeconfig() {
+    return state.resolve("kubeconfig");
+  }
+
+  @Override
+  public String describe() {
+    return "real Kubernetes 1.20.2 control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler), state in "
+        + state;
+  }
+
+  @Override
+  public void close() {
+    script("stop.sh", 60);
+  }
+
+  private void script(String name, int timeoutSeconds) {
+    try {
+      Files.createDirectories(state);
+      Path log = state.resolve(name.replace(".sh", ".out"));
+      ProcessBuilder builder =
+          new ProcessBuilder(List.of("bash", scripts.resolve(name).toString()))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      Process p = builder.start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(
+            name + " did not finish in " + timeoutSeconds + " s; see " + log);
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(
+            name + " failed (exit " + p.exitValue() + "):\n" + Files.readString(log));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(name + " interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.flinkresilience.local.node;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's registration and heartbeat, as a kubelet does it: the Node object with a Ready
+ * condition, capacity and addresses, and its Lease in {@code kube-node-lease} renewed every {@code
+ * interval} (10 s for a kubelet). Stopping it is what a dead or partitioned node looks like.
+ */
+public final class NodeLease implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeLease.class);
+  static final String LEASE_NAMESPACE = "kube-node-lease";
+
+  private final KubernetesClient client;
+  private final String node;
+  private final Duration interval;
+  private final ScheduledExecutorService timer;
+  private ScheduledFuture<?> renewing;
+
+  public NodeLease(KubernetesClient client, String node, Duration interval) {
+    this.client = client;
+    this.node = node;
+    this.interval = interval;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lease-" + node);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Creates the Node (Ready) and starts renewing its Lease. */
+  public synchronized void register(String hostIp) {
+    String now = ZonedDateTime.now(ZoneOffset.UTC).withNano(0).toString();
+    Node object =
+        new NodeBuilder()
+            .withNewMetadata()
+            .withName(node)
+            .withLabels(
+                Map.of(
+                    "kubernetes.io/hostname", node,
+                    "kubernetes.io/os", "linux",
+                    "kubernetes.io/arch", "amd64",
+                    "flinkresilience.dev/emulated", "true"))
+            .endMetadata()
+            .withNewStatus()
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .withReason("KubeletReady")
+            .withMessage("emulated kubelet is posting ready status")
+            .withLastHeartbeatTime(now)
+            .withLastTransitionTime(now)
+            .endCondition()
+            .addNewAddress()
+            .withType("InternalIP")
+            .withAddress(hostIp)
+            .endAddress()
+            .addNewAddress()
+            .withType("Hostname")
+            .withAddress(node)
+            .endAddress()
+            .withCapacity(capacity())
+            .withAllocatable(capacity())
+            .withNewNodeInfo()
+            .withKubeletVersion("v1.20.2")
+            .withOperatingSystem("linux")
+            .withArchitecture("amd64")
+            .withContainerRuntimeVersion("local://jvm")
+            .withKernelVersion("")
+            .withOsImage("flink-resilience node emulator")
+            .withKubeProxyVersion("")
+            .withMachineID(node)
+            .withSystemUUID(node)
+            .withBootID(node)
+            .endNodeInfo()
+            .endStatus()
+            .build();
+    client.nodes().resource(object).create();
+    resume();
+  }
+
+  /** Renews now and every interval from now on. */
+  public synchronized void resume() {
+    if (renewing == null) {
+      renewing =
+          timer.scheduleAtFixedRate(this::renew, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** No more renewals: to the control plane the node goes silent. */
+  public synchronized void stop() {
+    if (renewing != null) {
+      renewing.cancel(false);
+      renewing = null;
+    }
+  }
+
+  private void renew() {
+    // The API server's MicroTime keeps microseconds.
+    ZonedDateTime now =
+        ZonedDateTime.ofInstant(Instant.now().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+    try {
+      Lease lease = client.leases().inNamespace(LEASE_NAMESPACE).withName(node).get();
+      if (lease == null) {
+        client
+            .leases()
+            .inNamespace(LEASE_NAMESPACE)
+            .resource(
+                new LeaseBuilder()
+                    .withNewMetadata()
+                    .withName(node)
+                    .withNamespace(LEASE_NAMESPACE)
+                    .endMetadata()
+                    .withNewSpec()
+                    .withHolderIdentity(node)
+                    .withLeaseDurationSeconds(40)
+                    .withRenewTime(now)
+                    .endSpec()
+                    .build())
+            .create();
+      } else {
+        lease.getSpec().setRenewTime(now);
+        client.leases().inNamespace(LEASE_NAMESPACE).resource(lease).update();
+      }
+    } catch (KubernetesClientException e) {
+      LOG.warn("{}: lease not renewed: {}", node, e.getMessage());
+    }
+  }
+
+  private static Map<String, Quantity> capacity() {
+    return Map.of(
+        "cpu", new Quantity("16"),
+        "memory", new Quantity("64Gi"),
+        "pods", new Quantity("110"),
+        "ephemeral-storage", new Quantity("100Gi"));
+  }
+
+  @Override
+  public void close() {
+    stop();
+    timer.shutdownNow();
+  }
+}
