@@ -40,7 +40,7 @@ class LocalClusterTest {
       FlinkResilientJob running =
           waits.job(
               "RUNNING with a completed checkpoint",
-              Duration.ofMinutes(4),
+              Duration.ofMinutes(3),
               j ->
                   j.getStatus() != null
                       && "RUNNING".equals(j.getStatus().getJobState())

@@ -45,6 +45,25 @@ public record ContainerPlan(
   static final String TASK_MANAGER_ENTRYPOINT =
       "org.apache.flink.kubernetes.taskmanager.KubernetesTaskExecutorRunner";
   static final String USRLIB = "/opt/flink/usrlib/";
+
+  /** What Flink's scripts pass on Java 17 (its default env.java.default-opts.all). */
+  static final List<String> FLINK_JAVA_OPTS =
+      List.of(
+          "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+          "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.text=ALL-UNNAMED",
+          "--add-opens=java.base/java.time=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+
   private static final Pattern IP = Pattern.compile("^\\d+\\.\\d+\\.\\d+\\.\\d+$");
 
   /** What the plan needs from the node and the cluster besides the pod. */
@@ -90,7 +109,13 @@ public record ContainerPlan(
     Map<String, String> env = env(container, pod, context);
     String confDir =
         env.getOrDefault("FLINK_CONF_DIR", context.hostPath("/opt/flink/conf").toString());
-    List<String> args = new ArrayList<>(List.of("--configDir", confDir));
+    // The TaskManager runner takes its configuration directory as an argument; the JobManager
+    // entrypoints parse only -D options (an unknown option would end the parsing) and read
+    // FLINK_CONF_DIR.
+    List<String> args =
+        role == Role.TASK_MANAGER
+            ? new ArrayList<>(List.of("--configDir", confDir))
+            : new ArrayList<>();
     dynamicProperties(words).forEach((k, v) -> args.add("-D" + k + "=" + v));
     overrides(role, config, context).forEach((k, v) -> args.add("-D" + k + "=" + v));
     return new ContainerPlan(role, main, jvmOptions(role, context), List.copyOf(args), env);
@@ -149,7 +174,10 @@ public record ContainerPlan(
     }
     // Paths in the container's environment point into the pod's directory here.
     env.replaceAll((k, v) -> v.startsWith("/opt/flink/") ? context.hostPath(v).toString() : v);
+    // What the Flink image sets: its home and its configuration directory (where the pod mounts
+    // it).
     env.put("FLINK_HOME", context.podDir().resolve("fs/opt/flink").toString());
+    env.putIfAbsent("FLINK_CONF_DIR", context.hostPath("/opt/flink/conf").toString());
     return env;
   }
 
@@ -177,6 +205,7 @@ public record ContainerPlan(
     o.add("-XX:MaxMetaspaceSize=256m");
     o.add("-XX:+UseSerialGC");
     o.add("-XX:TieredStopAtLevel=1");
+    o.addAll(FLINK_JAVA_OPTS);
     o.add("-Djava.io.tmpdir=" + context.podDir().resolve("tmp"));
     o.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
     o.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
@@ -207,10 +236,15 @@ public record ContainerPlan(
       }
       if (kv != null && kv.contains("=")) {
         int eq = kv.indexOf('=');
-        props.put(kv.substring(0, eq), kv.substring(eq + 1));
+        props.put(unquote(kv.substring(0, eq)), unquote(kv.substring(eq + 1)));
       }
     }
     return props;
+  }
+
+  /** Flink quotes some values ({@code -Dkey='value'}): the shell would drop the quotes. */
+  private static String unquote(String s) {
+    return s.replaceAll("^['\"]|['\"]$", "");
   }
 
   private static String orEmpty(List<String> list) {

@@ -458,6 +458,11 @@ public final class Kubelet implements AutoCloseable {
   }
 
   private void deleteForGood(Pod pod) {
+    LOG.info(
+        "{}: {}/{} stopped; removing it from the API",
+        node,
+        pod.getMetadata().getNamespace(),
+        pod.getMetadata().getName());
     try {
       setup
           .client()

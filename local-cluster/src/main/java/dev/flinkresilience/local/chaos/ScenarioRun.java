@@ -1,0 +1,352 @@
+package dev.flinkresilience.local.chaos;
+
+import dev.flinkresilience.local.LocalCluster;
+import dev.flinkresilience.local.SampleJob;
+import dev.flinkresilience.local.check.OutputCheck;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.Incident;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * One failure scenario against the sample job on the local cluster: wait until it runs and
+ * checkpoints, inject the failure, follow the operator (its events and the incident in status)
+ * until the job runs again and completes a new checkpoint, then check the committed output. Every
+ * step is printed as a timeline relative to the failure.
+ */
+public final class ScenarioRun {
+  private final LocalCluster cluster;
+  private final SampleJob job;
+  private final Consumer<String> out;
+  private final List<String> timeline = new ArrayList<>();
+  private final Set<String> seenEvents = new HashSet<>();
+  private Instant failedAt;
+
+  public ScenarioRun(LocalCluster cluster, SampleJob job, Consumer<String> out) {
+    this.cluster = cluster;
+    this.job = job;
+    this.out = out;
+  }
+
+  /** The result line of a scenario. */
+  public record Result(
+      String scenario,
+      double detectionSeconds,
+      double recoverySeconds,
+      double firstCheckpointSeconds,
+      long latestCheckpointBeforeFailure,
+      long restoredCheckpointId,
+      long recordsLost,
+      long recordsDuplicated,
+      long stateErrors,
+      long recordsCommitted,
+      String outcome) {
+
+    public String json() {
+      return String.format(
+          Locale.ROOT,
+          "{\"scenario\":\"%s\",\"detectionSeconds\":%.2f,\"recoverySeconds\":%.2f,"
+              + "\"firstCheckpointSeconds\":%.2f,\"latestCheckpointBeforeFailure\":%d,"
+              + "\"restoredCheckpointId\":%d,\"recordsLost\":%d,\"recordsDuplicated\":%d,"
+              + "\"stateErrors\":%d,\"recordsCommitted\":%d,\"outcome\":\"%s\"}",
+          scenario,
+          detectionSeconds,
+          recoverySeconds,
+          firstCheckpointSeconds,
+          latestCheckpointBeforeFailure,
+          restoredCheckpointId,
+          recordsLost,
+          recordsDuplicated,
+          stateErrors,
+          recordsCommitted,
+          outcome);
+    }
+  }
+
+  /** Applies the job and waits until it is RUNNING and {@code checkpoints} have completed. */
+  public FlinkResilientJob deployAndAwaitCheckpoints(int checkpoints, Duration timeout)
+      throws InterruptedException {
+    cluster.ensureNamespace(job.namespace());
+    cluster.client().resource(job.resource()).create();
+    say("applied FlinkResilientJob " + job.namespace() + "/" + job.name());
+    long[] last = {-1};
+    String[] lastState = {null};
+    return await(
+        "RUNNING with " + checkpoints + " completed checkpoints",
+        timeout,
+        j -> {
+          var s = j.getStatus();
+          if (s == null) {
+            return false;
+          }
+          if (s.getJobState() != null && !s.getJobState().equals(lastState[0])) {
+            lastState[0] = s.getJobState();
+            say("job " + s.getJobState() + " (phase " + s.getPhase() + ")");
+          }
+          if (s.getLatestCheckpoint() != null && s.getLatestCheckpoint().getId() != last[0]) {
+            last[0] = s.getLatestCheckpoint().getId();
+            say("checkpoint " + last[0] + " completed: " + s.getLatestCheckpoint().getPath());
+          }
+          return "RUNNING".equals(s.getJobState()) && last[0] >= checkpoints;
+        });
+  }
+
+  /** The running pods of the job with their nodes. */
+  public List<Pod> pods() {
+    return cluster.client().pods().inNamespace(job.namespace()).list().getItems();
+  }
+
+  /** The JobManager pod (Flink's label component=jobmanager). */
+  public Pod jobManagerPod() {
+    return pods().stream()
+        .filter(p -> "jobmanager".equals(p.getMetadata().getLabels().get("component")))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no JobManager pod"));
+  }
+
+  public Pod taskManagerPod() {
+    return pods().stream()
+        .filter(p -> "taskmanager".equals(p.getMetadata().getLabels().get("component")))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no TaskManager pod"));
+  }
+
+  /** Runs {@code failure} now; the timeline's zero. Returns the latest checkpoint id before it. */
+  public long inject(String what, Runnable failure) {
+    long before = latestCheckpoint();
+    failedAt = Instant.now();
+    failure.run();
+    say("FAILURE: " + what + " (latest completed checkpoint: " + before + ")");
+    return before;
+  }
+
+  /**
+   * Follows the recovery until the incident is closed, the job RUNNING and a checkpoint newer than
+   * the restored one completed; then reads the committed output once it has caught up.
+   */
+  public Result awaitRecovery(String scenario, long before, Duration timeout)
+      throws InterruptedException {
+    Incident[] closed = {null};
+    Instant[] detected = {null};
+    FlinkResilientJob recovered =
+        await(
+            "recovered, with a new checkpoint",
+            timeout,
+            j -> {
+              events();
+              var s = j.getStatus();
+              if (s == null) {
+                return false;
+              }
+              Incident current = s.getRecovery().getCurrent();
+              if (detected[0] == null && current != null) {
+                detected[0] = Instant.parse(current.getDetectedAt());
+                say(
+                    "DETECTED: "
+                        + current.getReason()
+                        + " "
+                        + Optional.ofNullable(current.getDetail()).orElse("")
+                        + " -> "
+                        + current.getAction(),
+                    detected[0]);
+              }
+              if (closed[0] == null) {
+                closed[0] =
+                    s.getRecovery().getHistory().stream()
+                        .filter(
+                            i ->
+                                i.getDetectedAt() != null
+                                    && !Instant.parse(i.getDetectedAt())
+                                        .isBefore(failedAt.minusSeconds(1)))
+                        .filter(i -> i.getRecoveredAt() != null || i.getOutcome() != null)
+                        .findFirst()
+                        .orElse(null);
+                if (closed[0] != null) {
+                  if (detected[0] == null) {
+                    detected[0] = Instant.parse(closed[0].getDetectedAt());
+                    say(
+                        "DETECTED: " + closed[0].getReason() + " -> " + closed[0].getAction(),
+                        detected[0]);
+                  }
+                  say(
+                      "RECOVERED ("
+                          + closed[0].getOutcome()
+                          + "): job "
+                          + s.getJobState()
+                          + ", restored checkpoint "
+                          + closed[0].getRestoredCheckpointId()
+                          + " (latest before the failure: "
+                          + before
+                          + ")",
+                      closed[0].getRecoveredAt() == null
+                          ? Instant.now()
+                          : Instant.parse(closed[0].getRecoveredAt()));
+                }
+              }
+              long restored = restoredId(closed[0], j);
+              return closed[0] != null
+                  && "RUNNING".equals(s.getJobState())
+                  && s.getLatestCheckpoint() != null
+                  && s.getLatestCheckpoint().getId() > Math.max(restored, before);
+            });
+    Instant firstCheckpoint = Instant.now();
+    say("first new checkpoint: " + recovered.getStatus().getLatestCheckpoint().getId());
+    Incident incident = closed[0];
+    long restored = restoredId(incident, recovered);
+    OutputCheck output = settledOutput();
+    say(
+        "output: "
+            + output.records()
+            + " records committed in "
+            + output.files()
+            + " files, up to "
+            + output.highest()
+            + "; lost "
+            + output.lost()
+            + ", duplicated "
+            + output.duplicated()
+            + ", state errors "
+            + output.stateErrors());
+    return new Result(
+        scenario,
+        seconds(failedAt, detected[0]),
+        incident.getRecoveredAt() == null
+            ? -1
+            : seconds(failedAt, Instant.parse(incident.getRecoveredAt())),
+        seconds(failedAt, firstCheckpoint),
+        before,
+        restored,
+        output.lost(),
+        output.duplicated(),
+        output.stateErrors(),
+        output.records(),
+        incident.getOutcome());
+  }
+
+  /**
+   * The committed output, read until two reads a second apart agree (a commit may be under way).
+   */
+  private OutputCheck settledOutput() throws InterruptedException {
+    OutputCheck last = OutputCheck.read(job.output());
+    for (int i = 0; i < 10; i++) {
+      Thread.sleep(1000);
+      OutputCheck next = OutputCheck.read(job.output());
+      if (next.equals(last)) {
+        return next;
+      }
+      last = next;
+    }
+    return last;
+  }
+
+  private static long restoredId(Incident incident, FlinkResilientJob job) {
+    if (incident != null && incident.getRestoredCheckpointId() != null) {
+      return incident.getRestoredCheckpointId();
+    }
+    var r = job.getStatus() == null ? null : job.getStatus().getRestoredFrom();
+    return r == null || r.getId() == null ? -1 : r.getId();
+  }
+
+  public long latestCheckpoint() {
+    FlinkResilientJob j = get();
+    return j == null || j.getStatus() == null || j.getStatus().getLatestCheckpoint() == null
+        ? -1
+        : j.getStatus().getLatestCheckpoint().getId();
+  }
+
+  public FlinkResilientJob get() {
+    return cluster
+        .client()
+        .resources(FlinkResilientJob.class)
+        .inNamespace(job.namespace())
+        .withName(job.name())
+        .get();
+  }
+
+  public List<String> timeline() {
+    return List.copyOf(timeline);
+  }
+
+  /** The operator's events about the job, each printed once. */
+  private void events() {
+    List<Event> events =
+        cluster.client().v1().events().inNamespace(job.namespace()).list().getItems().stream()
+            .filter(e -> job.name().equals(e.getInvolvedObject().getName()))
+            .toList();
+    for (Event e : events) {
+      String key = e.getMetadata().getName() + "/" + e.getCount();
+      if (seenEvents.add(key)) {
+        String at =
+            e.getLastTimestamp() != null
+                ? e.getLastTimestamp()
+                : e.getEventTime() == null ? null : e.getEventTime().getTime();
+        Instant when = at == null ? Instant.now() : Instant.parse(at);
+        if (failedAt == null || !when.isBefore(failedAt.minusSeconds(1))) {
+          say("event " + e.getType() + " " + e.getReason() + ": " + e.getMessage(), when);
+        }
+      }
+    }
+  }
+
+  private FlinkResilientJob await(String what, Duration timeout, Predicate<FlinkResilientJob> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    FlinkResilientJob last = null;
+    while (System.nanoTime() < deadline) {
+      last = get();
+      if (last != null && done.test(last)) {
+        return last;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(
+        "not "
+            + what
+            + " within "
+            + timeout
+            + "\nstatus:\n"
+            + (last == null ? "(none)" : Serialization.asYaml(last.getStatus()))
+            + "\npods: "
+            + pods().stream()
+                .map(
+                    p ->
+                        p.getMetadata().getName()
+                            + " on "
+                            + p.getSpec().getNodeName()
+                            + " "
+                            + (p.getStatus() == null ? "" : p.getStatus().getPhase()))
+                .toList());
+  }
+
+  private void say(String line) {
+    say(line, Instant.now());
+  }
+
+  private void say(String line, Instant at) {
+    String stamp =
+        failedAt == null
+            ? String.format(Locale.ROOT, "[%tT]", java.util.Date.from(at))
+            : String.format(
+                Locale.ROOT, "[%+7.2fs]", Duration.between(failedAt, at).toMillis() / 1000.0);
+    String text = stamp + " " + line;
+    timeline.add(text);
+    out.accept(text);
+  }
+
+  private static double seconds(Instant from, Instant to) {
+    return to == null ? -1 : Duration.between(from, to).toMillis() / 1000.0;
+  }
+}
