@@ -67,12 +67,19 @@ public final class LocalCluster implements AutoCloseable {
             Files.createTempDirectory("fro-local-"),
             repo,
             Path.of(System.getProperty("fro.usrlib", repo.resolve("sample-job/target").toString())),
-            System.getProperty("java.class.path"),
+            absolute(System.getProperty("java.class.path")),
             "",
             true);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    /** The pods run in their own directories: a relative classpath entry would not resolve. */
+    static String absolute(String classpath) {
+      return java.util.Arrays.stream(classpath.split(java.io.File.pathSeparator))
+          .map(e -> Path.of(e).toAbsolutePath().toString())
+          .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     public Settings withControlPlane(ControlPlane.Kind kind) {

@@ -62,13 +62,17 @@ public final class SampleJob {
   }
 
   public SampleJob checkpointInterval(Duration interval) {
-    values.put("CHECKPOINT_INTERVAL", interval.toMillis() + "ms");
+    values.put("CHECKPOINT_INTERVAL", duration(interval));
     return this;
   }
 
   public SampleJob nodeLostAfter(Duration after) {
-    values.put("NODE_LOST_AFTER", after.toMillis() + "ms");
+    values.put("NODE_LOST_AFTER", duration(after));
     return this;
+  }
+
+  private static String duration(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 
   /** Every record throws: a job that can never run. */

@@ -2,8 +2,10 @@ package dev.flinkresilience.operator.act;
 
 import dev.flinkresilience.operator.model.ClusterModel;
 import dev.flinkresilience.operator.model.Labels;
+import dev.flinkresilience.operator.model.NodeAvoidance;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.util.List;
 import org.slf4j.Logger;
@@ -55,6 +57,38 @@ public final class ClusterActions {
    * gone, and the kubelet that would confirm a graceful deletion is dead. Only called once the
    * fencing rules allow it (see RecoveryPlanner).
    */
+  /**
+   * Keeps the JobManager's replacement off a lost node. A lost node stays Ready to the scheduler
+   * until the node lifecycle controller's grace period (40 s by default) has passed, so a pod
+   * released from it could be scheduled straight back onto it and never start. The JobManager
+   * Deployment's template gets a required anti-affinity on the node (the ReplicaSet it rolls avoids
+   * it); a no-op when it already has one or the Deployment is gone.
+   */
+  public void keepJobManagerOff(String namespace, String clusterId, String node) {
+    var deployment =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(namespace)
+            .withName(ClusterModel.jobManagerDeploymentName(clusterId));
+    for (int attempt = 0; attempt < 3; attempt++) {
+      var current = deployment.get();
+      var changed = current == null ? null : NodeAvoidance.keepOff(current, node).orElse(null);
+      if (changed == null) {
+        return;
+      }
+      try {
+        client.apps().deployments().inNamespace(namespace).resource(changed).update();
+        LOG.warn("JobManager of {}/{} kept off lost node {}", namespace, clusterId, node);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public void forceDeletePods(String namespace, List<String> pods) {
     for (String pod : pods) {
       LOG.warn("force-deleting pod {}/{} from a lost node", namespace, pod);

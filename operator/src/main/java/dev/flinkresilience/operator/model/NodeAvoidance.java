@@ -1,9 +1,18 @@
 package dev.flinkresilience.operator.model;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.NodeAffinity;
+import io.fabric8.kubernetes.api.model.NodeSelector;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keeps a deployment's pods off bad nodes: a required node anti-affinity on {@code
@@ -39,6 +48,55 @@ public final class NodeAvoidance {
       terms.set(i, term);
     }
     return pod;
+  }
+
+  /**
+   * Whether {@code deployment}'s pods may be scheduled on {@code node}; if so, a copy of it whose
+   * pod template keeps them off it (as {@link #avoid}); empty when it already does. Changing the
+   * template makes the Deployment replace its pod with one that avoids the node.
+   */
+  public static Optional<Deployment> keepOff(Deployment deployment, String node) {
+    Deployment copy = new DeploymentBuilder(deployment).build();
+    PodSpec spec = copy.getSpec().getTemplate().getSpec();
+    Affinity affinity = spec.getAffinity() == null ? new Affinity() : spec.getAffinity();
+    NodeAffinity nodeAffinity =
+        affinity.getNodeAffinity() == null ? new NodeAffinity() : affinity.getNodeAffinity();
+    NodeSelector required =
+        nodeAffinity.getRequiredDuringSchedulingIgnoredDuringExecution() == null
+            ? new NodeSelector(new ArrayList<>())
+            : nodeAffinity.getRequiredDuringSchedulingIgnoredDuringExecution();
+    List<NodeSelectorTerm> terms = new ArrayList<>(required.getNodeSelectorTerms());
+    if (terms.isEmpty()) {
+      terms.add(new NodeSelectorTerm(new ArrayList<>(), new ArrayList<>()));
+    }
+    boolean changed = false;
+    for (NodeSelectorTerm term : terms) {
+      List<NodeSelectorRequirement> expressions =
+          term.getMatchExpressions() == null
+              ? new ArrayList<>()
+              : new ArrayList<>(term.getMatchExpressions());
+      boolean excluded =
+          expressions.stream()
+              .anyMatch(
+                  e ->
+                      HOSTNAME.equals(e.getKey())
+                          && "NotIn".equals(e.getOperator())
+                          && e.getValues() != null
+                          && e.getValues().contains(node));
+      if (!excluded) {
+        expressions.add(new NodeSelectorRequirement(HOSTNAME, "NotIn", List.of(node)));
+        term.setMatchExpressions(expressions);
+        changed = true;
+      }
+    }
+    if (!changed) {
+      return Optional.empty();
+    }
+    required.setNodeSelectorTerms(terms);
+    nodeAffinity.setRequiredDuringSchedulingIgnoredDuringExecution(required);
+    affinity.setNodeAffinity(nodeAffinity);
+    spec.setAffinity(affinity);
+    return Optional.of(copy);
   }
 
   @SuppressWarnings("unchecked")

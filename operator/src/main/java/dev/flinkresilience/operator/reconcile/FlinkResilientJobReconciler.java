@@ -104,6 +104,7 @@ public class FlinkResilientJobReconciler
         || decision instanceof Decision.TearDownForRecovery) {
       actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName());
     } else if (decision instanceof Decision.ReleasePods release) {
+      actions.keepJobManagerOff(meta.getNamespace(), meta.getName(), release.node());
       actions.forceDeletePods(meta.getNamespace(), release.pods());
     } else if (decision instanceof Decision.Deploy deploy) {
       var desired = input.desired();

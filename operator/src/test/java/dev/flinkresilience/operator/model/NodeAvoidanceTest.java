@@ -69,4 +69,91 @@ class NodeAvoidanceTest {
             .orElseThrow();
     assertThat(taskManagerTemplate).contains("kubernetes.io/hostname").contains("node-7");
   }
+
+  @Test
+  void aLostNodeIsKeptOffTheDeploymentOnceInEveryTerm() {
+    var deployment =
+        new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+            .withNewSpec()
+            .withNewTemplate()
+            .withNewSpec()
+            .withNewAffinity()
+            .withNewNodeAffinity()
+            .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+            .addNewNodeSelectorTerm()
+            .addToMatchExpressions(
+                new io.fabric8.kubernetes.api.model.NodeSelectorRequirement(
+                    "zone", "In", List.of("a")))
+            .endNodeSelectorTerm()
+            .addNewNodeSelectorTerm()
+            .addToMatchExpressions(
+                new io.fabric8.kubernetes.api.model.NodeSelectorRequirement(
+                    "zone", "In", List.of("b")))
+            .endNodeSelectorTerm()
+            .endRequiredDuringSchedulingIgnoredDuringExecution()
+            .endNodeAffinity()
+            .endAffinity()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+
+    var kept = NodeAvoidance.keepOff(deployment, "node-1").orElseThrow();
+    var terms =
+        kept.getSpec()
+            .getTemplate()
+            .getSpec()
+            .getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms();
+    assertThat(terms).hasSize(2);
+    for (var term : terms) {
+      assertThat(term.getMatchExpressions())
+          .anyMatch(
+              e ->
+                  e.getKey().equals("kubernetes.io/hostname")
+                      && e.getOperator().equals("NotIn")
+                      && e.getValues().equals(List.of("node-1")));
+    }
+    assertThat(NodeAvoidance.keepOff(kept, "node-1")).isEmpty();
+    assertThat(NodeAvoidance.keepOff(kept, "node-2")).isPresent();
+    // The original is untouched.
+    assertThat(
+            deployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getAffinity()
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms()
+                .get(0)
+                .getMatchExpressions())
+        .hasSize(1);
+  }
+
+  @Test
+  void aDeploymentWithoutAffinityGetsOneTerm() {
+    var deployment =
+        new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+            .withNewSpec()
+            .withNewTemplate()
+            .withNewSpec()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+    var kept = NodeAvoidance.keepOff(deployment, "node-3").orElseThrow();
+    assertThat(
+            kept.getSpec()
+                .getTemplate()
+                .getSpec()
+                .getAffinity()
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getMatchExpressions()).hasSize(1));
+  }
 }

@@ -222,6 +222,32 @@ class RecoveryScenariosApiTest {
     assertThat(open.getPod()).isEqualTo(JM);
     assertThat(open.getReleasedPods()).containsExactly(JM);
     assertThat(kubelet.podExists(TM)).as("the TaskManager on a live node stays").isTrue();
+    // The replacement cannot be scheduled back onto the lost node, which stays Ready to the
+    // scheduler until the node lifecycle controller's grace period has passed.
+    var affinity =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NS)
+            .withName(NAME)
+            .get()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getAffinity();
+    assertThat(
+            affinity
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms())
+        .allSatisfy(
+            t ->
+                assertThat(t.getMatchExpressions())
+                    .anyMatch(
+                        e ->
+                            e.getKey().equals("kubernetes.io/hostname")
+                                && e.getOperator().equals("NotIn")
+                                && e.getValues().contains("node-a")));
 
     flink.down();
     kubelet.runJobManager(NAME, JM2, "node-b", flink.port());

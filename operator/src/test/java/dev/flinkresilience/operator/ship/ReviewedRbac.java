@@ -51,7 +51,7 @@ public final class ReviewedRbac {
     put(ALL, frj, "flinkresilientjobs/finalizers", Why.USED_UNTESTED, "update");
     // The JobManager Deployment; get + update: createOr(update) when it already exists.
     put(ALL, "apps", "deployments", Why.USED, "list", "watch", "create", "delete");
-    put(ALL, "apps", "deployments", Why.USED_UNTESTED, "get", "update");
+    put(ALL, "apps", "deployments", Why.USED, "get", "update");
     // Pods: informer, teardown by label, force deletion (grace 0) of pods on a lost node; Flink's
     // JobManager needs delete too (model/FlinkRbac), and get and create for its TaskManagers.
     put(ALL, "", "pods", Why.USED, "list", "watch", "deletecollection", "delete");
