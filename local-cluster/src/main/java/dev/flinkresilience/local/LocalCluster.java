@@ -63,7 +63,8 @@ public final class LocalCluster implements AutoCloseable {
         return new Settings(
             3,
             Duration.ofSeconds(10),
-            ControlPlane.Kind.AUTO,
+            ControlPlane.Kind.valueOf(
+                System.getProperty("fro.control-plane", "auto").toUpperCase(java.util.Locale.ROOT)),
             Files.createTempDirectory("fro-local-"),
             repo,
             Path.of(System.getProperty("fro.usrlib", repo.resolve("sample-job/target").toString())),

@@ -3,6 +3,8 @@ package dev.flinkresilience.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flinkresilience.local.check.OutputCheck;
+import dev.flinkresilience.local.controlplane.ControlPlane;
+import dev.flinkresilience.local.controlplane.RealControlPlane;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -10,8 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The local cluster tier end to end: the control plane (the real one when built, else the mock
@@ -22,14 +25,34 @@ import org.junit.jupiter.api.Timeout;
 class LocalClusterTest {
   private static final Path REPO = Path.of(System.getProperty("repo.dir", "..")).toAbsolutePath();
 
-  @Test
+  /**
+   * The real control plane when it is built (CI builds it; {@code fro.require-real-control-plane}
+   * makes its absence a failure), and always the mock fallback.
+   */
+  static List<ControlPlane.Kind> controlPlanes() {
+    boolean real = RealControlPlane.available();
+    if (!real && Boolean.getBoolean("fro.require-real-control-plane")) {
+      throw new IllegalStateException(
+          "the real control plane is required but not built: run local/controlplane/build.sh");
+    }
+    System.out.println(
+        "real control plane built: " + real + " (" + RealControlPlane.binaries() + ")");
+    return real
+        ? List.of(ControlPlane.Kind.REAL, ControlPlane.Kind.MOCK)
+        : List.of(ControlPlane.Kind.MOCK);
+  }
+
+  @ParameterizedTest
+  @MethodSource("controlPlanes")
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
-  void runsTheSampleJobUnderTheOperatorToACompletedCheckpoint() throws Exception {
-    LocalCluster.Settings settings = LocalCluster.Settings.defaults();
+  void runsTheSampleJobUnderTheOperatorToACompletedCheckpoint(ControlPlane.Kind kind)
+      throws Exception {
+    LocalCluster.Settings settings = LocalCluster.Settings.defaults().withControlPlane(kind);
     try (LocalCluster cluster = LocalCluster.start(settings);
         LocalOperator operator =
             LocalOperator.start(cluster, REPO, OperatorSettings.allNamespaces())) {
       System.out.println("control plane: " + cluster.controlPlane().describe());
+      assertThat(cluster.controlPlane().kind()).isEqualTo(kind);
       SampleJob job =
           SampleJob.of("demo", "sequence", cluster.state().resolve("jobs/sequence"))
               .checkpointInterval(Duration.ofSeconds(2));

@@ -53,8 +53,7 @@ public final class Demo {
         SampleJob job =
             SampleJob.of("demo", "sequence", cluster.state().resolve("jobs/sequence"))
                 .ha(ha, ha == SampleJob.Ha.ZOOKEEPER ? cluster.zookeeperQuorum() : null)
-                .checkpointInterval(Duration.ofSeconds(3))
-                .nodeLostAfter(Duration.ofSeconds(10));
+                .checkpointInterval(Duration.ofSeconds(3));
         out.println("== applying the sample job:");
         job.yaml().lines().filter(l -> !l.startsWith("#")).forEach(l -> out.println("   " + l));
         ScenarioRun run = new ScenarioRun(cluster, job, line -> out.println("   " + line));

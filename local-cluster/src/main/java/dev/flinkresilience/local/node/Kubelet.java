@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIPBuilder;
@@ -75,6 +74,7 @@ public final class Kubelet implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private final Map<String, PodRun> runs = new HashMap<>();
   private volatile Health health = Health.RUNNING;
+  private volatile boolean closing;
 
   public Kubelet(
       Setup setup,
@@ -232,7 +232,8 @@ public final class Kubelet implements AutoCloseable {
       started.exit().thenAccept(code -> run(() -> exited(run, started, code)));
       report(run, running(run));
     } catch (IOException | RuntimeException e) {
-      LOG.warn("{}: cannot run {}/{}: {}", node, run.namespace, run.name, e.getMessage());
+      // Usually a ConfigMap created a moment after the pod: a kubelet retries too.
+      LOG.info("{}: cannot run {}/{} yet: {}", node, run.namespace, run.name, e.getMessage());
       report(run, waiting(run, "CreateContainerError", e.getMessage()));
       thread.schedule(() -> retry(run), 2, TimeUnit.SECONDS);
     }
@@ -249,7 +250,7 @@ public final class Kubelet implements AutoCloseable {
   }
 
   private void exited(PodRun run, PodProcess process, int code) {
-    if (health == Health.DEAD || runs.get(run.uid) != run || run.process != process) {
+    if (closing || health == Health.DEAD || runs.get(run.uid) != run || run.process != process) {
       return;
     }
     Instant finished = Instant.now();
@@ -439,16 +440,19 @@ public final class Kubelet implements AutoCloseable {
   }
 
   private void report(PodRun run, PodStatus status) {
-    Pod patch =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(run.name)
-            .withNamespace(run.namespace)
-            .endMetadata()
-            .withStatus(status)
-            .build();
     try {
-      setup.client().pods().inNamespace(run.namespace).resource(patch).patchStatus();
+      // A JSON patch computed from the pod as it is: a merge patch would do, but the mock API
+      // server appends to lists in merge patches instead of replacing them.
+      setup
+          .client()
+          .pods()
+          .inNamespace(run.namespace)
+          .withName(run.name)
+          .editStatus(
+              p -> {
+                p.setStatus(status);
+                return p;
+              });
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         LOG.warn(
@@ -487,7 +491,7 @@ public final class Kubelet implements AutoCloseable {
   }
 
   private void run(Runnable task) {
-    if (health == Health.DEAD || thread.isShutdown()) {
+    if (closing || health == Health.DEAD || thread.isShutdown()) {
       return;
     }
     thread.execute(
@@ -511,6 +515,7 @@ public final class Kubelet implements AutoCloseable {
   /** Stops every process of this node and the kubelet itself. */
   @Override
   public void close() {
+    closing = true;
     if (!thread.isShutdown()) {
       try {
         call(
