@@ -42,6 +42,13 @@ class LocalClusterTest {
         : List.of(ControlPlane.Kind.MOCK);
   }
 
+  /**
+   * Both HA modes for real: Kubernetes HA on the real API server, ZooKeeper HA on the mock's run.
+   */
+  private static SampleJob.Ha ha(ControlPlane.Kind kind) {
+    return kind == ControlPlane.Kind.REAL ? SampleJob.Ha.KUBERNETES : SampleJob.Ha.ZOOKEEPER;
+  }
+
   @ParameterizedTest
   @MethodSource("controlPlanes")
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -55,6 +62,7 @@ class LocalClusterTest {
       assertThat(cluster.controlPlane().kind()).isEqualTo(kind);
       SampleJob job =
           SampleJob.of("demo", "sequence", cluster.state().resolve("jobs/sequence"))
+              .ha(ha(kind), cluster.zookeeperQuorum())
               .checkpointInterval(Duration.ofSeconds(2));
       cluster.ensureNamespace(job.namespace());
       cluster.client().resource(job.resource()).create();
@@ -88,5 +96,6 @@ class LocalClusterTest {
       assertThat(output.stateErrors()).isZero();
     }
     assertThat(Waits.podProcesses(Duration.ofSeconds(20))).isEmpty();
+    assertThat(Waits.processesUsing(settings.state(), Duration.ofSeconds(20))).isEmpty();
   }
 }

@@ -79,6 +79,23 @@ final class Waits {
     return left;
   }
 
+  /** Processes still running whose command line names {@code dir} (pods, the control plane). */
+  static List<String> processesUsing(Path dir, Duration grace) throws InterruptedException {
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (true) {
+      List<String> left =
+          ProcessHandle.allProcesses()
+              .filter(ProcessHandle::isAlive)
+              .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+              .filter(c -> c.contains(dir.toString()))
+              .toList();
+      if (left.isEmpty() || System.nanoTime() > deadline) {
+        return left;
+      }
+      Thread.sleep(200);
+    }
+  }
+
   private static List<ProcessHandle> alive() {
     return ProcessHandle.allProcesses()
         .filter(ProcessHandle::isAlive)

@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * One failure scenario against the sample job on the local cluster: wait until it runs and
  * checkpoints, inject the failure, follow the operator (its events and the incident in status)
  * until the job runs again and completes a new checkpoint, then check the committed output. Every
- * step is printed as a timeline relative to the failure.
+ * step is printed as a timeline relative to the failure (events carry whole seconds, so theirs can
+ * read a fraction of a second early).
  */
 public final class ScenarioRun {
   private final LocalCluster cluster;
@@ -285,6 +286,12 @@ public final class ScenarioRun {
     List<Event> events =
         cluster.client().v1().events().inNamespace(job.namespace()).list().getItems().stream()
             .filter(e -> job.name().equals(e.getInvolvedObject().getName()))
+            // The operator's events and the Deployment's rollouts; not, e.g., the endpoints
+            // controller refusing loopback pod IPs for Flink's Service of the same name.
+            .filter(
+                e ->
+                    "FlinkResilientJob".equals(e.getInvolvedObject().getKind())
+                        || "Deployment".equals(e.getInvolvedObject().getKind()))
             .toList();
     for (Event e : events) {
       String key = e.getMetadata().getName() + "/" + e.getCount();

@@ -55,11 +55,36 @@ public final class RealControlPlane implements ControlPlane {
             Map.of("FRO_CP_STATE", state.toString(), "CM_EXTRA_ARGS", controllerManagerArgs));
     try {
       plane.script("start.sh", 120);
+      plane.reapWhenGone(ProcessHandle.current().pid());
     } catch (RuntimeException e) {
       plane.close();
       throw e;
     }
     return plane;
+  }
+
+  /**
+   * A detached watcher that runs {@code stop.sh} once {@code pid} is gone: the control plane is not
+   * a child of this JVM, and a JVM killed outright runs no shutdown hook.
+   */
+  private void reapWhenGone(long pid) {
+    String watch =
+        "while kill -0 "
+            + pid
+            + " 2>/dev/null; do sleep 1; done; exec bash '"
+            + scripts.resolve("stop.sh")
+            + "'";
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder("setsid", "bash", "-c", watch)
+              .redirectErrorStream(true)
+              .redirectOutput(state.resolve("reaper.out").toFile());
+      builder.environment().putAll(env);
+      builder.start();
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot start the control plane's reaper: " + e.getMessage(), e);
+    }
   }
 
   @Override
