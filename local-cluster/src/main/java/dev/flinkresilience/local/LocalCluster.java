@@ -335,6 +335,14 @@ public final class LocalCluster implements AutoCloseable {
     n.lease().resume();
   }
 
+  /** A killed node boots again: its Lease is renewed and its kubelet starts over. */
+  public void reviveNode(String node) {
+    LOG.info("reviving node {}", node);
+    EmulatedNode n = node(node);
+    n.kubelet().revive();
+    n.lease().resume();
+  }
+
   public Kubelet.Health health(String node) {
     return node(node).kubelet().health();
   }

@@ -36,6 +36,7 @@ public final class SampleJob {
     values.put("CHECKPOINT_INTERVAL", "5s");
     values.put("NODE_LOST_AFTER", "20s");
     values.put("HA", "{type: none}");
+    values.put("MAX_REDEPLOYS", "5");
     values.put("HA_DIR", dir.resolve("ha").toString());
   }
 
@@ -73,6 +74,12 @@ public final class SampleJob {
 
   private static String duration(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+
+  /** Redeploys allowed within the budget window (an hour). */
+  public SampleJob maxRedeploys(int redeploys) {
+    values.put("MAX_REDEPLOYS", Integer.toString(redeploys));
+    return this;
   }
 
   /** Every record throws: a job that can never run. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flinkresilience.local.chaos.ScenarioRun;
 import dev.flinkresilience.local.controlplane.ControlPlane;
 import dev.flinkresilience.local.controlplane.RealControlPlane;
+import dev.flinkresilience.local.node.Kubelet;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.Incident;
 import dev.flinkresilience.operator.app.OperatorSettings;
@@ -91,8 +92,79 @@ class ChaosScenariosTest {
     assertThat(r.recoverySeconds()).as("RUNNING again within 60 s").isLessThan(60.0);
   }
 
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void killATaskManagerProcessWithoutHa() throws Exception {
+    ScenarioRun.Result r =
+        scenario(
+            "kill-taskmanager-process",
+            SampleJob.Ha.NONE,
+            (run, c) -> {
+              Pod tm = run.taskManagerPod();
+              c.killPodProcess(tm.getMetadata().getNamespace(), tm.getMetadata().getName());
+            });
+    assertThat(r.detectionSeconds()).as("pod loss detected in under a second").isLessThan(1.0);
+  }
+
+  /**
+   * The operator dies right after it began tearing the cluster down for a redeploy; a new one
+   * finishes the same attempt: one cluster afterwards, restored from the right checkpoint.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void killTheOperatorInTheMiddleOfARedeploy() throws Exception {
+    scenario(
+        "kill-operator-mid-redeploy",
+        SampleJob.Ha.NONE,
+        (run, c) -> {
+          Pod jm = run.jobManagerPod();
+          c.deletePod(jm.getMetadata().getNamespace(), jm.getMetadata().getName());
+          awaitEvent(jm.getMetadata().getNamespace(), "TearingDown");
+          operator.close();
+          System.out.println("kill-operator-mid-redeploy: operator stopped after TearingDown");
+          operator = LocalOperator.start(cluster, REPO, OperatorSettings.allNamespaces());
+        },
+        (run, r) -> {
+          String ns = run.jobManagerPod().getMetadata().getNamespace();
+          assertThat(cluster.client().apps().deployments().inNamespace(ns).list().getItems())
+              .as("exactly one cluster")
+              .hasSize(1);
+          assertThat(run.get().getStatus().getRecovery().getRedeploys())
+              .as("the budget counted once")
+              .hasSize(1);
+        });
+  }
+
+  private void awaitEvent(String namespace, String reason) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean seen =
+          cluster.client().v1().events().inNamespace(namespace).list().getItems().stream()
+              .anyMatch(e -> reason.equals(e.getReason()));
+      if (seen) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    throw new AssertionError("no " + reason + " event in " + namespace + " within 30 s");
+  }
+
   private ScenarioRun.Result scenario(
       String name, SampleJob.Ha ha, BiConsumer<ScenarioRun, LocalCluster> failure)
+      throws InterruptedException {
+    return scenario(name, ha, failure, (run, r) -> {});
+  }
+
+  private ScenarioRun.Result scenario(
+      String name,
+      SampleJob.Ha ha,
+      BiConsumer<ScenarioRun, LocalCluster> failure,
+      BiConsumer<ScenarioRun, ScenarioRun.Result> check)
       throws InterruptedException {
     String namespace = "chaos-" + (++jobs);
     SampleJob job =
@@ -117,6 +189,7 @@ class ChaosScenariosTest {
       Incident incident = last.getStatus().getRecovery().getHistory().get(0);
       assertThat(incident.getDetectionSeconds()).isNotNull();
       assertThat(incident.getRecoverySeconds()).isNotNull();
+      check.accept(run, r);
       return r;
     } finally {
       cluster
@@ -125,6 +198,12 @@ class ChaosScenariosTest {
           .inNamespace(namespace)
           .withName("sequence")
           .delete();
+      // A node killed by the scenario boots again, so the next scenario has three nodes.
+      for (String node : cluster.nodeNames()) {
+        if (cluster.health(node) != Kubelet.Health.RUNNING) {
+          cluster.reviveNode(node);
+        }
+      }
       awaitGone(namespace);
     }
   }

@@ -160,6 +160,21 @@ public final class Kubelet implements AutoCloseable {
         });
   }
 
+  /**
+   * The node boots again: its processes are gone (a dead node lost them, a frozen one is killed
+   * now), and the kubelet starts over with the pods still bound to it, as after a reboot.
+   */
+  public void revive() {
+    call(
+        () -> {
+          runs.values().stream().filter(r -> r.process != null).forEach(r -> r.process.kill());
+          runs.clear();
+          health = Health.RUNNING;
+          podsOnNode.get().forEach(this::sync);
+          return null;
+        });
+  }
+
   private void sync(Pod pod) {
     if (health != Health.RUNNING) {
       return;
