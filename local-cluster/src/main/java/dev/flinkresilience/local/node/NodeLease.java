@@ -50,7 +50,8 @@ public final class NodeLease implements AutoCloseable {
 
   /** Creates the Node (Ready) and starts renewing its Lease. */
   public synchronized void register(String hostIp) {
-    String now = ZonedDateTime.now(ZoneOffset.UTC).withNano(0).toString();
+    // Instant prints its seconds always (ZonedDateTime drops ":00", which the API server refuses).
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     Node object =
         new NodeBuilder()
             .withNewMetadata()
