@@ -4,6 +4,8 @@ import dev.flinkresilience.operator.model.ClusterModel;
 import dev.flinkresilience.operator.model.Labels;
 import dev.flinkresilience.operator.model.NodeAvoidance;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -29,7 +31,29 @@ public final class ClusterActions {
   public void apply(List<HasMetadata> objects) {
     objects.stream()
         .sorted((a, b) -> Boolean.compare(isDeployment(a), isDeployment(b)))
-        .forEach(o -> client.resource(o).createOr(NonDeletingOperation::update));
+        .forEach(this::createOrUpdate);
+  }
+
+  private void createOrUpdate(HasMetadata object) {
+    if (object instanceof Service service) {
+      Service live =
+          client
+              .services()
+              .inNamespace(service.getMetadata().getNamespace())
+              .withName(service.getMetadata().getName())
+              .get();
+      if (live != null) {
+        // The API server allocated the cluster IP; an update without it is refused ("primary
+        // clusterIP can not be unset"), so a Deploy over a Service still there would fail.
+        Service update = new ServiceBuilder(service).build();
+        update.getSpec().setClusterIP(live.getSpec().getClusterIP());
+        update.getSpec().setClusterIPs(live.getSpec().getClusterIPs());
+        update.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
+        client.resource(update).update();
+        return;
+      }
+    }
+    client.resource(object).createOr(NonDeletingOperation::update);
   }
 
   /**
