@@ -135,51 +135,6 @@ class ChaosScenariosTest {
         });
   }
 
-  /**
-   * A job that fails on every record: Flink gives up, the operator redeploys within its budget,
-   * then stops: phase Failed, no redeploy storm.
-   */
-  @Test
-  @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void aJobThatAlwaysFailsExhaustsTheBudgetWithoutAStorm() throws Exception {
-    String namespace = "chaos-" + (++jobs);
-    SampleJob job =
-        SampleJob.of(namespace, "sequence", cluster.state().resolve("jobs/" + namespace))
-            .failAlways()
-            .maxRedeploys(1);
-    ScenarioRun run =
-        new ScenarioRun(cluster, job, line -> System.out.println("fail-always " + line));
-    try {
-      cluster.ensureNamespace(namespace);
-      cluster.client().resource(job.resource()).create();
-      FlinkResilientJob failed =
-          new Waits(cluster.client(), namespace, "sequence")
-              .job(
-                  "phase Failed",
-                  Duration.ofMinutes(4),
-                  j ->
-                      j.getStatus() != null
-                          && "Failed".equals(String.valueOf(j.getStatus().getPhase())));
-      System.out.println("fail-always: " + failed.getStatus().getMessage());
-      int redeploys = failed.getStatus().getRecovery().getRedeploys().size();
-      assertThat(redeploys).as("redeploys within the budget").isLessThanOrEqualTo(1);
-      Thread.sleep(10_000);
-      FlinkResilientJob later = run.get();
-      assertThat(later.getStatus().getRecovery().getRedeploys())
-          .as("no redeploy after giving up")
-          .hasSize(redeploys);
-      assertThat(String.valueOf(later.getStatus().getPhase())).isEqualTo("Failed");
-    } finally {
-      cluster
-          .client()
-          .resources(FlinkResilientJob.class)
-          .inNamespace(namespace)
-          .withName("sequence")
-          .delete();
-      awaitGone(namespace);
-    }
-  }
-
   private void awaitEvent(String namespace, String reason) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
