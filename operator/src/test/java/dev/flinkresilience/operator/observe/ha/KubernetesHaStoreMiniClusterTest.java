@@ -103,29 +103,12 @@ class KubernetesHaStoreMiniClusterTest {
   }
 
   private MiniClusterConfiguration miniCluster(String checkpointDir) throws Exception {
-    Configuration conf = new Configuration();
+    Configuration conf =
+        ManualCheckpoints.miniClusterBase(checkpointDir, temp.resolve("ha").toUri().toString());
     conf.setString("high-availability.type", "kubernetes");
     conf.setString("kubernetes.cluster-id", CLUSTER.name());
     conf.setString("kubernetes.namespace", CLUSTER.namespace());
     conf.setString("kubernetes.config.file", kubeconfig().toString());
-    conf.setString("high-availability.storageDir", temp.resolve("ha").toUri().toString());
-    conf.setString("execution.checkpointing.dir", checkpointDir);
-    conf.setString("execution.checkpointing.interval", "1 h");
-    conf.setString(
-        "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
-    conf.setString("execution.checkpointing.num-retained", "3");
-    conf.setString("state.backend.type", "hashmap");
-    // Closing a MiniCluster stops its TaskManager first. Without restarts that fails the job, and
-    // Flink's cleanup of the failed job's HA data then races the release of leadership: under CPU
-    // load the cleanup's retry is dropped by an executor already shut down and close() never
-    // returns. Restarting, the job is only suspended, and the cluster closes without HA cleanup.
-    conf.setString("restart-strategy.type", "fixed-delay");
-    conf.setString("restart-strategy.fixed-delay.attempts", "1000");
-    conf.setString("restart-strategy.fixed-delay.delay", "1 min");
-    conf.setString("rest.port", "0");
-    conf.setString("rest.address", "localhost");
-    conf.setString("rest.bind-address", "localhost");
-    conf.setString("web.refresh-interval", "100 ms");
     return new MiniClusterConfiguration.Builder()
         .setConfiguration(conf)
         .setNumTaskManagers(1)

@@ -14,6 +14,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -31,6 +32,35 @@ final class ManualCheckpoints {
   private static final java.time.Duration BOUND = java.time.Duration.ofSeconds(45);
 
   private final HttpClient http = HttpClient.newHttpClient();
+
+  /**
+   * The MiniCluster configuration both HA-store tests share, HA aside: checkpoints only by hand
+   * (the interval is an hour), retained, REST on a free port.
+   *
+   * <p>Restarts: closing a MiniCluster stops its TaskManager first. Without restarts that fails the
+   * job, a terminal state in which Flink removes the job's HA data; and that cleanup races the
+   * release of leadership (under CPU load its retry is dropped by an executor already shut down and
+   * {@code close()} never returns). Restarting, the job is only suspended, and its HA data stays as
+   * after a JobManager crash.
+   */
+  static Configuration miniClusterBase(String checkpointDir, String haStorageDir) {
+    Configuration conf = new Configuration();
+    conf.setString("high-availability.storageDir", haStorageDir);
+    conf.setString("execution.checkpointing.dir", checkpointDir);
+    conf.setString("execution.checkpointing.interval", "1 h");
+    conf.setString(
+        "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+    conf.setString("execution.checkpointing.num-retained", "3");
+    conf.setString("state.backend.type", "hashmap");
+    conf.setString("restart-strategy.type", "fixed-delay");
+    conf.setString("restart-strategy.fixed-delay.attempts", "1000");
+    conf.setString("restart-strategy.fixed-delay.delay", "1 min");
+    conf.setString("rest.port", "0");
+    conf.setString("rest.address", "localhost");
+    conf.setString("rest.bind-address", "localhost");
+    conf.setString("web.refresh-interval", "100 ms");
+    return conf;
+  }
 
   static JobGraph statefulJob(JobID jobId) {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -84,28 +84,12 @@ class ZooKeeperHaStoreMiniClusterTest {
   }
 
   private Configuration miniClusterConfig(TestingServer zookeeper, String checkpointDir) {
-    Configuration conf = new Configuration();
+    Configuration conf =
+        ManualCheckpoints.miniClusterBase(checkpointDir, temp.resolve("ha").toUri().toString());
     conf.setString("high-availability.type", "zookeeper");
     conf.setString("high-availability.zookeeper.quorum", zookeeper.getConnectString());
     conf.setString("high-availability.zookeeper.path.root", ROOT);
     conf.setString("high-availability.cluster-id", HA_CLUSTER_ID);
-    conf.setString("high-availability.storageDir", temp.resolve("ha").toUri().toString());
-    conf.setString("execution.checkpointing.dir", checkpointDir);
-    conf.setString("execution.checkpointing.interval", "1 h");
-    conf.setString(
-        "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
-    conf.setString("execution.checkpointing.num-retained", "3");
-    conf.setString("state.backend.type", "hashmap");
-    // Shutting the MiniCluster down stops its TaskManager first; without restarts that fails the
-    // job, a terminal state in which Flink removes the job's HA data. Restarting, it is suspended
-    // instead, and its HA data stays as after a JobManager crash.
-    conf.setString("restart-strategy.type", "fixed-delay");
-    conf.setString("restart-strategy.fixed-delay.attempts", "1000");
-    conf.setString("restart-strategy.fixed-delay.delay", "1 min");
-    conf.setString("rest.port", "0");
-    conf.setString("rest.address", "localhost");
-    conf.setString("rest.bind-address", "localhost");
-    conf.setString("web.refresh-interval", "100 ms");
     return conf;
   }
 
