@@ -3,8 +3,6 @@ package dev.flinkresilience.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flinkresilience.local.chaos.ScenarioRun;
-import dev.flinkresilience.local.controlplane.ControlPlane;
-import dev.flinkresilience.local.controlplane.RealControlPlane;
 import dev.flinkresilience.local.node.Kubelet;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.Incident;
@@ -36,9 +34,8 @@ class ChaosScenariosTest {
 
   @BeforeAll
   void start() {
-    ControlPlane.Kind kind =
-        RealControlPlane.available() ? ControlPlane.Kind.REAL : ControlPlane.Kind.MOCK;
-    cluster = LocalCluster.start(LocalCluster.Settings.defaults().withControlPlane(kind));
+    // The real control plane when built (fro.control-plane=auto), else the mock fallback.
+    cluster = LocalCluster.start(LocalCluster.Settings.defaults());
     operator = LocalOperator.start(cluster, REPO, OperatorSettings.allNamespaces());
     System.out.println("chaos on: " + cluster.controlPlane().describe());
   }
