@@ -470,14 +470,23 @@ class RecoveryScenariosApiTest {
     return Checkpoint.at(CHECKPOINTS, jobId, id);
   }
 
-  /** Waits for the redeploy: a new JobManager Deployment stamped with the recovery attempt. */
+  /**
+   * Waits for the redeploy: a new JobManager Deployment stamped with the recovery attempt, and the
+   * status written after it (the pass that deploys writes status once the objects exist, so a read
+   * right after the Deployment appears can still see the status before it).
+   */
   private void awaitRedeployed() {
     operator.await(
-        "a Redeploying event and the new JobManager Deployment",
-        () ->
-            recoveryReasons().contains("Redeploying")
-                && kubelet.jobManagerDeploymentExists(NAME)
-                && recoveryAttemptOf(NAME) != null);
+        "a Redeploying event, the new JobManager Deployment and its record in status",
+        () -> {
+          String attempt = recoveryAttemptOf(NAME);
+          var deployment = status().getDeployment();
+          return recoveryReasons().contains("Redeploying")
+              && kubelet.jobManagerDeploymentExists(NAME)
+              && attempt != null
+              && deployment != null
+              && attempt.equals(deployment.getRecoveryAttempt());
+        });
   }
 
   /** Plays the new cluster: JobManager and TaskManager Running, Flink restored {@code id}. */
