@@ -103,54 +103,6 @@ class ChaosScenariosTest {
     assertThat(r.detectionSeconds()).as("pod loss detected in under a second").isLessThan(1.0);
   }
 
-  /**
-   * The operator dies right after it began tearing the cluster down for a redeploy; a new one
-   * finishes the same attempt: one cluster afterwards, restored from the right checkpoint.
-   */
-  @Test
-  @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void killTheOperatorInTheMiddleOfARedeploy() throws Exception {
-    scenario(
-        "kill-operator-mid-redeploy",
-        SampleJob.Ha.NONE,
-        (run, c) -> {
-          Pod jm = run.jobManagerPod();
-          c.deletePod(jm.getMetadata().getNamespace(), jm.getMetadata().getName());
-          awaitEvent(jm.getMetadata().getNamespace(), "TearingDown");
-          operator.close();
-          System.out.println("kill-operator-mid-redeploy: operator stopped after TearingDown");
-          operator = LocalOperator.start(cluster, REPO, OperatorSettings.allNamespaces());
-        },
-        (run, r) -> {
-          String ns = run.jobManagerPod().getMetadata().getNamespace();
-          assertThat(cluster.client().apps().deployments().inNamespace(ns).list().getItems())
-              .as("exactly one cluster")
-              .hasSize(1);
-          assertThat(run.get().getStatus().getRecovery().getRedeploys())
-              .as("the budget counted once")
-              .hasSize(1);
-        });
-  }
-
-  private void awaitEvent(String namespace, String reason) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean seen =
-          cluster.client().v1().events().inNamespace(namespace).list().getItems().stream()
-              .anyMatch(e -> reason.equals(e.getReason()));
-      if (seen) {
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    throw new AssertionError("no " + reason + " event in " + namespace + " within 30 s");
-  }
-
   private ScenarioRun.Result scenario(
       String name, SampleJob.Ha ha, BiConsumer<ScenarioRun, LocalCluster> failure)
       throws InterruptedException {
