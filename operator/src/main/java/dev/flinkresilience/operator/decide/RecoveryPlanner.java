@@ -173,12 +173,22 @@ public final class RecoveryPlanner {
    */
   private static boolean recovered(PlanInput in, Incident current, boolean checkRestore) {
     FlinkResilientJobStatus s = in.status();
-    if (!"RUNNING".equals(s.getJobState())) {
+    // RUNNING as seen by a poll since the incident began: the job state in status may predate it.
+    if (!"RUNNING".equals(current.getObservedState()) || !"RUNNING".equals(s.getJobState())) {
       return false;
     }
     Long target = current.getTargetCheckpointId();
-    if (!checkRestore || target == null) {
+    if (target == null) {
       return true;
+    }
+    if (!checkRestore) {
+      // A lost TaskManager or node without the JobManager: the job may read RUNNING before Flink
+      // has even noticed (a TaskManager on a dead node is missed until its heartbeat times out,
+      // and region failover keeps the job RUNNING throughout). A checkpoint completed since the
+      // incident proves every task runs again: each one acknowledged it.
+      return s.getLatestCheckpoint() != null
+          && s.getLatestCheckpoint().getId() != null
+          && s.getLatestCheckpoint().getId() > target;
     }
     return s.getRestoredFrom() != null
         && s.getRestoredFrom().getId() != null

@@ -39,7 +39,7 @@ public final class Signals {
     Duration lostAfter = Durations.parse(spec.getRecovery().getNodeLostAfter());
     for (PodView pod : pods) {
       NodeView node = pod.node() == null ? null : in.cluster().nodes().get(pod.node());
-      if (node != null && node.isLost(lostAfter, now)) {
+      if (node != null && node.isLost(lostAfter, now) && !lossHandled(node, pods, status)) {
         Optional<PodView> jobManagerThere =
             pods.stream().filter(p -> p.isJobManager() && node.name().equals(p.node())).findFirst();
         return Optional.of(
@@ -171,6 +171,30 @@ public final class Signals {
     }
     Instant at = p.failedAt() != null ? p.failedAt() : p.deletingSince();
     return at == null || handledUntil == null || at.isAfter(handledUntil);
+  }
+
+  /**
+   * This loss of the node had its incident already: a NodeLost of this node detected after the node
+   * was last seen alive, and none of the job's pods bound to it since. Without this a node that
+   * stays lost with a pod left on it (a TaskManager not released under whenFenced, one Flink
+   * deleted but the dead kubelet never confirms) opened a new incident on every pass after the last
+   * one closed. A pod bound to the node later (scheduled there before Kubernetes marked it
+   * NotReady) is a new failure, and opens a new incident so that it is released too.
+   */
+  private static boolean lossHandled(
+      NodeView node, List<PodView> pods, FlinkResilientJobStatus status) {
+    Instant lastSeen = node.lastSeen();
+    Optional<Instant> handled =
+        status.getRecovery().getHistory().stream()
+            .filter(i -> Reason.NODE_LOST.value().equals(i.getReason()))
+            .filter(i -> node.name().equals(i.getNode()))
+            .map(i -> parse(i.getDetectedAt(), null))
+            .filter(at -> at != null && (lastSeen == null || at.isAfter(lastSeen)))
+            .max(Comparator.naturalOrder());
+    return handled.isPresent()
+        && pods.stream()
+            .filter(p -> node.name().equals(p.node()))
+            .noneMatch(p -> p.createdAt() != null && p.createdAt().isAfter(handled.get()));
   }
 
   /** When the newest incident so far was detected; null before the first. */

@@ -53,7 +53,7 @@ final class PodViews {
         pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
         status.getPhase(),
         conditionTrue(status, "Ready"),
-        instant(pod.getMetadata().getDeletionTimestamp()),
+        deletionRequested(pod),
         failure == null ? null : failure.reason(),
         failure == null ? null : failure.at(),
         instant(pod.getMetadata().getCreationTimestamp()));
@@ -172,6 +172,17 @@ final class PodViews {
   }
 
   /** Kubernetes timestamps are RFC 3339; a malformed one reads as unknown rather than failing. */
+  /**
+   * When the pod's deletion was asked for. A graceful deletion sets deletionTimestamp to the
+   * deadline, the request plus the grace period; the failure began at the request (and a deadline
+   * in the future would read as a new failure after every incident closed before it).
+   */
+  private static Instant deletionRequested(Pod pod) {
+    Instant deadline = instant(pod.getMetadata().getDeletionTimestamp());
+    Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
+    return deadline == null || grace == null ? deadline : deadline.minusSeconds(grace);
+  }
+
   static Instant instant(String timestamp) {
     if (timestamp == null || timestamp.isEmpty()) {
       return null;

@@ -26,6 +26,7 @@ import dev.flinkresilience.operator.decide.Decision.TearDownForRecovery;
 import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
 import dev.flinkresilience.operator.decide.Signal.Reason;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -95,6 +96,57 @@ class RecoveryPlannerTest {
             row(
                 "node of a TaskManager silent: verify",
                 w -> w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 25)),
+                opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
+            row(
+                "node of a TaskManager still lost after its incident closed: nothing (no storm)",
+                w -> {
+                  w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 40));
+                  handledNodeLoss(w, "node-b", NOW.minusSeconds(15));
+                },
+                Steady.class),
+            row(
+                "a node lost again after a NodeLost closed for an earlier loss of it",
+                w -> {
+                  w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 25));
+                  handledNodeLoss(w, "node-b", NOW.minusSeconds(600));
+                },
+                opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
+            row(
+                "a NodeLost of another node does not cover this one",
+                w -> {
+                  w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 40));
+                  handledNodeLoss(w, "node-c", NOW.minusSeconds(15));
+                },
+                opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
+            row(
+                "an incident of another kind since the node went silent does not cover its loss",
+                w -> {
+                  w.nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  Incident tm = new Incident();
+                  tm.setReason(Reason.TASK_MANAGER_LOST.value());
+                  tm.setNode("node-b");
+                  tm.setDetectedAt(NOW.minusSeconds(10).toString());
+                  tm.setOutcome("Recovered");
+                  w.status.getRecovery().setHistory(List.of(tm));
+                },
+                opened(Reason.NODE_LOST, RecoveryAction.REDEPLOY)),
+            row(
+                "a pod bound to the lost node after its incident closed: a new incident",
+                w -> {
+                  w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 40));
+                  handledNodeLoss(w, "node-b", NOW.minusSeconds(15));
+                  w.pods.add(
+                      new PodView(
+                          "orders-tm-2",
+                          PodView.Role.TASK_MANAGER,
+                          "node-b",
+                          "Pending",
+                          false,
+                          null,
+                          null,
+                          null,
+                          NOW.minusSeconds(5)));
+                },
                 opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
             row(
                 "node silent for less than nodeLostAfter: nothing yet",
@@ -231,9 +283,40 @@ class RecoveryPlannerTest {
                 },
                 AwaitRecovery.class),
             row(
-                "verify TaskManager loss: RUNNING is enough",
-                w -> incident(w, Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY),
+                "verify TaskManager loss: RUNNING with a checkpoint since the incident: close",
+                w -> {
+                  incident(w, Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY);
+                  w.status.setLatestCheckpoint(RecoveryWorld.checkpoint(13));
+                },
                 CloseIncident.class),
+            row(
+                "verify TaskManager loss: RUNNING, no checkpoint since: Flink may not know yet",
+                w -> incident(w, Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY),
+                AwaitRecovery.class),
+            row(
+                "verify a lost TaskManager node: RUNNING, no checkpoint since: wait",
+                w -> {
+                  w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY).setPod(null);
+                  w.status.getRecovery().getCurrent().getReleasedPods().add("orders-tm");
+                },
+                AwaitRecovery.class),
+            row(
+                "verify TaskManager loss without checkpointing: RUNNING is enough",
+                w -> {
+                  incident(w, Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY)
+                      .setTargetCheckpointId(null);
+                  w.status.setLatestCheckpoint(null);
+                },
+                CloseIncident.class),
+            row(
+                "verify: RUNNING in status, but no poll since the incident: wait",
+                w -> {
+                  incident(w, Reason.TASK_MANAGER_LOST, RecoveryAction.VERIFY)
+                      .setObservedState(null);
+                  w.status.setLatestCheckpoint(RecoveryWorld.checkpoint(13));
+                },
+                AwaitRecovery.class),
             row(
                 "verify past haRecoveryTimeout: escalate to a redeploy",
                 w -> {
@@ -377,6 +460,17 @@ class RecoveryPlannerTest {
     for (long m : minutes) {
       w.status.getRecovery().getRedeploys().add(NOW.minus(Duration.ofMinutes(m)).toString());
     }
+  }
+
+  /** A NodeLost incident for {@code node}, detected at {@code at} and closed. */
+  private static void handledNodeLoss(RecoveryWorld w, String node, Instant at) {
+    Incident i = new Incident();
+    i.setReason(Reason.NODE_LOST.value());
+    i.setNode(node);
+    i.setDetectedAt(at.toString());
+    i.setRecoveredAt(at.plusSeconds(1).toString());
+    i.setOutcome("Recovered");
+    w.status.getRecovery().setHistory(List.of(i));
   }
 
   private static Incident incident(RecoveryWorld w, Reason reason, RecoveryAction action) {

@@ -209,6 +209,24 @@ class ClusterObserverPodsTest {
     assertThat(view.isFailing()).isTrue();
   }
 
+  /**
+   * A graceful deletion sets deletionTimestamp to when the pod may be killed: the request time plus
+   * the grace period. The deletion began at the request; dated from the deadline, a TaskManager
+   * deleted by Flink on a dead node (whose kubelet never confirms it) looked like a new failure
+   * after every incident closed, for as long as the grace period lasted.
+   */
+  @Test
+  void aGracefulDeletionIsDatedFromItsRequestNotItsDeadline() {
+    Pod pod =
+        new PodBuilder(jobManager())
+            .editMetadata()
+            .withDeletionTimestamp(T1)
+            .withDeletionGracePeriodSeconds(30L)
+            .endMetadata()
+            .build();
+    assertThat(only(pod).deletingSince()).isEqualTo(Instant.parse(T1).minusSeconds(30));
+  }
+
   @Test
   void aPodWithoutStatusIsPendingNothing() {
     Pod pod = new PodBuilder(jobManager()).withStatus(null).build();
