@@ -14,13 +14,17 @@ import java.util.Optional;
  * @param healthPort port of /healthz, /readyz and /metrics; 0 for any free port, {@link #NO_HTTP}
  *     for no HTTP server (tests that do not need it)
  * @param leaderElection present: only the holder of the Lease reconciles
+ * @param nodeDetection watch Nodes and their Leases to detect lost nodes (DESIGN.md §5.1); off, the
+ *     operator needs no cluster-wide read and a lost node is noticed only when Kubernetes itself
+ *     evicts its pods (the baseline the chaos benchmark compares against)
  */
 public record OperatorSettings(
     List<String> namespaces,
     PollPacing polling,
     JobManagerAddress.Rule jobManagerAddress,
     int healthPort,
-    Optional<LeaderElectionSettings> leaderElection) {
+    Optional<LeaderElectionSettings> leaderElection,
+    boolean nodeDetection) {
   public static final int NO_HTTP = -1;
 
   public OperatorSettings {
@@ -32,27 +36,41 @@ public record OperatorSettings(
 
   public static OperatorSettings allNamespaces() {
     return new OperatorSettings(
-        List.of(), PollPacing.DEFAULT, JobManagerAddress.Rule.POD_IP, NO_HTTP, Optional.empty());
+        List.of(),
+        PollPacing.DEFAULT,
+        JobManagerAddress.Rule.POD_IP,
+        NO_HTTP,
+        Optional.empty(),
+        true);
   }
 
   public OperatorSettings withPolling(PollPacing polling) {
-    return new OperatorSettings(namespaces, polling, jobManagerAddress, healthPort, leaderElection);
+    return new OperatorSettings(
+        namespaces, polling, jobManagerAddress, healthPort, leaderElection, nodeDetection);
   }
 
   public OperatorSettings withNamespaces(List<String> namespaces) {
-    return new OperatorSettings(namespaces, polling, jobManagerAddress, healthPort, leaderElection);
+    return new OperatorSettings(
+        namespaces, polling, jobManagerAddress, healthPort, leaderElection, nodeDetection);
   }
 
   public OperatorSettings withJobManagerAddress(JobManagerAddress.Rule mode) {
-    return new OperatorSettings(namespaces, polling, mode, healthPort, leaderElection);
+    return new OperatorSettings(
+        namespaces, polling, mode, healthPort, leaderElection, nodeDetection);
   }
 
   public OperatorSettings withHealthPort(int port) {
-    return new OperatorSettings(namespaces, polling, jobManagerAddress, port, leaderElection);
+    return new OperatorSettings(
+        namespaces, polling, jobManagerAddress, port, leaderElection, nodeDetection);
   }
 
   public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
     return new OperatorSettings(
-        namespaces, polling, jobManagerAddress, healthPort, Optional.of(election));
+        namespaces, polling, jobManagerAddress, healthPort, Optional.of(election), nodeDetection);
+  }
+
+  public OperatorSettings withNodeDetection(boolean on) {
+    return new OperatorSettings(
+        namespaces, polling, jobManagerAddress, healthPort, leaderElection, on);
   }
 }

@@ -102,7 +102,9 @@ public final class OperatorWiring {
                 }),
             new Teardown(actions, new HaMetadataCleaner(client), events),
             watch,
-            new NodeWatch(client, clock, NodeWatch.DEFAULT_CHECK_EVERY),
+            settings.nodeDetection()
+                ? Optional.of(new NodeWatch(client, clock, NodeWatch.DEFAULT_CHECK_EVERY))
+                : Optional.empty(),
             clock);
     operator.register(
         reconciler,

@@ -90,6 +90,17 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "${env:LEADER_ELECTION_LEASE_NAME:-flink-resilience-operator}")
   String leaseName;
 
+  @Option(
+      names = "--node-detection",
+      arity = "0..1",
+      description =
+          "Watch Nodes and their Leases in kube-node-lease to detect a lost node within"
+              + " recovery.nodeLostAfter (default: ${DEFAULT-VALUE}). Off, the operator reads no"
+              + " cluster-scoped objects and a lost node is noticed only when Kubernetes evicts"
+              + " its pods (about 6 minutes). Env: NODE_DETECTION.",
+      defaultValue = "${env:NODE_DETECTION:-true}")
+  boolean nodeDetection;
+
   /** Kubernetes-style durations (500ms, 5s, 1m), as in the CRD. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -117,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
             .withNamespaces(namespaces == null ? List.of() : namespaces)
             .withPolling(new PollPacing(pollInterval, fastPollInterval))
             .withJobManagerAddress(addressRule());
-    settings = settings.withHealthPort(healthPort);
+    settings = settings.withHealthPort(healthPort).withNodeDetection(nodeDetection);
     if (leaderElection) {
       settings = settings.withLeaderElection(leaderElection(client));
     }

@@ -30,7 +30,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,7 +52,10 @@ public class FlinkResilientJobReconciler
   private final StatusWriter statusWriter;
   private final Teardown teardown;
   private final FlinkWatch flink;
-  private final NodeWatch nodes;
+
+  /** Empty when node-loss detection is switched off (the operator may not read nodes). */
+  private final Optional<NodeWatch> nodes;
+
   private final Clock clock;
 
   public FlinkResilientJobReconciler(
@@ -58,7 +64,7 @@ public class FlinkResilientJobReconciler
       StatusWriter statusWriter,
       Teardown teardown,
       FlinkWatch flink,
-      NodeWatch nodes,
+      Optional<NodeWatch> nodes,
       Clock clock) {
     this.actions = actions;
     this.events = events;
@@ -128,19 +134,20 @@ public class FlinkResilientJobReconciler
   public DeleteControl cleanup(FlinkResilientJob job, Context<FlinkResilientJob> ctx)
       throws Exception {
     flink.forget(job);
-    nodes.forget(ResourceID.fromResource(job));
+    nodes.ifPresent(n -> n.forget(ResourceID.fromResource(job)));
     return teardown.onDelete(job, observe(job, ctx));
   }
 
   @Override
   public List<EventSource<?, FlinkResilientJob>> prepareEventSources(
       EventSourceContext<FlinkResilientJob> context) {
-    return List.of(
-        ClusterEventSources.labelled(Deployment.class, "jobmanager-deployments", context),
-        ClusterEventSources.labelled(Pod.class, "pods", context),
-        ClusterEventSources.flinkHaConfigMaps(context),
-        flink.poller(),
-        nodes);
+    List<EventSource<?, FlinkResilientJob>> sources = new ArrayList<>();
+    sources.add(ClusterEventSources.labelled(Deployment.class, "jobmanager-deployments", context));
+    sources.add(ClusterEventSources.labelled(Pod.class, "pods", context));
+    sources.add(ClusterEventSources.flinkHaConfigMaps(context));
+    sources.add(flink.poller());
+    nodes.ifPresent(sources::add);
+    return sources;
   }
 
   private ObservedCluster observe(FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
@@ -149,18 +156,21 @@ public class FlinkResilientJobReconciler
         name(job),
         ctx.getSecondaryResources(Deployment.class),
         pods,
-        nodes.views(ClusterObserver.nodesHosting(pods)));
+        nodes.map(n -> n.views(ClusterObserver.nodesHosting(pods))).orElse(Map.of()));
   }
 
   /** The node watch checks the nodes hosting the job's pods for staleness between passes. */
   private void followNodes(FlinkResilientJob job, Context<FlinkResilientJob> ctx, PlanInput in) {
+    if (nodes.isEmpty()) {
+      return;
+    }
     Set<String> hosting = ClusterObserver.nodesHosting(ctx.getSecondaryResources(Pod.class));
     // An invalid spec keeps the running cluster, which is watched with the default threshold.
     String lostAfter =
         in.desired() != null
             ? in.desired().spec().getRecovery().getNodeLostAfter()
             : new RecoverySpec().getNodeLostAfter();
-    nodes.track(ResourceID.fromResource(job), hosting, Durations.parse(lostAfter));
+    nodes.get().track(ResourceID.fromResource(job), hosting, Durations.parse(lostAfter));
   }
 
   private static String name(FlinkResilientJob job) {

@@ -76,6 +76,7 @@ class ChartTest {
     assertThat(chart.settings())
         .doesNotContainKey("WATCH_NAMESPACES")
         .containsEntry("LEADER_ELECTION", "false")
+        .containsEntry("NODE_DETECTION", "true")
         .containsEntry("HEALTH_PORT", "8080");
 
     Deployment d = deployment(chart);
