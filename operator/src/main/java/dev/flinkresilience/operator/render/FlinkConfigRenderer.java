@@ -16,6 +16,8 @@ import dev.flinkresilience.operator.api.v1alpha1.RestartStrategyType;
 import dev.flinkresilience.operator.api.v1alpha1.TaskManagerSpec;
 import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec;
 import dev.flinkresilience.operator.render.KeyDialect.Setting;
+import dev.flinkresilience.operator.spec.Durations;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -198,8 +200,28 @@ public final class FlinkConfigRenderer {
     config.put(Setting.CHECKPOINT_TOLERABLE_FAILURES, Integer.toString(cp.getTolerableFailures()));
     // Always: a cancelled or torn-down job must leave its checkpoints for the next deployment.
     config.put(Setting.CHECKPOINT_RETENTION, "RETAIN_ON_CANCELLATION");
+    config.put(Setting.CHECKPOINTS_RETAINED, Integer.toString(retained(cp)));
     config.put(Setting.STATE_BACKEND, or(cp.getStateBackend(), d::getStateBackend).value());
     config.put(Setting.INCREMENTAL, Boolean.toString(cp.isIncremental()));
+  }
+
+  /** Checkpoints covering this long are kept when spec.checkpointing.retained is not set. */
+  static final Duration RETAINED_SPAN = Duration.ofSeconds(15);
+
+  /**
+   * Flink deletes a checkpoint once {@code num-retained} newer ones completed (1 by default). The
+   * checkpoint recorded in status lags Flink's by up to a poll (5 s by default), and a redeploy
+   * restores the recorded one: with one retained and checkpoints every 2 s it was often deleted
+   * already, the restore failed, and the job could not start (chaos scenario 2 found it). So the
+   * default keeps 15 s worth of checkpoints, and never fewer than 3.
+   */
+  static int retained(CheckpointingSpec cp) {
+    if (cp.getRetained() != null) {
+      return cp.getRetained();
+    }
+    long interval = Math.max(1, Durations.parse(cp.getInterval()).toMillis());
+    long cover = (RETAINED_SPAN.toMillis() + interval - 1) / interval;
+    return (int) Math.max(3, Math.min(cover, 100));
   }
 
   private static void restore(DeploymentInputs inputs, JobSpec job, Config config) {

@@ -86,6 +86,8 @@ public final class KeyDialect {
     CHECKPOINT_MAX_CONCURRENT("execution.checkpointing.max-concurrent-checkpoints"),
     CHECKPOINT_TOLERABLE_FAILURES("execution.checkpointing.tolerable-failed-checkpoints"),
     CHECKPOINT_RETENTION("execution.checkpointing.externalized-checkpoint-retention"),
+    // state.checkpoints.num-retained is only a deprecated fallback.
+    CHECKPOINTS_RETAINED("execution.checkpointing.num-retained"),
     // state.backend is only a deprecated fallback. In 1.20 this key belongs to two options, the
     // deprecated CheckpointingOptions.STATE_BACKEND and StateBackendOptions.STATE_BACKEND.
     STATE_BACKEND("state.backend.type"),

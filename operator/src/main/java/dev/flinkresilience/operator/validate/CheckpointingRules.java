@@ -40,6 +40,9 @@ final class CheckpointingRules {
     v.duration("spec.checkpointing.minPause", c.getMinPause());
     v.atLeast("spec.checkpointing.maxConcurrent", c.getMaxConcurrent(), 1);
     v.atLeast("spec.checkpointing.tolerableFailures", c.getTolerableFailures(), 0);
+    if (c.getRetained() != null) {
+      v.atLeast("spec.checkpointing.retained", c.getRetained(), 1);
+    }
     v.requiredEnum("spec.checkpointing.stateBackend", c.getStateBackend(), StateBackend.class);
   }
 }

@@ -83,6 +83,7 @@ class FlinkConfigRendererTest {
             entry(
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "RETAIN_ON_CANCELLATION"),
+            entry("execution.checkpointing.num-retained", "3"),
             entry("state.backend.type", "hashmap"),
             entry("execution.checkpointing.incremental", "false"));
     // No entry class, no args, no savepoint directory, no HA, no restore: nothing invented.
@@ -298,6 +299,20 @@ class FlinkConfigRendererTest {
             c -> c.setStateBackend(StateBackend.ROCKSDB), "state.backend.type", "rocksdb"),
         checkpointing(c -> c.setIncremental(true), "execution.checkpointing.incremental", "true"),
         checkpointing(c -> {}, "execution.checkpointing.storage", "filesystem"),
+        // Retained: 15 s worth of checkpoints (the record in status lags Flink), at least 3.
+        checkpointing(c -> {}, "execution.checkpointing.num-retained", "3"),
+        checkpointing(c -> c.setInterval("5s"), "execution.checkpointing.num-retained", "3"),
+        checkpointing(c -> c.setInterval("2s"), "execution.checkpointing.num-retained", "8"),
+        checkpointing(c -> c.setInterval("500ms"), "execution.checkpointing.num-retained", "30"),
+        checkpointing(c -> c.setInterval("1ms"), "execution.checkpointing.num-retained", "100"),
+        checkpointing(c -> c.setRetained(1), "execution.checkpointing.num-retained", "1"),
+        checkpointing(
+            c -> {
+              c.setInterval("2s");
+              c.setRetained(5);
+            },
+            "execution.checkpointing.num-retained",
+            "5"),
         checkpointing(
             c -> {},
             "execution.checkpointing.externalized-checkpoint-retention",

@@ -99,6 +99,11 @@ class CheckpointingRulesTest extends ValidationTable {
             CP + ".tolerableFailures",
             "at least 0"),
         spec(
+            "no checkpoint retained",
+            s -> s.getCheckpointing().setRetained(0),
+            CP + ".retained",
+            "at least 1"),
+        spec(
             "no checkpointing mode",
             s -> s.getCheckpointing().setMode(null),
             CP + ".mode",

@@ -45,6 +45,11 @@ public class CheckpointingSpec {
   @Min(0)
   private int tolerableFailures = 3;
 
+  @JsonPropertyDescription(
+      "Completed checkpoints Flink keeps. The one recorded in status must still exist when a redeploy restores it, and the record lags Flink by up to a poll: the default keeps 15 s of checkpoints, at least 3.")
+  @Min(1)
+  private Integer retained;
+
   @JsonPropertyDescription("hashmap (default) or rocksdb.")
   private StateBackend stateBackend = StateBackend.HASHMAP;
 
@@ -129,5 +134,13 @@ public class CheckpointingSpec {
 
   public void setIncremental(boolean incremental) {
     this.incremental = incremental;
+  }
+
+  public Integer getRetained() {
+    return retained;
+  }
+
+  public void setRetained(Integer retained) {
+    this.retained = retained;
   }
 }
