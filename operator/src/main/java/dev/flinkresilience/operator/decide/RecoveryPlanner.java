@@ -136,24 +136,32 @@ public final class RecoveryPlanner {
   private static Decision redeploy(PlanInput in, Incident current) {
     String attempt = RecoveryAttempts.of(current);
     Optional<JobManagerDeployment> jm = in.cluster().jobManager();
-    if (jm.isPresent() && attempt.equals(jm.get().recoveryAttempt())) {
-      // Our redeploy exists (perhaps made just before a crash that lost its status write).
-      boolean mark = current.getRedeployedAt() == null;
-      if (!mark && recovered(in, current, true)) {
-        return new CloseIncident("redeployed from the latest checkpoint");
-      }
-      Duration timeout = Durations.parse(in.desired().spec().getRecovery().getHaRecoveryTimeout());
-      Instant since = parse(current.getRedeployedAt(), in.now());
-      if (!mark && in.now().isAfter(since.plus(timeout))) {
-        String why =
-            "attempt "
-                + attempt
-                + " did not bring the job back within "
-                + Durations.toFlink(timeout);
-        return budgetLeft(in)
-            ? new Escalate(why)
-            : new GiveUp(null, why + "; " + budgetMessage(in));
-      }
+    boolean ours = jm.isPresent() && attempt.equals(jm.get().recoveryAttempt());
+    // Our redeploy exists (perhaps made just before a crash that lost its status write).
+    boolean mark = ours && current.getRedeployedAt() == null;
+    if (ours && !mark && recovered(in, current, true)) {
+      return new CloseIncident("redeployed from the latest checkpoint");
+    }
+    // The attempt's time runs from its first deploy, whether its cluster is still there or not.
+    // A redeployed cluster can vanish without us (Flink deletes its own JobManager Deployment
+    // when the application fails): the attempt is then deployed again below, but only until this
+    // runs out. Checked only while the stamped Deployment existed, a cluster that kept vanishing
+    // was redeployed under the same attempt every few seconds, without end and without charging
+    // the budget (the loop seen once in chaos scenario 9).
+    Duration timeout = Durations.parse(in.desired().spec().getRecovery().getHaRecoveryTimeout());
+    String deployedAt = current.getRedeployedAt();
+    if (!mark
+        && deployedAt != null
+        && in.now().isAfter(parse(deployedAt, in.now()).plus(timeout))) {
+      String why =
+          "attempt "
+              + attempt
+              + " did not bring the job back within "
+              + Durations.toFlink(timeout)
+              + (ours ? "" : " (its JobManager Deployment is no longer there)");
+      return budgetLeft(in) ? new Escalate(why) : new GiveUp(null, why + "; " + budgetMessage(in));
+    }
+    if (ours) {
       return new AwaitRecovery("waiting for the redeployed job to run", mark);
     }
     if (jm.isPresent() && !jm.get().terminating()) {

@@ -121,7 +121,11 @@ final class RecoveryReport {
     if (decision instanceof Deploy deploy && deploy.reason() == DeployReason.RECOVERY) {
       StatusReporter.recordDeployment(next, in, deploy, now);
       next.getDeployment().setRecoveryAttempt(RecoveryAttempts.of(current));
-      current.setRedeployedAt(now.toString());
+      if (current.getRedeployedAt() == null) {
+        // The attempt's first deploy starts its clock (see RecoveryPlanner#redeploy); deploying
+        // it again, after its cluster vanished or before the cache showed it, does not restart it.
+        current.setRedeployedAt(now.toString());
+      }
       current.setObservedState(null);
       String message =
           current.getReason() + ": " + StatusReporter.deployMessage(next.getClusterId(), deploy);

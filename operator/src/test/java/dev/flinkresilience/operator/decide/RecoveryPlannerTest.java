@@ -426,6 +426,27 @@ class RecoveryPlannerTest {
                 },
                 Escalate.class),
             row(
+                "redeployed, then its Deployment vanished (Flink deleted it): the same attempt again",
+                w -> {
+                  Incident i = incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY);
+                  i.setRedeployedAt(NOW.minusSeconds(20).toString());
+                  w.jobManager = null;
+                  w.pods.clear();
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(Deploy.class);
+                  assertThat(((Deploy) d).reason()).isEqualTo(DeployReason.RECOVERY);
+                }),
+            row(
+                "redeployed, its Deployment vanished, haRecoveryTimeout out: another attempt",
+                w -> {
+                  Incident i = incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY);
+                  i.setRedeployedAt(NOW.minus(Duration.ofMinutes(3)).toString());
+                  w.jobManager = null;
+                  w.pods.clear();
+                },
+                Escalate.class),
+            row(
                 "spec changed during recovery: the upgrade supersedes it",
                 w -> {
                   incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY);
