@@ -5,11 +5,20 @@
 # line, one JSON object with detection and recovery times, checkpoints and records lost and duplicated.
 #
 # Usage: ./demo.sh [--ha kubernetes|zookeeper|none] [--control-plane auto|real|mock]
+#        ./demo.sh baseline [--ha kubernetes|zookeeper]
+#   baseline: the node-loss benchmark instead (about 15 minutes; needs the real control plane): each
+#   node-loss scenario with the operator's node detection off (Kubernetes' own node lifecycle) and on,
+#   a table, and as the last line one JSON object with baselineRecoverySeconds and ratio.
 # First run: builds the real control plane from Debian's Kubernetes source (about 5 minutes, cached in
 # ~/.cache/flink-resilience; it needs apt and root or sudo, else the demo runs on the mock API server)
 # and the project's jars (Maven). Later runs take a few minutes. Everything started is stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")"
+main=dev.flinkresilience.local.demo.Demo
+if [[ "${1:-}" == baseline ]]; then
+  main=dev.flinkresilience.local.bench.NodeLossBaseline
+  shift
+fi
 
 echo "== building the control plane (cached after the first run)"
 if ! local/controlplane/build.sh; then
@@ -22,4 +31,4 @@ mvn -B -q -ntp -DskipTests package
 exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Drepo.dir="$PWD" -Dfro.usrlib="$PWD/sample-job/target" \
   -cp "$PWD/local-cluster/target/classes:$(cat local-cluster/target/classpath.txt)" \
-  dev.flinkresilience.local.demo.Demo "$@"
+  "$main" "$@"

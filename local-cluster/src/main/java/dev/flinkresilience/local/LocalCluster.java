@@ -154,6 +154,7 @@ public final class LocalCluster implements AutoCloseable {
       }
     }
 
+    reapPodsWhenGone(settings.state().resolve("pods"));
     Kubelet.Setup setup =
         new Kubelet.Setup(
             client,
@@ -175,6 +176,31 @@ public final class LocalCluster implements AutoCloseable {
       lease.register(addresses.hostIp());
     }
     LOG.info("{} nodes registered: {}", nodes.size(), nodes.keySet());
+  }
+
+  /**
+   * A detached watcher that kills every pod process once this JVM is gone without closing the
+   * cluster (killed outright, no shutdown hook). Each pod's watchdog does the same for itself, but
+   * a process stopped with its node (killNode, freezeNode) cannot run its watchdog.
+   */
+  private void reapPodsWhenGone(Path podsRoot) {
+    String watch =
+        "while kill -0 "
+            + ProcessHandle.current().pid()
+            + " 2>/dev/null; do sleep 1; done; exec pkill -KILL -f -- '"
+            + podsRoot
+            + "'";
+    try {
+      Process reaper =
+          new ProcessBuilder("setsid", "bash", "-c", watch)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      // Closed normally, the cluster kills its pods itself and the watcher goes too.
+      toClose.add(0, reaper::destroyForcibly);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the pod reaper: " + e.getMessage(), e);
+    }
   }
 
   private ResourceEventHandler<Pod> dispatch() {
@@ -309,8 +335,9 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Power off a node: its processes die at once, its Lease and status stop, and its pods stay
-   * "Running" in the API, as on a real dead node.
+   * Power off a node: its processes stop at once without a word (no connection is closed; peers
+   * find out by their timeouts), its Lease and status stop, and its pods stay "Running" in the API,
+   * as on a real dead node.
    */
   public void killNode(String node) {
     LOG.info("failure: killing node {}", node);
@@ -333,6 +360,24 @@ public final class LocalCluster implements AutoCloseable {
     EmulatedNode n = node(node);
     n.kubelet().thaw();
     n.lease().resume();
+  }
+
+  /**
+   * The partition heals, the kubelet last: the node's processes continue at once and get {@code
+   * kubeletBehind} before the kubelet syncs with the API (and kills what was deleted meanwhile) and
+   * the Lease is renewed. The harshest fair case for fencing: a JobManager released from the node
+   * runs on, and must find it is no longer the leader.
+   */
+  public void thawNode(String node, Duration kubeletBehind) throws InterruptedException {
+    LOG.info("thawing node {}: processes now, the kubelet in {}", node, kubeletBehind);
+    node(node).kubelet().resumeProcesses();
+    Thread.sleep(kubeletBehind.toMillis());
+    thawNode(node);
+  }
+
+  /** The output file of a running pod's container (its stdout, stderr and Flink's log). */
+  public Optional<Path> podLog(String namespace, String pod) {
+    return nodeOf(namespace, pod).flatMap(n -> node(n).kubelet().log(namespace, pod));
   }
 
   /** A killed node boots again: its Lease is renewed and its kubelet starts over. */

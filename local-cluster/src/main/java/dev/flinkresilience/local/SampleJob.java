@@ -37,6 +37,8 @@ public final class SampleJob {
     values.put("NODE_LOST_AFTER", "20s");
     values.put("HA", "{type: none}");
     values.put("MAX_REDEPLOYS", "5");
+    values.put("BAD_NODE_FAILURES", "3");
+    values.put("STUCK_AFTER", "5m");
     values.put("HA_DIR", dir.resolve("ha").toString());
   }
 
@@ -76,9 +78,21 @@ public final class SampleJob {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 
+  /** How long the job may be RESTARTING, or its JobManager unreachable, before a redeploy. */
+  public SampleJob stuckRestartingAfter(Duration after) {
+    values.put("STUCK_AFTER", duration(after));
+    return this;
+  }
+
   /** Redeploys allowed within the budget window (an hour). */
   public SampleJob maxRedeploys(int redeploys) {
     values.put("MAX_REDEPLOYS", Integer.toString(redeploys));
+    return this;
+  }
+
+  /** Failures of the job's pods on one node (within 30 min) after which deployments avoid it. */
+  public SampleJob avoidBadNodesAfter(int failures) {
+    values.put("BAD_NODE_FAILURES", Integer.toString(failures));
     return this;
   }
 

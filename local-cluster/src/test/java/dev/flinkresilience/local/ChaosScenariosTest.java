@@ -10,8 +10,8 @@ import dev.flinkresilience.operator.app.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,58 +103,318 @@ class ChaosScenariosTest {
     assertThat(r.detectionSeconds()).as("pod loss detected in under a second").isLessThan(1.0);
   }
 
-  private ScenarioRun.Result scenario(
-      String name, SampleJob.Ha ha, BiConsumer<ScenarioRun, LocalCluster> failure)
-      throws InterruptedException {
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void killTheNodeOfATaskManagerWithoutHa() throws Exception {
+    ScenarioRun.Result r =
+        scenario(
+            "kill-taskmanager-node",
+            SampleJob.Ha.NONE,
+            (run, c) ->
+                c.killNode(run.taskManagerPodApartFromJobManager().getSpec().getNodeName()));
+    assertThat(r.detectionSeconds()).as("within nodeLostAfter + 2 s").isLessThan(22.0);
+    assertThat(r.recoverySeconds()).as("RUNNING again within 60 s").isLessThan(60.0);
+  }
+
+  /**
+   * The field case where TaskManagers hang for minutes: the JobManager's node dies, and the
+   * replacement JobManager dies too as soon as it is up, in the middle of the recovery.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void killTheNodeOfTheJobManagerThenTheNewJobManagerWithZooKeeperHa() throws Exception {
+    scenario(
+        "kill-jobmanager-node-then-jobmanager",
+        SampleJob.Ha.ZOOKEEPER,
+        (run, c) -> {
+          Pod jm = run.jobManagerPod();
+          c.killNode(jm.getSpec().getNodeName());
+          Pod next = run.awaitNewJobManager(jm, Duration.ofSeconds(90));
+          c.killPodProcess(next.getMetadata().getNamespace(), next.getMetadata().getName());
+          run.note(
+              "FAILURE: killed the process of the new JobManager " + next.getMetadata().getName());
+        });
+  }
+
+  /**
+   * A partition: the JobManager's node is frozen until the replacement runs the job and has
+   * checkpointed, then thawed with its processes ahead of its kubelet. The old JobManager must not
+   * act as leader again nor complete a checkpoint, and the output must stay exactly-once.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void freezeTheNodeOfTheJobManagerAndThawItWithKubernetesHa() throws Exception {
+    Path[] oldLog = {null};
+    String[] frozen = {null};
+    scenario(
+        "freeze-jobmanager-node",
+        SampleJob.Ha.KUBERNETES,
+        (run, c) -> {
+          Pod jm = run.jobManagerPod();
+          oldLog[0] =
+              c.podLog(jm.getMetadata().getNamespace(), jm.getMetadata().getName()).orElseThrow();
+          frozen[0] = jm.getSpec().getNodeName();
+          c.freezeNode(frozen[0]);
+        },
+        (run, r) -> {
+          String before = read(oldLog[0]);
+          assertThat(before)
+              .as("the old JobManager's log shows its checkpoints (so the check below can fail)")
+              .contains("Completed checkpoint");
+          long latest = run.latestCheckpoint();
+          run.note("THAW: " + frozen[0] + " (its processes 10 s ahead of its kubelet)");
+          cluster.thawNode(frozen[0], Duration.ofSeconds(10));
+          run.awaitCheckpointsAfter(latest, 2, Duration.ofSeconds(60));
+          String after = read(oldLog[0]).substring(before.length());
+          assertThat(after)
+              .as("the old JobManager ran on after the thaw, and found it had lost its leadership")
+              .contains("lost leadership");
+          assertThat(after)
+              .as("the old JobManager after the thaw")
+              .doesNotContain("Completed checkpoint")
+              .doesNotContain("granted leadership");
+          var output = run.output();
+          assertThat(output.lost()).isZero();
+          assertThat(output.duplicated()).isZero();
+          assertThat(output.stateErrors()).isZero();
+        });
+  }
+
+  /**
+   * Repeated failures on one node (DESIGN.md §5.2, bad nodes): the JobManager's process dies twice
+   * on the same node, Flink's HA brings it back there each time, and the operator marks the node;
+   * the next deployment (a restart the user asks for) keeps every pod of the job off it.
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void repeatedFailuresOnOneNodeAreAvoidedByTheNextDeployment() throws Exception {
+    String namespace = "chaos-" + (++jobs);
+    SampleJob job = job(namespace, SampleJob.Ha.KUBERNETES).avoidBadNodesAfter(2);
+    ScenarioRun run = new ScenarioRun(cluster, job, line -> System.out.println("bad-node " + line));
+    try {
+      run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
+      String bad = run.jobManagerPod().getSpec().getNodeName();
+      for (int i = 1; i <= 2; i++) {
+        Pod jm = run.jobManagerPod();
+        assertThat(jm.getSpec().getNodeName())
+            .as("HA restarts the container in place")
+            .isEqualTo(bad);
+        long before =
+            run.inject(
+                "kill the JobManager process on " + bad + " (" + i + " of 2)",
+                () ->
+                    cluster.killPodProcess(
+                        jm.getMetadata().getNamespace(), jm.getMetadata().getName()));
+        checkRecovered(run.awaitRecovery("bad-node", before, Duration.ofMinutes(3)), before);
+      }
+      assertThat(run.get().getStatus().getAvoidedNodes())
+          .as("status.avoidedNodes")
+          .extracting(m -> m.getNode())
+          .containsExactly(bad);
+      long before =
+          run.inject(
+              "the user restarts the job (restartNonce 1)",
+              () ->
+                  cluster
+                      .client()
+                      .resources(FlinkResilientJob.class)
+                      .inNamespace(namespace)
+                      .withName("sequence")
+                      .edit(
+                          j -> {
+                            j.getSpec().setRestartNonce(1);
+                            return j;
+                          }));
+      new Waits(cluster.client(), namespace, "sequence")
+          .job(
+              "redeployed for restartNonce 1, RUNNING",
+              Duration.ofMinutes(3),
+              j ->
+                  j.getStatus() != null
+                      && j.getStatus().getDeployment() != null
+                      && Long.valueOf(1).equals(j.getStatus().getDeployment().getRestartNonce())
+                      && "RUNNING".equals(j.getStatus().getJobState()));
+      run.awaitCheckpointsAfter(before, 1, Duration.ofMinutes(2));
+      assertThat(run.pods())
+          .as("the job's pods after the next deployment")
+          .isNotEmpty()
+          .allSatisfy(p -> assertThat(p.getSpec().getNodeName()).isNotEqualTo(bad));
+      var output = run.output();
+      assertThat(output.lost()).isZero();
+      assertThat(output.duplicated()).isZero();
+      assertThat(output.stateErrors()).isZero();
+    } finally {
+      remove(namespace);
+    }
+  }
+
+  /**
+   * A job that fails on every record: Flink gives up, the operator redeploys within its budget,
+   * then stops: phase Failed, no redeploy storm.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aJobThatAlwaysFailsExhaustsTheBudgetWithoutAStorm() throws Exception {
+    String namespace = "chaos-" + (++jobs);
+    SampleJob job = job(namespace, SampleJob.Ha.NONE).failAlways().maxRedeploys(1);
+    try {
+      cluster.ensureNamespace(namespace);
+      cluster.client().resource(job.resource()).create();
+      FlinkResilientJob failed =
+          new Waits(cluster.client(), namespace, "sequence")
+              .job(
+                  "phase Failed",
+                  Duration.ofMinutes(4),
+                  j ->
+                      j.getStatus() != null
+                          && "Failed".equals(String.valueOf(j.getStatus().getPhase())));
+      System.out.println("fail-always: " + failed.getStatus().getMessage());
+      int redeploys = failed.getStatus().getRecovery().getRedeploys().size();
+      assertThat(redeploys).as("redeploys within the budget").isLessThanOrEqualTo(1);
+      Thread.sleep(10_000);
+      FlinkResilientJob later =
+          cluster
+              .client()
+              .resources(FlinkResilientJob.class)
+              .inNamespace(namespace)
+              .withName("sequence")
+              .get();
+      assertThat(later.getStatus().getRecovery().getRedeploys())
+          .as("no redeploy after giving up")
+          .hasSize(redeploys);
+      assertThat(String.valueOf(later.getStatus().getPhase())).isEqualTo("Failed");
+    } finally {
+      remove(namespace);
+    }
+  }
+
+  /**
+   * The operator dies right after it began tearing the cluster down for a redeploy; a new one
+   * finishes the same attempt: one cluster afterwards, restored from the right checkpoint.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void killTheOperatorInTheMiddleOfARedeploy() throws Exception {
+    scenario(
+        "kill-operator-mid-redeploy",
+        SampleJob.Ha.NONE,
+        (run, c) -> {
+          Pod jm = run.jobManagerPod();
+          c.deletePod(jm.getMetadata().getNamespace(), jm.getMetadata().getName());
+          awaitEvent(jm.getMetadata().getNamespace(), "TearingDown");
+          operator.close();
+          run.note("FAILURE: operator stopped after TearingDown; starting a new one");
+          operator = LocalOperator.start(cluster, REPO, OperatorSettings.allNamespaces());
+        },
+        (run, r) -> {
+          String ns = run.jobManagerPod().getMetadata().getNamespace();
+          assertThat(cluster.client().apps().deployments().inNamespace(ns).list().getItems())
+              .as("exactly one cluster")
+              .hasSize(1);
+          assertThat(run.get().getStatus().getRecovery().getRedeploys())
+              .as("the budget counted once")
+              .hasSize(1);
+        });
+  }
+
+  /** The failure a scenario injects. */
+  @FunctionalInterface
+  private interface Failure {
+    void accept(ScenarioRun run, LocalCluster cluster) throws Exception;
+  }
+
+  /** What a scenario checks beyond the common checks, once the job has recovered. */
+  @FunctionalInterface
+  private interface Check {
+    void accept(ScenarioRun run, ScenarioRun.Result result) throws Exception;
+  }
+
+  private void awaitEvent(String namespace, String reason) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean seen =
+          cluster.client().v1().events().inNamespace(namespace).list().getItems().stream()
+              .anyMatch(e -> reason.equals(e.getReason()));
+      if (seen) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    throw new AssertionError("no " + reason + " event in " + namespace + " within 30 s");
+  }
+
+  private static String read(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private ScenarioRun.Result scenario(String name, SampleJob.Ha ha, Failure failure)
+      throws Exception {
     return scenario(name, ha, failure, (run, r) -> {});
   }
 
-  private ScenarioRun.Result scenario(
-      String name,
-      SampleJob.Ha ha,
-      BiConsumer<ScenarioRun, LocalCluster> failure,
-      BiConsumer<ScenarioRun, ScenarioRun.Result> check)
-      throws InterruptedException {
+  private ScenarioRun.Result scenario(String name, SampleJob.Ha ha, Failure failure, Check check)
+      throws Exception {
     String namespace = "chaos-" + (++jobs);
-    SampleJob job =
-        SampleJob.of(namespace, "sequence", cluster.state().resolve("jobs/" + namespace))
-            .ha(ha, cluster.zookeeperQuorum())
-            .checkpointInterval(Duration.ofSeconds(2));
+    SampleJob job = job(namespace, ha);
     ScenarioRun run = new ScenarioRun(cluster, job, line -> System.out.println(name + " " + line));
     try {
       run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
       long before = run.inject(name, () -> failure.accept(run, cluster));
       ScenarioRun.Result r = run.awaitRecovery(name, before, Duration.ofMinutes(3));
-      System.out.println(r.json());
-      assertThat(r.outcome()).isEqualTo("Recovered");
-      assertThat(r.restoredCheckpointId())
-          .as("restored checkpoint vs the latest before the failure")
-          .isGreaterThanOrEqualTo(before);
-      assertThat(r.recordsLost()).isZero();
-      assertThat(r.recordsDuplicated()).isZero();
-      assertThat(r.stateErrors()).isZero();
-      assertThat(r.recordsCommitted()).isPositive();
+      checkRecovered(r, before);
       FlinkResilientJob last = run.get();
-      Incident incident = last.getStatus().getRecovery().getHistory().get(0);
+      List<Incident> history = last.getStatus().getRecovery().getHistory();
+      Incident incident = history.get(history.size() - 1);
       assertThat(incident.getDetectionSeconds()).isNotNull();
       assertThat(incident.getRecoverySeconds()).isNotNull();
       check.accept(run, r);
       return r;
     } finally {
-      cluster
-          .client()
-          .resources(FlinkResilientJob.class)
-          .inNamespace(namespace)
-          .withName("sequence")
-          .delete();
-      // A node killed by the scenario boots again, so the next scenario has three nodes.
-      for (String node : cluster.nodeNames()) {
-        if (cluster.health(node) != Kubelet.Health.RUNNING) {
-          cluster.reviveNode(node);
-        }
-      }
-      awaitGone(namespace);
+      remove(namespace);
     }
+  }
+
+  private SampleJob job(String namespace, SampleJob.Ha ha) {
+    return SampleJob.of(namespace, "sequence", cluster.state().resolve("jobs/" + namespace))
+        .ha(ha, cluster.zookeeperQuorum())
+        .checkpointInterval(Duration.ofSeconds(2));
+  }
+
+  private static void checkRecovered(ScenarioRun.Result r, long before) {
+    System.out.println(r.json());
+    assertThat(r.outcome()).isEqualTo("Recovered");
+    assertThat(r.restoredCheckpointId())
+        .as("restored checkpoint vs the latest before the failure")
+        .isGreaterThanOrEqualTo(before);
+    assertThat(r.recordsLost()).isZero();
+    assertThat(r.recordsDuplicated()).isZero();
+    assertThat(r.stateErrors()).isZero();
+    assertThat(r.recordsCommitted()).isPositive();
+  }
+
+  /** Deletes the job and waits for its pods to go; a node a scenario killed boots again. */
+  private void remove(String namespace) throws InterruptedException {
+    cluster
+        .client()
+        .resources(FlinkResilientJob.class)
+        .inNamespace(namespace)
+        .withName("sequence")
+        .delete();
+    for (String node : cluster.nodeNames()) {
+      if (cluster.health(node) != Kubelet.Health.RUNNING) {
+        cluster.reviveNode(node);
+      }
+    }
+    awaitGone(namespace);
   }
 
   /**

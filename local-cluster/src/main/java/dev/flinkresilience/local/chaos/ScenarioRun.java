@@ -40,6 +40,12 @@ public final class ScenarioRun {
     this.out = out;
   }
 
+  /** A failure to inject (it may wait, e.g. for a replacement to come up before a second one). */
+  @FunctionalInterface
+  public interface Action {
+    void run() throws Exception;
+  }
+
   /** The result line of a scenario. */
   public record Result(
       String scenario,
@@ -125,8 +131,74 @@ public final class ScenarioRun {
         .orElseThrow(() -> new IllegalStateException("no TaskManager pod"));
   }
 
+  /** A TaskManager pod on a node that hosts no JobManager pod of the job. */
+  public Pod taskManagerPodApartFromJobManager() {
+    String jmNode = jobManagerPod().getSpec().getNodeName();
+    return pods().stream()
+        .filter(p -> "taskmanager".equals(p.getMetadata().getLabels().get("component")))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> !jmNode.equals(p.getSpec().getNodeName()))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "every TaskManager shares the JobManager's node " + jmNode + ": " + podList()));
+  }
+
+  /** Waits for a JobManager pod other than {@code old} to be Ready, and returns it. */
+  public Pod awaitNewJobManager(Pod old, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<Pod> ready =
+          pods().stream()
+              .filter(p -> "jobmanager".equals(p.getMetadata().getLabels().get("component")))
+              .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+              .filter(p -> !p.getMetadata().getUid().equals(old.getMetadata().getUid()))
+              .filter(ScenarioRun::ready)
+              .findFirst();
+      if (ready.isPresent()) {
+        say(
+            "new JobManager "
+                + ready.get().getMetadata().getName()
+                + " Ready on "
+                + ready.get().getSpec().getNodeName());
+        return ready.get();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no new JobManager Ready within " + timeout + ": " + podList());
+  }
+
+  /** Waits until {@code more} checkpoints after {@code after} have completed; returns the id. */
+  public long awaitCheckpointsAfter(long after, int more, Duration timeout)
+      throws InterruptedException {
+    FlinkResilientJob j =
+        await(
+            more + " checkpoints after " + after,
+            timeout,
+            x ->
+                x.getStatus() != null
+                    && x.getStatus().getLatestCheckpoint() != null
+                    && x.getStatus().getLatestCheckpoint().getId() >= after + more);
+    long id = j.getStatus().getLatestCheckpoint().getId();
+    say("checkpoint " + id + " completed");
+    return id;
+  }
+
+  /** A line in the timeline, e.g. a second failure injected during the recovery. */
+  public void note(String line) {
+    say(line);
+  }
+
+  private static boolean ready(Pod p) {
+    return p.getStatus() != null
+        && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
   /** Runs {@code failure} now; the timeline's zero. Returns the latest checkpoint id before it. */
-  public long inject(String what, Runnable failure) {
+  public long inject(String what, Action failure) throws Exception {
     long before = latestCheckpoint();
     failedAt = Instant.now();
     failure.run();
@@ -141,6 +213,7 @@ public final class ScenarioRun {
   public Result awaitRecovery(String scenario, long before, Duration timeout)
       throws InterruptedException {
     Incident[] closed = {null};
+    Incident[] open = {null};
     Instant[] detected = {null};
     FlinkResilientJob recovered =
         await(
@@ -153,8 +226,12 @@ public final class ScenarioRun {
                 return false;
               }
               Incident current = s.getRecovery().getCurrent();
-              if (detected[0] == null && current != null) {
-                detected[0] = Instant.parse(current.getDetectedAt());
+              if (current != null && !sameIncident(current, open[0])) {
+                open[0] = current;
+                Instant at = Instant.parse(current.getDetectedAt());
+                if (detected[0] == null) {
+                  detected[0] = at;
+                }
                 say(
                     "DETECTED: "
                         + current.getReason()
@@ -162,43 +239,45 @@ public final class ScenarioRun {
                         + Optional.ofNullable(current.getDetail()).orElse("")
                         + " -> "
                         + current.getAction(),
-                    detected[0]);
+                    at);
               }
-              if (closed[0] == null) {
-                closed[0] =
-                    s.getRecovery().getHistory().stream()
-                        .filter(
-                            i ->
-                                i.getDetectedAt() != null
-                                    && !Instant.parse(i.getDetectedAt())
-                                        .isBefore(failedAt.minusSeconds(1)))
-                        .filter(i -> i.getRecoveredAt() != null || i.getOutcome() != null)
-                        .findFirst()
-                        .orElse(null);
-                if (closed[0] != null) {
-                  if (detected[0] == null) {
-                    detected[0] = Instant.parse(closed[0].getDetectedAt());
-                    say(
-                        "DETECTED: " + closed[0].getReason() + " -> " + closed[0].getAction(),
-                        detected[0]);
-                  }
-                  say(
-                      "RECOVERED ("
-                          + closed[0].getOutcome()
-                          + "): job "
-                          + s.getJobState()
-                          + ", restored checkpoint "
-                          + closed[0].getRestoredCheckpointId()
-                          + " (latest before the failure: "
-                          + before
-                          + ")",
-                      closed[0].getRecoveredAt() == null
-                          ? Instant.now()
-                          : Instant.parse(closed[0].getRecoveredAt()));
+              // The newest incident closed since the failure: a failure during the recovery
+              // (scenario 6) opens another, and the run ends when the last one is closed.
+              Incident newest =
+                  s.getRecovery().getHistory().stream()
+                      .filter(
+                          i ->
+                              i.getDetectedAt() != null
+                                  && !Instant.parse(i.getDetectedAt())
+                                      .isBefore(failedAt.minusSeconds(1)))
+                      .filter(i -> i.getRecoveredAt() != null || i.getOutcome() != null)
+                      .reduce((a, b) -> b)
+                      .orElse(null);
+              if (newest != null && !sameIncident(newest, closed[0])) {
+                closed[0] = newest;
+                if (detected[0] == null) {
+                  detected[0] = Instant.parse(newest.getDetectedAt());
+                  say("DETECTED: " + newest.getReason() + " -> " + newest.getAction(), detected[0]);
                 }
+                say(
+                    "CLOSED ("
+                        + newest.getOutcome()
+                        + "): "
+                        + newest.getReason()
+                        + ", job "
+                        + s.getJobState()
+                        + ", restored checkpoint "
+                        + newest.getRestoredCheckpointId()
+                        + " (latest before the failure: "
+                        + before
+                        + ")",
+                    newest.getRecoveredAt() == null
+                        ? Instant.now()
+                        : Instant.parse(newest.getRecoveredAt()));
               }
               long restored = restoredId(closed[0], j);
               return closed[0] != null
+                  && current == null
                   && "RUNNING".equals(s.getJobState())
                   && s.getLatestCheckpoint() != null
                   && s.getLatestCheckpoint().getId() > Math.max(restored, before);
@@ -207,20 +286,7 @@ public final class ScenarioRun {
     say("first new checkpoint: " + recovered.getStatus().getLatestCheckpoint().getId());
     Incident incident = closed[0];
     long restored = restoredId(incident, recovered);
-    OutputCheck output = settledOutput();
-    say(
-        "output: "
-            + output.records()
-            + " records committed in "
-            + output.files()
-            + " files, up to "
-            + output.highest()
-            + "; lost "
-            + output.lost()
-            + ", duplicated "
-            + output.duplicated()
-            + ", state errors "
-            + output.stateErrors());
+    OutputCheck output = output();
     return new Result(
         scenario,
         seconds(failedAt, detected[0]),
@@ -235,6 +301,31 @@ public final class ScenarioRun {
         output.stateErrors(),
         output.records(),
         incident.getOutcome());
+  }
+
+  private static boolean sameIncident(Incident a, Incident b) {
+    return b != null
+        && a.getDetectedAt().equals(b.getDetectedAt())
+        && java.util.Objects.equals(a.getReason(), b.getReason());
+  }
+
+  /** The committed output once settled, printed to the timeline. */
+  public OutputCheck output() throws InterruptedException {
+    OutputCheck output = settledOutput();
+    say(
+        "output: "
+            + output.records()
+            + " records committed in "
+            + output.files()
+            + " files, up to "
+            + output.highest()
+            + "; lost "
+            + output.lost()
+            + ", duplicated "
+            + output.duplicated()
+            + ", state errors "
+            + output.stateErrors());
+    return output;
   }
 
   /**
@@ -327,15 +418,19 @@ public final class ScenarioRun {
             + "\nstatus:\n"
             + (last == null ? "(none)" : Serialization.asYaml(last.getStatus()))
             + "\npods: "
-            + pods().stream()
-                .map(
-                    p ->
-                        p.getMetadata().getName()
-                            + " on "
-                            + p.getSpec().getNodeName()
-                            + " "
-                            + (p.getStatus() == null ? "" : p.getStatus().getPhase()))
-                .toList());
+            + podList());
+  }
+
+  private List<String> podList() {
+    return pods().stream()
+        .map(
+            p ->
+                p.getMetadata().getName()
+                    + " on "
+                    + p.getSpec().getNodeName()
+                    + " "
+                    + (p.getStatus() == null ? "" : p.getStatus().getPhase()))
+        .toList();
   }
 
   private void say(String line) {

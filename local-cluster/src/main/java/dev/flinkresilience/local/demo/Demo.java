@@ -72,7 +72,7 @@ public final class Demo {
         out.println(
             "== killing "
                 + node
-                + ", the node hosting the JobManager (its processes die, its Lease stops)");
+                + ", the node hosting the JobManager (its processes stop without a word, its Lease stops)");
         long before =
             run.inject(
                 node + " killed (hosted " + jm.getMetadata().getName() + ")",

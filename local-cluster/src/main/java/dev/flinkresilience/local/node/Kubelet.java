@@ -111,7 +111,13 @@ public final class Kubelet implements AutoCloseable {
 
   /** A pod bound to this node is gone from the API (deleted with grace 0, or finally removed). */
   public void podDeleted(Pod pod) {
-    run(() -> removed(uid(pod)));
+    // A partitioned kubelet does not hear of it; thaw() catches up.
+    run(
+        () -> {
+          if (health == Health.RUNNING) {
+            removed(uid(pod));
+          }
+        });
   }
 
   /** The process of {@code pod}'s container, if it runs here. */
@@ -125,12 +131,28 @@ public final class Kubelet implements AutoCloseable {
                 .findFirst());
   }
 
-  /** Power off: every process dies at once; nothing is reported any more. */
+  /** Where the container of {@code pod} writes its output (stdout, stderr and Flink's log). */
+  public Optional<Path> log(String namespace, String name) {
+    return call(
+        () ->
+            runs.values().stream()
+                .filter(r -> r.namespace.equals(namespace) && r.name.equals(name))
+                .filter(r -> r.logFile != null)
+                .map(r -> r.logFile)
+                .findFirst());
+  }
+
+  /**
+   * Power off: every process stops at once and says nothing more. They are stopped (SIGSTOP), not
+   * killed: this machine's kernel would reset a killed process's connections and tell its peers at
+   * once what a dead machine never tells them, so they must find out by their own timeouts, as in
+   * the field. The processes are killed when the node boots again or the cluster stops.
+   */
   public void kill() {
     call(
         () -> {
           health = Health.DEAD;
-          runs.values().stream().filter(r -> r.process != null).forEach(r -> r.process.kill());
+          runs.values().stream().filter(r -> r.process != null).forEach(r -> r.process.freeze());
           return null;
         });
   }
@@ -141,6 +163,18 @@ public final class Kubelet implements AutoCloseable {
         () -> {
           health = Health.FROZEN;
           runs.values().stream().filter(r -> r.process != null).forEach(r -> r.process.freeze());
+          return null;
+        });
+  }
+
+  /**
+   * SIGCONT only: the processes run on while the kubelet still acts as partitioned, as when a
+   * partition heals and the old processes reach the API server before the kubelet syncs.
+   */
+  public void resumeProcesses() {
+    call(
+        () -> {
+          runs.values().stream().filter(r -> r.process != null).forEach(r -> r.process.thaw());
           return null;
         });
   }
@@ -161,7 +195,7 @@ public final class Kubelet implements AutoCloseable {
   }
 
   /**
-   * The node boots again: its processes are gone (a dead node lost them, a frozen one is killed
+   * The node boots again: its processes are gone (a dead or frozen node's stopped ones are killed
    * now), and the kubelet starts over with the pods still bound to it, as after a reboot.
    */
   public void revive() {
@@ -229,12 +263,8 @@ public final class Kubelet implements AutoCloseable {
               : Map.of();
       ContainerPlan plan = ContainerPlan.of(pod, config, context);
       run.container = pod.getSpec().getContainers().get(0).getName();
-      run.process =
-          PodProcess.start(
-              plan,
-              setup.classpath(),
-              podDir.resolve("work"),
-              podDir.resolve(run.container + ".log"));
+      run.logFile = podDir.resolve(run.container + ".log");
+      run.process = PodProcess.start(plan, setup.classpath(), podDir.resolve("work"), run.logFile);
       LOG.info(
           "{}: started {} {}/{} as pid {} on {}",
           node,
@@ -554,6 +584,7 @@ public final class Kubelet implements AutoCloseable {
     final String image;
     final String startTime = Instant.now().toString();
     String container;
+    Path logFile;
     PodProcess process;
     ContainerState lastTerminated;
     int restartCount;

@@ -1,0 +1,232 @@
+package dev.flinkresilience.local.bench;
+
+import dev.flinkresilience.local.LocalCluster;
+import dev.flinkresilience.local.LocalOperator;
+import dev.flinkresilience.local.SampleJob;
+import dev.flinkresilience.local.chaos.ScenarioRun;
+import dev.flinkresilience.local.controlplane.ControlPlane;
+import dev.flinkresilience.local.controlplane.RealControlPlane;
+import dev.flinkresilience.local.node.Kubelet;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.app.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The node-loss benchmark of issue 6: each node-loss scenario runs twice on one local cluster with
+ * the real controller-manager, whose node lifecycle has Kubernetes' own defaults (a node NotReady
+ * 40 s after its last heartbeat, its pods evicted after the 300 s toleration): once with the
+ * operator's node-loss detection switched off (the baseline: recovery waits for Kubernetes) and
+ * once with it on. Prints a table; the last line is one JSON object, the summary of the JobManager
+ * node scenario with detection on plus {@code baselineRecoverySeconds} and {@code ratio}.
+ *
+ * <p>Both runs use the same job spec; its {@code stuckRestartingAfter} is set beyond the baseline's
+ * eviction so that the operator's own redeploy for a job that is not running does not cut the
+ * baseline short: the baseline measures Kubernetes and Flink HA alone.
+ *
+ * <p>Options: {@code --ha kubernetes|zookeeper} (default kubernetes).
+ */
+public final class NodeLossBaseline {
+  private static final Duration STUCK_AFTER = Duration.ofMinutes(15);
+  private static final Duration BASELINE_TIMEOUT = Duration.ofMinutes(12);
+
+  private NodeLossBaseline() {}
+
+  /** One node-loss scenario: which node to kill once the job runs. */
+  private record Scenario(String name, Function<ScenarioRun, Pod> victim) {}
+
+  private record Row(String scenario, boolean detection, ScenarioRun.Result result) {}
+
+  public static void main(String[] args) throws Exception {
+    SampleJob.Ha ha = SampleJob.Ha.KUBERNETES;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (!"--ha".equals(args[i])) {
+        throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+      ha = SampleJob.Ha.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
+    }
+    if (ha == SampleJob.Ha.NONE) {
+      throw new IllegalArgumentException(
+          "--ha: kubernetes or zookeeper (the targets are for HA on)");
+    }
+    if (!RealControlPlane.available()) {
+      System.err.println(
+          "the baseline needs the real controller-manager (its node lifecycle):"
+              + " run local/controlplane/build.sh first");
+      System.exit(2);
+    }
+    PrintStream out = System.out;
+    List<Scenario> scenarios =
+        List.of(
+            new Scenario("kill-jobmanager-node", ScenarioRun::jobManagerPod),
+            new Scenario("kill-taskmanager-node", ScenarioRun::taskManagerPodApartFromJobManager));
+    List<Row> rows = new ArrayList<>();
+    LocalCluster.Settings settings =
+        LocalCluster.Settings.defaults().withControlPlane(ControlPlane.Kind.REAL);
+    try (LocalCluster cluster = LocalCluster.start(settings)) {
+      out.println("== " + cluster.controlPlane().describe());
+      for (Scenario scenario : scenarios) {
+        for (boolean detection : new boolean[] {true, false}) {
+          rows.add(
+              new Row(
+                  scenario.name(),
+                  detection,
+                  run(cluster, settings, scenario, detection, ha, rows.size() + 1, out)));
+        }
+      }
+    }
+    table(rows, ha, out);
+    // The JobManager's node last: the last line is the headline.
+    for (int i = scenarios.size() - 1; i >= 0; i--) {
+      out.println(summary(rows, scenarios.get(i).name()));
+    }
+  }
+
+  private static ScenarioRun.Result run(
+      LocalCluster cluster,
+      LocalCluster.Settings settings,
+      Scenario scenario,
+      boolean detection,
+      SampleJob.Ha ha,
+      int n,
+      PrintStream out)
+      throws Exception {
+    String label = scenario.name() + (detection ? " (operator)" : " (baseline)");
+    out.println("== " + label + ": node-loss detection " + (detection ? "on" : "off"));
+    String namespace = "bench-" + n;
+    SampleJob job =
+        SampleJob.of(namespace, "sequence", cluster.state().resolve("jobs/" + namespace))
+            .ha(ha, cluster.zookeeperQuorum())
+            .checkpointInterval(Duration.ofSeconds(3))
+            .stuckRestartingAfter(STUCK_AFTER);
+    OperatorSettings operatorSettings =
+        OperatorSettings.allNamespaces().withNodeDetection(detection);
+    try (LocalOperator operator = LocalOperator.start(cluster, settings.repo(), operatorSettings)) {
+      ScenarioRun run = new ScenarioRun(cluster, job, line -> out.println("   " + line));
+      try {
+        run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
+        String node = scenario.victim().apply(run).getSpec().getNodeName();
+        long before = run.inject(node + " killed", () -> cluster.killNode(node));
+        ScenarioRun.Result r = run.awaitRecovery(scenario.name(), before, BASELINE_TIMEOUT);
+        out.println("   " + r.json());
+        return r;
+      } finally {
+        cluster
+            .client()
+            .resources(FlinkResilientJob.class)
+            .inNamespace(namespace)
+            .withName("sequence")
+            .delete();
+        for (String name : cluster.nodeNames()) {
+          if (cluster.health(name) != Kubelet.Health.RUNNING) {
+            cluster.reviveNode(name);
+          }
+        }
+        awaitQuiet(cluster, namespace);
+      }
+    }
+  }
+
+  /**
+   * The job's pods gone and every node schedulable again (the node lifecycle controller lifts its
+   * unreachable taints once the revived node reports Ready), so the next run starts alike.
+   */
+  private static void awaitQuiet(LocalCluster cluster, String namespace)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean podsGone = cluster.client().pods().inNamespace(namespace).list().getItems().isEmpty();
+      boolean untainted =
+          cluster.client().nodes().list().getItems().stream().allMatch(NodeLossBaseline::untainted);
+      if (podsGone && untainted) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("the cluster did not settle after the run in " + namespace);
+  }
+
+  private static boolean untainted(Node node) {
+    return node.getSpec().getTaints() == null
+        || node.getSpec().getTaints().stream()
+            .noneMatch(t -> t.getKey().startsWith("node.kubernetes.io/"));
+  }
+
+  private static void table(List<Row> rows, SampleJob.Ha ha, PrintStream out) {
+    out.println();
+    out.println(
+        "== node loss, HA "
+            + ha.name().toLowerCase(Locale.ROOT)
+            + ", nodeLostAfter 20s; controller-manager defaults: NotReady after 40 s, eviction"
+            + " after 300 s");
+    String format = "%-22s %-10s %10s %10s %12s %9s %5s %5s %6s%n";
+    out.printf(
+        Locale.ROOT,
+        format,
+        "scenario",
+        "detection",
+        "detected s",
+        "RUNNING s",
+        "checkpoint s",
+        "restored",
+        "lost",
+        "dup",
+        "state");
+    for (Row row : rows) {
+      ScenarioRun.Result r = row.result();
+      out.printf(
+          Locale.ROOT,
+          format,
+          row.scenario(),
+          row.detection() ? "operator" : "baseline",
+          String.format(Locale.ROOT, "%.1f", r.detectionSeconds()),
+          String.format(Locale.ROOT, "%.1f", r.recoverySeconds()),
+          String.format(Locale.ROOT, "%.1f", r.firstCheckpointSeconds()),
+          r.restoredCheckpointId() + "/" + r.latestCheckpointBeforeFailure(),
+          r.recordsLost(),
+          r.recordsDuplicated(),
+          r.stateErrors());
+    }
+    for (String scenario : rows.stream().map(Row::scenario).distinct().toList()) {
+      out.printf(
+          Locale.ROOT,
+          "%s: RUNNING again %.1f s with the operator vs %.1f s baseline, ratio %.1f%n",
+          scenario,
+          result(rows, scenario, true).recoverySeconds(),
+          result(rows, scenario, false).recoverySeconds(),
+          ratio(rows, scenario));
+    }
+    out.println("(restored: the checkpoint restored / the latest completed before the failure)");
+  }
+
+  /** The scenario's JSON summary with detection on, plus the baseline and the ratio. */
+  private static String summary(List<Row> rows, String scenario) {
+    String json = result(rows, scenario, true).json();
+    return json.substring(0, json.length() - 1)
+        + String.format(
+            Locale.ROOT,
+            ",\"baselineDetectionSeconds\":%.2f,\"baselineRecoverySeconds\":%.2f,\"ratio\":%.2f}",
+            result(rows, scenario, false).detectionSeconds(),
+            result(rows, scenario, false).recoverySeconds(),
+            ratio(rows, scenario));
+  }
+
+  private static double ratio(List<Row> rows, String scenario) {
+    return result(rows, scenario, false).recoverySeconds()
+        / result(rows, scenario, true).recoverySeconds();
+  }
+
+  private static ScenarioRun.Result result(List<Row> rows, String scenario, boolean detection) {
+    return rows.stream()
+        .filter(r -> r.scenario().equals(scenario) && r.detection() == detection)
+        .findFirst()
+        .orElseThrow()
+        .result();
+  }
+}
