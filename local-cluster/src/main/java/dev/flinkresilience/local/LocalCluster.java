@@ -388,6 +388,15 @@ public final class LocalCluster implements AutoCloseable {
     n.lease().resume();
   }
 
+  /** Boots every node a failure left dead or frozen, so the next run has them all. */
+  public void reviveDeadNodes() {
+    for (String name : nodeNames()) {
+      if (health(name) != Kubelet.Health.RUNNING) {
+        reviveNode(name);
+      }
+    }
+  }
+
   public Kubelet.Health health(String node) {
     return node(node).kubelet().health();
   }

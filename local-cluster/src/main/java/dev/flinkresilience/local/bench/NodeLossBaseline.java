@@ -6,7 +6,6 @@ import dev.flinkresilience.local.SampleJob;
 import dev.flinkresilience.local.chaos.ScenarioRun;
 import dev.flinkresilience.local.controlplane.ControlPlane;
 import dev.flinkresilience.local.controlplane.RealControlPlane;
-import dev.flinkresilience.local.node.Kubelet;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Node;
@@ -123,11 +122,7 @@ public final class NodeLossBaseline {
             .inNamespace(namespace)
             .withName("sequence")
             .delete();
-        for (String name : cluster.nodeNames()) {
-          if (cluster.health(name) != Kubelet.Health.RUNNING) {
-            cluster.reviveNode(name);
-          }
-        }
+        cluster.reviveDeadNodes();
         awaitQuiet(cluster, namespace);
       }
     }

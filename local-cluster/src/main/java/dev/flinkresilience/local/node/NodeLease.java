@@ -146,6 +146,48 @@ public final class NodeLease implements AutoCloseable {
     } catch (KubernetesClientException e) {
       LOG.warn("{}: lease not renewed: {}", node, e.getMessage());
     }
+    postReady();
+  }
+
+  /**
+   * Ready again after a silence: the node lifecycle controller set the Ready condition to Unknown
+   * (and tainted the node) when the Lease stopped; a kubelet that is back posts its status, and the
+   * controller then lifts the taints.
+   */
+  private void postReady() {
+    try {
+      Node current = client.nodes().withName(node).get();
+      boolean ready =
+          current == null
+              || current.getStatus() == null
+              || current.getStatus().getConditions() == null
+              || current.getStatus().getConditions().stream()
+                  .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      if (ready) {
+        return;
+      }
+      String at = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+      client
+          .nodes()
+          .withName(node)
+          .editStatus(
+              n -> {
+                n.getStatus().getConditions().stream()
+                    .filter(c -> "Ready".equals(c.getType()))
+                    .forEach(
+                        c -> {
+                          c.setStatus("True");
+                          c.setReason("KubeletReady");
+                          c.setMessage("emulated kubelet is posting ready status");
+                          c.setLastHeartbeatTime(at);
+                          c.setLastTransitionTime(at);
+                        });
+                return n;
+              });
+      LOG.info("{}: posted Ready again", node);
+    } catch (KubernetesClientException e) {
+      LOG.warn("{}: status not posted: {}", node, e.getMessage());
+    }
   }
 
   private static Map<String, Quantity> capacity() {

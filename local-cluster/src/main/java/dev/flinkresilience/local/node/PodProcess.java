@@ -91,6 +91,11 @@ public final class PodProcess {
   }
 
   private void signal(String name) {
+    // kill(1) knows a number, not our child: a pid that exited may already belong to another
+    // process (the pid space here is 32768), so only a live child is signalled.
+    if (!process.isAlive()) {
+      return;
+    }
     try {
       new ProcessBuilder("kill", "-" + name, Long.toString(pid())).start().waitFor();
     } catch (IOException e) {
