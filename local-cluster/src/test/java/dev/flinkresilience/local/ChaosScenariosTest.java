@@ -107,13 +107,20 @@ class ChaosScenariosTest {
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void killTheNodeOfATaskManagerWithoutHa() throws Exception {
+  void killTheNodeOfATaskManagerWithKubernetesHa() throws Exception {
+    String[] jobManager = {null};
     ScenarioRun.Result r =
         scenario(
             "kill-taskmanager-node",
-            SampleJob.Ha.NONE,
-            (run, c) ->
-                c.killNode(run.taskManagerPodApartFromJobManager().getSpec().getNodeName()));
+            SampleJob.Ha.KUBERNETES,
+            (run, c) -> {
+              jobManager[0] = run.jobManagerPod().getMetadata().getName();
+              c.killNode(run.taskManagerPodApartFromJobManager().getSpec().getNodeName());
+            },
+            (run, result) ->
+                assertThat(run.jobManagerPod().getMetadata().getName())
+                    .as("the JobManager on a live node is left alone (not rolled, not restarted)")
+                    .isEqualTo(jobManager[0]));
     assertThat(r.detectionSeconds()).as("within nodeLostAfter + 2 s").isLessThan(22.0);
     assertThat(r.recoverySeconds()).as("RUNNING again within 60 s").isLessThan(60.0);
   }

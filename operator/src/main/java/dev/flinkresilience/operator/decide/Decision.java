@@ -38,7 +38,7 @@ public sealed interface Decision {
   record OpenIncident(Signal signal, RecoveryAction action) implements Decision {}
 
   /** Recovery: force-delete (grace 0) the job's pods on a lost node so they can be replaced. */
-  record ReleasePods(String node, List<String> pods) implements Decision {}
+  record ReleasePods(String node, List<String> pods, boolean jobManager) implements Decision {}
 
   /** Recovery: Flink is recovering by itself, or the redeployed cluster is starting; wait. */
   record AwaitRecovery(String why, boolean markRedeployed) implements Decision {}

@@ -30,6 +30,15 @@ public record NodeView(
   }
 
   /**
+   * Kubernetes itself no longer places pods on it: the node lifecycle controller marked it not
+   * Ready (and tainted it), or it is gone. Until then the scheduler still takes a dead node for a
+   * live one.
+   */
+  public boolean isUnschedulable() {
+    return deleted || outOfService || "False".equals(ready) || "Unknown".equals(ready);
+  }
+
+  /**
    * Confirmed gone, so its processes cannot write any more: deleted, or tainted out-of-service by
    * an administrator (the Kubernetes convention for a node known to be shut down).
    */

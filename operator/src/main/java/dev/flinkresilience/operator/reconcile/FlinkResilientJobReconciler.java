@@ -110,7 +110,11 @@ public class FlinkResilientJobReconciler
         || decision instanceof Decision.TearDownForRecovery) {
       actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName());
     } else if (decision instanceof Decision.ReleasePods release) {
-      actions.keepJobManagerOff(meta.getNamespace(), meta.getName(), release.node());
+      if (release.jobManager()) {
+        // Only then: changing the JobManager Deployment's template rolls its pod, which would
+        // restart a JobManager that runs fine elsewhere when only a TaskManager was lost.
+        actions.keepJobManagerOff(meta.getNamespace(), meta.getName(), release.node());
+      }
       actions.forceDeletePods(meta.getNamespace(), release.pods());
     } else if (decision instanceof Decision.Deploy deploy) {
       var desired = input.desired();

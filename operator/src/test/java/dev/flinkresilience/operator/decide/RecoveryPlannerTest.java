@@ -220,6 +220,29 @@ class RecoveryPlannerTest {
                   assertThat(d).isInstanceOf(ReleasePods.class);
                   assertThat(((ReleasePods) d).node()).isEqualTo("node-a");
                   assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm");
+                  assertThat(((ReleasePods) d).jobManager()).isTrue();
+                }),
+            row(
+                "lost TaskManager node, HA on, still Ready to the scheduler: not released yet",
+                w -> {
+                  w.ha().nodes.put("node-b", RecoveryWorld.silentNode("node-b", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY).setPod(null);
+                },
+                AwaitRecovery.class),
+            row(
+                "lost TaskManager node, HA on, marked NotReady by Kubernetes: released",
+                w -> {
+                  w.ha()
+                      .nodes
+                      .put(
+                          "node-b",
+                          new NodeView("node-b", NOW.minusSeconds(45), "Unknown", false, false));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY).setPod(null);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).pods()).containsExactly("orders-tm");
+                  assertThat(((ReleasePods) d).jobManager()).isFalse();
                 }),
             row(
                 "pods already released are not released again",
