@@ -236,9 +236,13 @@ class FlinkResilientJobApiTest {
         .isNotNull();
   }
 
-  /** The one single-pod delete the operator makes (RecoveryScenariosApiTest covers the rest). */
+  /**
+   * The single-pod deletes the operator makes, and keeping the JobManager Deployment off a lost
+   * node (RecoveryScenariosApiTest covers the rest): the JobManager on the lost node is released at
+   * once, a TaskManager only once Kubernetes marks the node not Ready.
+   */
   @Test
-  void aPodOnALostNodeIsForceDeleted() {
+  void podsOnALostNodeAreForceDeleted() {
     try (Kubelet kubelet = new Kubelet(client, NS, 200)) {
       kubelet.registerNode("node-a");
       var job = Jobs.job(NS, NAME);
@@ -247,6 +251,7 @@ class FlinkResilientJobApiTest {
       job.getSpec().getRecovery().setNodeLostAfter("2s");
       create(job);
       awaitJobManager();
+      kubelet.runJobManager(NAME, "orders-jm-1", "node-a", 8081);
       kubelet.runTaskManager(NAME, "orders-taskmanager-1-1", "node-a");
       markJobManagerReady();
       operator.awaitJob(
@@ -256,6 +261,14 @@ class FlinkResilientJobApiTest {
           j -> j.getStatus() != null && j.getStatus().getPhase() == Phase.RUNNING);
 
       kubelet.stopRenewing("node-a");
+      operator.await(
+          "the JobManager on the lost node force-deleted", () -> !kubelet.podExists("orders-jm-1"));
+      // A TaskManager waits until Kubernetes stops scheduling onto the node: released earlier,
+      // its replacement would land right back on the dead node.
+      assertThat(kubelet.podExists("orders-taskmanager-1-1"))
+          .as("kept while the node still reads Ready")
+          .isTrue();
+      kubelet.markNotReady("node-a");
       operator.await(
           "the TaskManager on the lost node force-deleted",
           () -> !kubelet.podExists("orders-taskmanager-1-1"));

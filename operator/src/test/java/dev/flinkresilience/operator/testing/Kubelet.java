@@ -105,6 +105,23 @@ public final class Kubelet implements AutoCloseable {
     renewing.remove(node);
   }
 
+  /**
+   * What Kubernetes' node lifecycle controller does about 40 s after a node went silent: its Ready
+   * condition turns Unknown (and the scheduler keeps off it).
+   */
+  public void markNotReady(String node) {
+    client
+        .nodes()
+        .withName(node)
+        .editStatus(
+            n -> {
+              n.getStatus().getConditions().stream()
+                  .filter(c -> "Ready".equals(c.getType()))
+                  .forEach(c -> c.setStatus("Unknown"));
+              return n;
+            });
+  }
+
   public Pod runJobManager(String job, String pod, String node, int restPort) {
     return run(job, pod, "jobmanager", node, restPort);
   }
