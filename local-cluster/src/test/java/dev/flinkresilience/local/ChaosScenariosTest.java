@@ -263,7 +263,7 @@ class ChaosScenariosTest {
       assertThat(output.duplicated()).isZero();
       assertThat(output.stateErrors()).isZero();
     } finally {
-      remove(namespace);
+      run.remove();
     }
   }
 
@@ -276,6 +276,8 @@ class ChaosScenariosTest {
   void aJobThatAlwaysFailsExhaustsTheBudgetWithoutAStorm() throws Exception {
     String namespace = "chaos-" + (++jobs);
     SampleJob job = job(namespace, SampleJob.Ha.NONE).failAlways().maxRedeploys(1);
+    ScenarioRun run =
+        new ScenarioRun(cluster, job, line -> System.out.println("fail-always " + line));
     try {
       cluster.ensureNamespace(namespace);
       cluster.client().resource(job.resource()).create();
@@ -291,19 +293,13 @@ class ChaosScenariosTest {
       int redeploys = failed.getStatus().getRecovery().getRedeploys().size();
       assertThat(redeploys).as("redeploys within the budget").isLessThanOrEqualTo(1);
       Thread.sleep(10_000);
-      FlinkResilientJob later =
-          cluster
-              .client()
-              .resources(FlinkResilientJob.class)
-              .inNamespace(namespace)
-              .withName("sequence")
-              .get();
+      FlinkResilientJob later = run.get();
       assertThat(later.getStatus().getRecovery().getRedeploys())
           .as("no redeploy after giving up")
           .hasSize(redeploys);
       assertThat(String.valueOf(later.getStatus().getPhase())).isEqualTo("Failed");
     } finally {
-      remove(namespace);
+      run.remove();
     }
   }
 
@@ -398,7 +394,7 @@ class ChaosScenariosTest {
       check.accept(run, r);
       return r;
     } finally {
-      remove(namespace);
+      run.remove();
     }
   }
 
@@ -418,7 +414,18 @@ class ChaosScenariosTest {
     System.out.println(namespace + ": HA " + used);
     return SampleJob.of(namespace, "sequence", cluster.state().resolve("jobs/" + namespace))
         .ha(used, cluster.zookeeperQuorum())
-        .checkpointInterval(Duration.ofSeconds(2));
+        .checkpointInterval(checkpointInterval(used));
+  }
+
+  /**
+   * Without HA a redeploy restores the checkpoint recorded in status, which lags Flink's by up to a
+   * poll (5 s): with 2 s checkpoints it was often one or two behind, and the redeploy replayed what
+   * had been committed since (40 duplicates in scenario 2 once). Exactly-once across a redeploy
+   * without HA needs checkpoints further apart than a poll (docs/recovery.md), and the failure is
+   * injected right after the operator recorded one. With HA the store names the latest.
+   */
+  private static Duration checkpointInterval(SampleJob.Ha ha) {
+    return ha == SampleJob.Ha.NONE ? Duration.ofSeconds(10) : Duration.ofSeconds(2);
   }
 
   private static void checkRecovered(ScenarioRun.Result r, long before) {
@@ -431,28 +438,5 @@ class ChaosScenariosTest {
     assertThat(r.recordsDuplicated()).isZero();
     assertThat(r.stateErrors()).isZero();
     assertThat(r.recordsCommitted()).isPositive();
-  }
-
-  /** Deletes the job and waits for its pods to go; a node a scenario killed boots again. */
-  private void remove(String namespace) throws InterruptedException {
-    cluster
-        .client()
-        .resources(FlinkResilientJob.class)
-        .inNamespace(namespace)
-        .withName("sequence")
-        .delete();
-    cluster.reviveDeadNodes();
-    awaitGone(namespace);
-  }
-
-  /**
-   * The job's pods gone (the finalizer tears the cluster down), so the next scenario has the CPU.
-   */
-  private void awaitGone(String namespace) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline
-        && !cluster.client().pods().inNamespace(namespace).list().getItems().isEmpty()) {
-      Thread.sleep(250);
-    }
   }
 }

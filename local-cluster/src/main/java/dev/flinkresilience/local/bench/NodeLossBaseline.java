@@ -6,7 +6,6 @@ import dev.flinkresilience.local.SampleJob;
 import dev.flinkresilience.local.chaos.ScenarioRun;
 import dev.flinkresilience.local.controlplane.ControlPlane;
 import dev.flinkresilience.local.controlplane.RealControlPlane;
-import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -116,35 +115,26 @@ public final class NodeLossBaseline {
         out.println("   " + r.json());
         return r;
       } finally {
-        cluster
-            .client()
-            .resources(FlinkResilientJob.class)
-            .inNamespace(namespace)
-            .withName("sequence")
-            .delete();
-        cluster.reviveDeadNodes();
-        awaitQuiet(cluster, namespace);
+        run.remove();
+        awaitSchedulable(cluster);
       }
     }
   }
 
   /**
-   * The job's pods gone and every node schedulable again (the node lifecycle controller lifts its
-   * unreachable taints once the revived node reports Ready), so the next run starts alike.
+   * Every node schedulable again (the node lifecycle controller lifts its unreachable taints once
+   * the revived node reports Ready), so the next run starts alike.
    */
-  private static void awaitQuiet(LocalCluster cluster, String namespace)
-      throws InterruptedException {
+  private static void awaitSchedulable(LocalCluster cluster) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (System.nanoTime() < deadline) {
-      boolean podsGone = cluster.client().pods().inNamespace(namespace).list().getItems().isEmpty();
-      boolean untainted =
-          cluster.client().nodes().list().getItems().stream().allMatch(NodeLossBaseline::untainted);
-      if (podsGone && untainted) {
+      if (cluster.client().nodes().list().getItems().stream()
+          .allMatch(NodeLossBaseline::untainted)) {
         return;
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("the cluster did not settle after the run in " + namespace);
+    throw new IllegalStateException("a revived node is still tainted two minutes later");
   }
 
   private static boolean untainted(Node node) {

@@ -359,6 +359,25 @@ public final class ScenarioRun {
         : j.getStatus().getLatestCheckpoint().getId();
   }
 
+  /**
+   * After the run: deletes the job (its finalizer tears the cluster down), boots any node the
+   * failure left dead or frozen, and waits up to a minute for the job's pods to go, so that the
+   * next run starts on three nodes and has the CPU.
+   */
+  public void remove() throws InterruptedException {
+    cluster
+        .client()
+        .resources(FlinkResilientJob.class)
+        .inNamespace(job.namespace())
+        .withName(job.name())
+        .delete();
+    cluster.reviveDeadNodes();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline && !pods().isEmpty()) {
+      Thread.sleep(250);
+    }
+  }
+
   public FlinkResilientJob get() {
     return cluster
         .client()
