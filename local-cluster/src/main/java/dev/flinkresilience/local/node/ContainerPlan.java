@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  */
 public record ContainerPlan(
     Role role,
+    List<String> wrapper,
     String mainClass,
     List<String> jvmOptions,
     List<String> args,
@@ -88,7 +89,21 @@ public record ContainerPlan(
   /** The plan for the pod's main container, or why the emulator cannot run it. */
   public static ContainerPlan of(Pod pod, Map<String, String> config, Context context) {
     Container container = pod.getSpec().getContainers().get(0);
-    String script = orEmpty(container.getCommand()) + " " + orEmpty(container.getArgs());
+    List<String> command = container.getCommand() == null ? List.of() : container.getCommand();
+    List<String> wrapper = List.of();
+    if (command.size() >= 4 && "bash".equals(command.get(0)) && "-c".equals(command.get(1))) {
+      // A shell wrapper around the image's entrypoint (the operator's run-once guard without HA):
+      // it runs for real, with its $0 where the pod's volume is here and "$@" the JVM below.
+      String arg0 = command.get(3);
+      wrapper =
+          List.of(
+              "bash",
+              "-c",
+              command.get(2),
+              arg0.startsWith("/") ? context.hostPath(arg0).toString() : arg0);
+      command = command.subList(4, command.size());
+    }
+    String script = String.join(" ", command) + " " + orEmpty(container.getArgs());
     List<String> words = words(script);
     Role role;
     String main;
@@ -118,7 +133,8 @@ public record ContainerPlan(
             : new ArrayList<>();
     dynamicProperties(words).forEach((k, v) -> args.add("-D" + k + "=" + v));
     overrides(role, config, context).forEach((k, v) -> args.add("-D" + k + "=" + v));
-    return new ContainerPlan(role, main, jvmOptions(role, context), List.copyOf(args), env);
+    return new ContainerPlan(
+        role, wrapper, main, jvmOptions(role, context), List.copyOf(args), env);
   }
 
   /** What a container in a cluster gets from its network, image and service account. */

@@ -264,7 +264,13 @@ public final class Kubelet implements AutoCloseable {
       ContainerPlan plan = ContainerPlan.of(pod, config, context);
       run.container = pod.getSpec().getContainers().get(0).getName();
       run.logFile = podDir.resolve(run.container + ".log");
-      run.process = PodProcess.start(plan, setup.classpath(), podDir.resolve("work"), run.logFile);
+      run.process =
+          PodProcess.start(
+              plan,
+              setup.classpath(),
+              context.hostPath("/opt"),
+              podDir.resolve("work"),
+              run.logFile);
       LOG.info(
           "{}: started {} {}/{} as pid {} on {}",
           node,

@@ -24,12 +24,18 @@ public final class PodProcess {
     this.startedAt = startedAt;
   }
 
-  /** Starts {@code plan} on {@code classpath}; stdout and stderr go to {@code log}. */
-  public static PodProcess start(ContainerPlan plan, String classpath, Path workDir, Path log)
+  /**
+   * Starts {@code plan} on {@code classpath}, seeing {@code podOpt} as its {@code /opt} where the
+   * machine allows ({@link ContainerMounts}); stdout and stderr go to {@code log}.
+   */
+  public static PodProcess start(
+      ContainerPlan plan, String classpath, Path podOpt, Path workDir, Path log)
       throws IOException {
     Files.createDirectories(workDir);
     Files.createDirectories(log.getParent());
-    List<String> command = new ArrayList<>();
+    Files.createDirectories(podOpt);
+    List<String> command = new ArrayList<>(ContainerMounts.prefix(podOpt, classpath));
+    command.addAll(plan.wrapper());
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(plan.jvmOptions());
     command.add("-cp");

@@ -107,6 +107,28 @@ class ContainerPlanTest {
     assertThat(plan.args()).noneMatch(a -> a.startsWith("-Djobmanager.rpc.address="));
   }
 
+  @Test
+  void aShellWrapperAroundTheEntrypointRunsWithItsPathWhereThePodsVolumeIs() {
+    Pod pod = pod("kubernetes-jobmanager.sh kubernetes-application");
+    pod.getSpec()
+        .getContainers()
+        .get(0)
+        .setCommand(List.of("bash", "-c", "guard", "/run-once/started", "/docker-entrypoint.sh"));
+
+    ContainerPlan plan = ContainerPlan.of(pod, Map.of(), CONTEXT);
+
+    assertThat(plan.role()).isEqualTo(ContainerPlan.Role.JOB_MANAGER);
+    assertThat(plan.wrapper())
+        .containsExactly("bash", "-c", "guard", "/state/pods/p/fs/run-once/started");
+    assertThat(plan.args()).allMatch(a -> a.startsWith("-D"));
+  }
+
+  @Test
+  void flinksOwnEntrypointHasNoWrapper() {
+    assertThat(ContainerPlan.of(pod("kubernetes-taskmanager.sh"), Map.of(), CONTEXT).wrapper())
+        .isEmpty();
+  }
+
   private static Pod pod(String script) {
     return new PodBuilder()
         .withNewMetadata()

@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.model;
 
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
+import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
 import dev.flinkresilience.operator.decide.DesiredJob;
 import dev.flinkresilience.operator.decide.RestorePoint;
 import dev.flinkresilience.operator.render.ClusterIdentity;
@@ -10,6 +11,7 @@ import dev.flinkresilience.operator.render.FlinkConfigRenderer;
 import dev.flinkresilience.operator.validate.SpecValidator;
 import dev.flinkresilience.operator.validate.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -78,6 +80,10 @@ public final class DesiredState {
             config,
             NodeAvoidance.avoid(spec.getJobManager().getPodTemplate(), avoidedNodes),
             NodeAvoidance.avoid(spec.getTaskManager().getPodTemplate(), avoidedNodes));
+    if (spec.getHighAvailability().getType() == HighAvailabilityType.NONE) {
+      flinkObjects =
+          flinkObjects.stream().map(o -> o instanceof Deployment d ? RunOnce.guard(d) : o).toList();
+    }
     return ClusterModel.desired(job, flinkObjects, stamp, ownServiceAccount(spec));
   }
 

@@ -2,6 +2,8 @@ package dev.flinkresilience.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
+import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec;
 import dev.flinkresilience.operator.decide.RestorePoint;
 import dev.flinkresilience.operator.testing.Jobs;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -81,6 +83,54 @@ class DesiredStateTest {
 
     assertThat(checked.valid()).isFalse();
     assertThat(checked.violations()).singleElement().asString().startsWith("spec: Flink rejected");
+  }
+
+  @Test
+  void withoutHighAvailabilityTheJobManagerContainerRunsFlinkOncePerPod() {
+    var job = Jobs.job("ns", "orders");
+    job.getSpec().getHighAvailability().setType(HighAvailabilityType.NONE);
+
+    var pod =
+        deployment(DesiredState.objects(job, job.getSpec(), STAMP, RestorePoint.NONE))
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+
+    var main = pod.getContainers().get(0);
+    assertThat(main.getCommand())
+        .containsExactly("bash", "-c", RunOnce.SCRIPT, RunOnce.MARK, "/docker-entrypoint.sh");
+    assertThat(main.getArgs()).as("Flink's own arguments, unchanged").contains("bash", "-c");
+    assertThat(main.getVolumeMounts())
+        .anyMatch(
+            m -> m.getName().equals(RunOnce.VOLUME) && m.getMountPath().equals(RunOnce.MOUNT_PATH));
+    assertThat(pod.getVolumes())
+        .anyMatch(v -> v.getName().equals(RunOnce.VOLUME) && v.getEmptyDir() != null);
+  }
+
+  @Test
+  void withHighAvailabilityTheJobManagerContainerIsFlinksOwn() {
+    for (HighAvailabilityType ha :
+        List.of(HighAvailabilityType.KUBERNETES, HighAvailabilityType.ZOOKEEPER)) {
+      var job = Jobs.job("ns", "orders");
+      job.getSpec().getHighAvailability().setType(ha);
+      job.getSpec().getHighAvailability().setStorageDir("s3://bucket/ha");
+      if (ha == HighAvailabilityType.ZOOKEEPER) {
+        var zk = new ZooKeeperSpec();
+        zk.setQuorum("zk:2181");
+        job.getSpec().getHighAvailability().setZookeeper(zk);
+      }
+
+      var pod =
+          deployment(DesiredState.objects(job, job.getSpec(), STAMP, RestorePoint.NONE))
+              .getSpec()
+              .getTemplate()
+              .getSpec();
+
+      assertThat(pod.getContainers().get(0).getCommand())
+          .as(ha.name())
+          .containsExactly("/docker-entrypoint.sh");
+      assertThat(pod.getVolumes()).noneMatch(v -> v.getName().equals(RunOnce.VOLUME));
+    }
   }
 
   private static Deployment deployment(List<HasMetadata> objects) {

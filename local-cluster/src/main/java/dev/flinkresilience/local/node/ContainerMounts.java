@@ -1,0 +1,99 @@
+package dev.flinkresilience.local.node;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives a container's process the pod's own {@code /opt}, as its image and volumes would.
+ *
+ * <p>Most of Flink's paths come from its configuration, which the plan rewrites, but a few are
+ * fixed: the JobManager reads the TaskManager pod template only from {@code
+ * /opt/flink/pod-template/taskmanager-pod-template.yaml}, and without it every TaskManager pod
+ * silently loses the template (affinity, tolerations, resources), so what the operator puts there
+ * could never be seen here. A private mount namespace ({@code unshare(1)}) binds the pod's
+ * directory over {@code /opt} for that process alone; the process keeps its pid ({@code unshare}
+ * and the shell both exec), so signals still reach the JVM.
+ *
+ * <p>Where mount namespaces are not allowed, processes run without, and the kubelet says so once.
+ */
+final class ContainerMounts {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerMounts.class);
+  static final Path OPT = Path.of("/opt");
+
+  private static Boolean available;
+
+  private ContainerMounts() {}
+
+  /**
+   * The command that runs the rest of a command line with {@code podOpt} as its {@code /opt}; empty
+   * where that is not possible (then the process sees the machine's {@code /opt}).
+   */
+  static List<String> prefix(Path podOpt, String classpath) {
+    if (!available(classpath)) {
+      return List.of();
+    }
+    return List.of(
+        "unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        "bash",
+        "-c",
+        "mount --bind \"$0\" /opt && exec \"$@\"",
+        podOpt.toString());
+  }
+
+  static synchronized boolean available(String classpath) {
+    if (available == null) {
+      available = probe(classpath);
+    }
+    return available;
+  }
+
+  private static boolean probe(String classpath) {
+    String javaHome = System.getProperty("java.home");
+    for (String entry : (classpath + File.pathSeparator + javaHome).split(File.pathSeparator)) {
+      if (!entry.isEmpty() && Path.of(entry).toAbsolutePath().startsWith(OPT)) {
+        LOG.warn(
+            "{} is under /opt, which pods see as their own: TaskManager pod templates are not"
+                + " applied",
+            entry);
+        return false;
+      }
+    }
+    if (!Files.isDirectory(OPT)) {
+      LOG.warn("no /opt on this machine: TaskManager pod templates are not applied");
+      return false;
+    }
+    try {
+      Process p =
+          new ProcessBuilder(
+                  "unshare",
+                  "--mount",
+                  "--propagation",
+                  "private",
+                  "mount",
+                  "--bind",
+                  "/opt",
+                  "/opt")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+        return true;
+      }
+      LOG.warn("no mount namespaces here ({}): TaskManager pod templates are not applied", out);
+    } catch (IOException e) {
+      LOG.warn("no unshare(1) here ({}): TaskManager pod templates are not applied", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+}
