@@ -10,6 +10,8 @@ import dev.flinkresilience.local.node.PodProcess;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * Everything it starts stops on {@link #close()}, or when the JVM exits.
  */
 public final class LocalCluster implements AutoCloseable {
+  static final String OUT_OF_SERVICE = "node.kubernetes.io/out-of-service";
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
 
   /** How to build it. */
@@ -380,12 +383,48 @@ public final class LocalCluster implements AutoCloseable {
     return nodeOf(namespace, pod).flatMap(n -> node(n).kubelet().log(namespace, pod));
   }
 
+  /**
+   * What an administrator does for a node that is gone for good (Kubernetes' non-graceful node
+   * shutdown): the {@code node.kubernetes.io/out-of-service} taint, which says nothing on the node
+   * runs any more. Removed again when the node is revived.
+   */
+  public void taintOutOfService(String node) {
+    LOG.info("tainting node {} out-of-service", node);
+    client()
+        .nodes()
+        .withName(node)
+        .edit(
+            n -> {
+              List<Taint> taints =
+                  new ArrayList<>(
+                      n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints());
+              taints.add(
+                  new TaintBuilder()
+                      .withKey(OUT_OF_SERVICE)
+                      .withValue("nodeshutdown")
+                      .withEffect("NoExecute")
+                      .build());
+              n.getSpec().setTaints(taints);
+              return n;
+            });
+  }
+
   /** A killed node boots again: its Lease is renewed and its kubelet starts over. */
   public void reviveNode(String node) {
     LOG.info("reviving node {}", node);
     EmulatedNode n = node(node);
     n.kubelet().revive();
     n.lease().resume();
+    client()
+        .nodes()
+        .withName(node)
+        .edit(
+            object -> {
+              if (object.getSpec().getTaints() != null) {
+                object.getSpec().getTaints().removeIf(t -> OUT_OF_SERVICE.equals(t.getKey()));
+              }
+              return object;
+            });
   }
 
   /** Boots every node a failure left dead or frozen, so the next run has them all. */

@@ -197,6 +197,19 @@ public final class ScenarioRun {
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
+  /** Waits until the operator has an incident open for {@code reason} (e.g. {@code NodeLost}). */
+  public Incident awaitIncident(String reason, Duration timeout) throws InterruptedException {
+    FlinkResilientJob j =
+        await(
+            reason + " incident open",
+            timeout,
+            job ->
+                job.getStatus() != null
+                    && job.getStatus().getRecovery().getCurrent() != null
+                    && reason.equals(job.getStatus().getRecovery().getCurrent().getReason()));
+    return j.getStatus().getRecovery().getCurrent();
+  }
+
   /** Runs {@code failure} now; the timeline's zero. Returns the latest checkpoint id before it. */
   public long inject(String what, Action failure) throws Exception {
     long before = latestCheckpoint();

@@ -77,11 +77,6 @@ public final class ClusterActions {
   }
 
   /**
-   * Force-deletes pods (grace period 0): a pod on a lost node is never replaced until its object is
-   * gone, and the kubelet that would confirm a graceful deletion is dead. Only called once the
-   * fencing rules allow it (see RecoveryPlanner).
-   */
-  /**
    * Keeps the JobManager's replacement off a lost node. A lost node stays Ready to the scheduler
    * until the node lifecycle controller's grace period (40 s by default) has passed, so a pod
    * released from it could be scheduled straight back onto it and never start. The JobManager
@@ -113,6 +108,11 @@ public final class ClusterActions {
     }
   }
 
+  /**
+   * Force-deletes pods (grace period 0): a pod on a lost node is never replaced until its object is
+   * gone, and the kubelet that would confirm a graceful deletion is dead. Only called once the
+   * fencing rules allow it (see RecoveryPlanner).
+   */
   public void forceDeletePods(String namespace, List<String> pods) {
     for (String pod : pods) {
       LOG.warn("force-deleting pod {}/{} from a lost node", namespace, pod);

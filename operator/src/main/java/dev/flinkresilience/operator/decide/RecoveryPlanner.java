@@ -99,6 +99,18 @@ public final class RecoveryPlanner {
     if (policy == ReleasePodsPolicy.NEVER) {
       return Optional.empty();
     }
+    boolean redeploy = RecoveryAction.of(current.getAction()) == RecoveryAction.REDEPLOY;
+    Optional<JobManagerDeployment> jm = in.cluster().jobManager();
+    if (redeploy
+        && jm.isPresent()
+        && !jm.get().terminating()
+        && !RecoveryAttempts.of(current).equals(jm.get().recoveryAttempt())) {
+      // The failed cluster goes first: a JobManager released while its Deployment stands is
+      // replaced by its ReplicaSet at once, and without HA the replacement submits the job again
+      // from the old restore point before the teardown reaches it (chaos scenario 6 without HA:
+      // it ran for a second).
+      return Optional.empty();
+    }
     Duration lostAfter = Durations.parse(spec.getRecovery().getNodeLostAfter());
     boolean ha = spec.getHighAvailability().getType() != HighAvailabilityType.NONE;
     for (NodeView node : in.cluster().nodes().values()) {
@@ -115,11 +127,12 @@ public final class RecoveryPlanner {
               .filter(p -> p.isJobManager() || node.isUnschedulable())
               .toList();
       if (!pods.isEmpty()) {
+        // A Deployment that is being deleted needs no keeping off the node.
         return Optional.of(
             new ReleasePods(
                 node.name(),
                 pods.stream().map(PodView::name).sorted().toList(),
-                pods.stream().anyMatch(PodView::isJobManager)));
+                !redeploy && pods.stream().anyMatch(PodView::isJobManager)));
       }
     }
     return Optional.empty();
@@ -160,6 +173,19 @@ public final class RecoveryPlanner {
     // the budget (the loop seen once in chaos scenario 9).
     Duration timeout = Durations.parse(in.desired().spec().getRecovery().getHaRecoveryTimeout());
     String deployedAt = current.getRedeployedAt();
+    Optional<PodView> failedAgain =
+        ours && !mark && deployedAt != null
+            ? redeployedJobManagerFailed(in, parse(deployedAt, in.now()))
+            : Optional.empty();
+    if (failedAgain.isPresent()) {
+      String why =
+          "the redeployed JobManager "
+              + failedAgain.get().name()
+              + " failed too ("
+              + failedAgain.get().failure()
+              + "); without HA only a new attempt brings the job back";
+      return budgetLeft(in) ? new Escalate(why) : new GiveUp(null, why + "; " + budgetMessage(in));
+    }
     if (!mark
         && deployedAt != null
         && in.now().isAfter(parse(deployedAt, in.now()).plus(timeout))) {
@@ -182,6 +208,23 @@ public final class RecoveryPlanner {
       return new AwaitTeardown(in.cluster().podsRemaining());
     }
     return LifecyclePlanner.deploy(Decision.DeployReason.RECOVERY, in.desired(), in);
+  }
+
+  /**
+   * Without HA, a JobManager of the redeployed cluster that failed after the redeploy. Its
+   * container restarted in place waits and runs nothing ({@code model/RunOnce}: it would resubmit
+   * the job from the redeploy's restore point, older than what the job may have committed since),
+   * so waiting out {@code haRecoveryTimeout} would only lose time (chaos scenario 6 without HA: 90
+   * s). With HA a restart in place recovers from the HA store, and is Flink's to do.
+   */
+  private static Optional<PodView> redeployedJobManagerFailed(PlanInput in, Instant deployedAt) {
+    if (in.desired().spec().getHighAvailability().getType() != HighAvailabilityType.NONE) {
+      return Optional.empty();
+    }
+    return in.cluster().pods().stream()
+        .filter(p -> p.isJobManager() && p.isFailing())
+        .filter(p -> p.failedAt() != null && p.failedAt().isAfter(deployedAt))
+        .findFirst();
   }
 
   /**

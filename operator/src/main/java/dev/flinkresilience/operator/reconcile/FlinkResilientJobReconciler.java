@@ -4,10 +4,10 @@ import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.RecoverySpec;
-import dev.flinkresilience.operator.decide.BadNodes;
 import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.LifecyclePlanner;
 import dev.flinkresilience.operator.decide.ObservedCluster;
+import dev.flinkresilience.operator.decide.Placement;
 import dev.flinkresilience.operator.decide.PlanInput;
 import dev.flinkresilience.operator.decide.RecoveryAttempts;
 import dev.flinkresilience.operator.model.DeploymentStamp;
@@ -126,7 +126,7 @@ public class FlinkResilientJobReconciler
       var stamp =
           new DeploymentStamp(
               desired.generation(), desired.specHash(), deploy.serial(), deploy.jobId(), attempt);
-      List<String> avoided = BadNodes.avoided(input.status().getAvoidedNodes(), input.now());
+      List<String> avoided = Placement.avoided(input);
       actions.apply(
           DesiredState.objects(job, desired.spec(), stamp, deploy.restoreFrom(), avoided));
     }

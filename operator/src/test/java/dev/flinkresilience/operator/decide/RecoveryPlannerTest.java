@@ -269,19 +269,36 @@ class RecoveryPlannerTest {
                 },
                 TearDownForRecovery.class),
             row(
-                "whenFenced, HA off, node tainted out-of-service: release",
+                "whenFenced, HA off, node tainted out-of-service: the cluster is torn down first"
+                    + " (a JobManager released sooner is replaced from the old restore point)",
                 w -> {
                   w.nodes.put(
                       "node-a", new NodeView("node-a", NOW.minusSeconds(25), "True", true, false));
                   incident(w, Reason.NODE_LOST, RecoveryAction.REDEPLOY);
                 },
-                ReleasePods.class),
+                TearDownForRecovery.class),
             row(
-                "always, HA off: release",
+                "whenFenced, HA off, node tainted out-of-service, cluster being deleted: release",
+                w -> {
+                  w.nodes.put(
+                      "node-a", new NodeView("node-a", NOW.minusSeconds(25), "True", true, false));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.REDEPLOY);
+                  w.jobManager = terminating();
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm");
+                  assertThat(((ReleasePods) d).jobManager())
+                      .as("a Deployment being deleted is not kept off the node")
+                      .isFalse();
+                }),
+            row(
+                "always, HA off, cluster being deleted: release",
                 w -> {
                   w.nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
                   w.spec.getRecovery().setReleasePodsOnLostNode(ReleasePodsPolicy.ALWAYS);
                   incident(w, Reason.NODE_LOST, RecoveryAction.REDEPLOY);
+                  w.jobManager = terminating();
                 },
                 ReleasePods.class),
             row(
@@ -449,6 +466,39 @@ class RecoveryPlannerTest {
                 },
                 Escalate.class),
             row(
+                "redeployed without HA, then its JobManager failed too (its restart waits): another"
+                    + " attempt at once",
+                w -> {
+                  Incident i = incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY);
+                  i.setRedeployedAt(NOW.minusSeconds(20).toString());
+                  w.jobManager = stamped(i);
+                  w.status.getRecovery().getCurrent().setObservedState(null);
+                  w.replacePod("orders-jm", failed(jm(), "Error"));
+                },
+                Escalate.class),
+            row(
+                "redeployed without HA, a JobManager failure from before the redeploy: wait",
+                w -> {
+                  Incident i = incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY);
+                  i.setRedeployedAt(NOW.toString());
+                  w.jobManager = stamped(i);
+                  w.status.getRecovery().getCurrent().setObservedState(null);
+                  w.replacePod("orders-jm", failed(jm(), "Error"));
+                },
+                AwaitRecovery.class),
+            row(
+                "redeployed with HA, then its JobManager failed: Flink restarts it from the HA"
+                    + " store; wait",
+                w -> {
+                  w.ha();
+                  Incident i = incident(w, Reason.JOB_FAILED, RecoveryAction.REDEPLOY);
+                  i.setRedeployedAt(NOW.minusSeconds(20).toString());
+                  w.jobManager = stamped(i);
+                  w.status.getRecovery().getCurrent().setObservedState(null);
+                  w.replacePod("orders-jm", failed(jm(), "Error"));
+                },
+                AwaitRecovery.class),
+            row(
                 "redeployed, then its Deployment vanished (Flink deleted it): the same attempt again",
                 w -> {
                   Incident i = incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY);
@@ -477,6 +527,10 @@ class RecoveryPlannerTest {
                 },
                 BeginOperation.class))
         .map(Row::test);
+  }
+
+  private static JobManagerDeployment terminating() {
+    return new JobManagerDeployment(RecoveryWorld.HASH, 1L, RecoveryWorld.JOB_ID, 1, true);
   }
 
   private static PodView jm() {

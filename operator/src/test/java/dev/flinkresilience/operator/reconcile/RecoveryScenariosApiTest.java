@@ -264,7 +264,7 @@ class RecoveryScenariosApiTest {
   }
 
   @Test
-  void jobManagerAndItsNodeLostWithoutHaIsReleasedThenRedeployed() {
+  void jobManagerAndItsNodeLostWithoutHaIsTornDownThenRedeployed() {
     deployRunning(
         spec -> spec.getRecovery().setReleasePodsOnLostNode(ReleasePodsPolicy.ALWAYS), false);
 
@@ -277,9 +277,14 @@ class RecoveryScenariosApiTest {
     playRedeployedCluster(12);
     Incident done = awaitClosed();
     assertIncident(done, "NodeLost", "Redeploy", 12L);
-    assertThat(done.getReleasedPods()).containsExactly(JM);
+    // The cluster is torn down before anything is released: a JobManager released while its
+    // Deployment stands would be replaced at once from the old restore point. This API server
+    // deletes pods at once (no kubelet has to confirm), so nothing is left to release; on a real
+    // one the dead node's pods stay Terminating and are released after the teardown (chaos
+    // scenarios 4 and 6 without HA; RecoveryPlannerTest).
+    assertThat(done.getReleasedPods()).isEmpty();
     assertThat(recoveryReasons())
-        .containsExactly("NodeLost", "PodsReleased", "TearingDown", "Redeploying", "Recovered");
+        .containsExactly("NodeLost", "TearingDown", "Redeploying", "Recovered");
   }
 
   @Test
