@@ -8,6 +8,7 @@ import dev.flinkresilience.local.node.NodeLease;
 import dev.flinkresilience.local.node.PodAddresses;
 import dev.flinkresilience.local.node.PodProcess;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Taint;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.curator.test.TestingServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -390,23 +392,38 @@ public final class LocalCluster implements AutoCloseable {
    */
   public void taintOutOfService(String node) {
     LOG.info("tainting node {} out-of-service", node);
-    client()
-        .nodes()
-        .withName(node)
-        .edit(
-            n -> {
-              List<Taint> taints =
-                  new ArrayList<>(
-                      n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints());
-              taints.add(
-                  new TaintBuilder()
-                      .withKey(OUT_OF_SERVICE)
-                      .withValue("nodeshutdown")
-                      .withEffect("NoExecute")
-                      .build());
-              n.getSpec().setTaints(taints);
-              return n;
-            });
+    editNode(
+        node,
+        n -> {
+          List<Taint> taints =
+              new ArrayList<>(
+                  n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints());
+          taints.add(
+              new TaintBuilder()
+                  .withKey(OUT_OF_SERVICE)
+                  .withValue("nodeshutdown")
+                  .withEffect("NoExecute")
+                  .build());
+          n.getSpec().setTaints(taints);
+          return n;
+        });
+  }
+
+  /**
+   * An edit of a Node that retries on a conflict: its kubelet and the node lifecycle controller
+   * write the same object all the time.
+   */
+  private void editNode(String node, UnaryOperator<Node> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client().nodes().withName(node).edit(change);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** A killed node boots again: its Lease is renewed and its kubelet starts over. */
@@ -415,16 +432,19 @@ public final class LocalCluster implements AutoCloseable {
     EmulatedNode n = node(node);
     n.kubelet().revive();
     n.lease().resume();
-    client()
-        .nodes()
-        .withName(node)
-        .edit(
-            object -> {
-              if (object.getSpec().getTaints() != null) {
-                object.getSpec().getTaints().removeIf(t -> OUT_OF_SERVICE.equals(t.getKey()));
-              }
-              return object;
-            });
+    Node object = client().nodes().withName(node).get();
+    if (object != null
+        && object.getSpec().getTaints() != null
+        && object.getSpec().getTaints().stream().anyMatch(t -> OUT_OF_SERVICE.equals(t.getKey()))) {
+      editNode(
+          node,
+          o -> {
+            if (o.getSpec().getTaints() != null) {
+              o.getSpec().getTaints().removeIf(t -> OUT_OF_SERVICE.equals(t.getKey()));
+            }
+            return o;
+          });
+    }
   }
 
   /** Boots every node a failure left dead or frozen, so the next run has them all. */

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,7 +27,8 @@ final class ContainerMounts {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerMounts.class);
   static final Path OPT = Path.of("/opt");
 
-  private static Boolean available;
+  /** How to get a private mount namespace here: as root, or inside a user namespace; or none. */
+  private static List<String> unshare;
 
   private ContainerMounts() {}
 
@@ -35,28 +37,24 @@ final class ContainerMounts {
    * where that is not possible (then the process sees the machine's {@code /opt}).
    */
   static List<String> prefix(Path podOpt, String classpath) {
-    if (!available(classpath)) {
+    List<String> how = unshare(classpath);
+    if (how.isEmpty()) {
       return List.of();
     }
-    return List.of(
-        "unshare",
-        "--mount",
-        "--propagation",
-        "private",
-        "bash",
-        "-c",
-        "mount --bind \"$0\" /opt && exec \"$@\"",
-        podOpt.toString());
+    List<String> prefix = new ArrayList<>(how);
+    prefix.addAll(
+        List.of("bash", "-c", "mount --bind \"$0\" /opt && exec \"$@\"", podOpt.toString()));
+    return prefix;
   }
 
-  static synchronized boolean available(String classpath) {
-    if (available == null) {
-      available = probe(classpath);
+  private static synchronized List<String> unshare(String classpath) {
+    if (unshare == null) {
+      unshare = probe(classpath);
     }
-    return available;
+    return unshare;
   }
 
-  private static boolean probe(String classpath) {
+  private static List<String> probe(String classpath) {
     String javaHome = System.getProperty("java.home");
     for (String entry : (classpath + File.pathSeparator + javaHome).split(File.pathSeparator)) {
       if (!entry.isEmpty() && Path.of(entry).toAbsolutePath().startsWith(OPT)) {
@@ -64,36 +62,37 @@ final class ContainerMounts {
             "{} is under /opt, which pods see as their own: TaskManager pod templates are not"
                 + " applied",
             entry);
-        return false;
+        return List.of();
       }
     }
     if (!Files.isDirectory(OPT)) {
       LOG.warn("no /opt on this machine: TaskManager pod templates are not applied");
-      return false;
+      return List.of();
     }
-    try {
-      Process p =
-          new ProcessBuilder(
-                  "unshare",
-                  "--mount",
-                  "--propagation",
-                  "private",
-                  "mount",
-                  "--bind",
-                  "/opt",
-                  "/opt")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes());
-      if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
-        return true;
+    List<List<String>> ways =
+        List.of(
+            List.of("unshare", "--mount", "--propagation", "private"),
+            // Not root: a user namespace in which this user is root may mount.
+            List.of("unshare", "--user", "--map-root-user", "--mount", "--propagation", "private"));
+    String why = "";
+    for (List<String> way : ways) {
+      List<String> probe = new ArrayList<>(way);
+      probe.addAll(List.of("mount", "--bind", "/opt", "/opt"));
+      try {
+        Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+          return way;
+        }
+        why = out.trim();
+      } catch (IOException e) {
+        why = e.toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return List.of();
       }
-      LOG.warn("no mount namespaces here ({}): TaskManager pod templates are not applied", out);
-    } catch (IOException e) {
-      LOG.warn("no unshare(1) here ({}): TaskManager pod templates are not applied", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
-    return false;
+    LOG.warn("no mount namespaces here ({}): TaskManager pod templates are not applied", why);
+    return List.of();
   }
 }

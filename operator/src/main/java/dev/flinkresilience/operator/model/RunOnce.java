@@ -2,7 +2,9 @@ package dev.flinkresilience.operator.model;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -60,12 +62,11 @@ public final class RunOnce {
     List<String> command = new ArrayList<>(List.of("bash", "-c", SCRIPT, MARK));
     command.addAll(main.getCommand() == null ? List.of() : main.getCommand());
     main.setCommand(command);
-    List<io.fabric8.kubernetes.api.model.VolumeMount> mounts =
+    List<VolumeMount> mounts =
         new ArrayList<>(main.getVolumeMounts() == null ? List.of() : main.getVolumeMounts());
     mounts.add(new VolumeMountBuilder().withName(VOLUME).withMountPath(MOUNT_PATH).build());
     main.setVolumeMounts(mounts);
-    List<io.fabric8.kubernetes.api.model.Volume> volumes =
-        new ArrayList<>(pod.getVolumes() == null ? List.of() : pod.getVolumes());
+    List<Volume> volumes = new ArrayList<>(pod.getVolumes() == null ? List.of() : pod.getVolumes());
     volumes.add(new VolumeBuilder().withName(VOLUME).withNewEmptyDir().endEmptyDir().build());
     pod.setVolumes(volumes);
     return copy;
