@@ -6,7 +6,7 @@
 #
 # Usage: ./demo.sh [--ha kubernetes|zookeeper|none] [--control-plane auto|real|mock]
 #        ./demo.sh baseline [--ha kubernetes|zookeeper]
-#   baseline: the node-loss benchmark instead (about 12 minutes; needs the real control plane): each
+#   baseline: the node-loss benchmark instead (about 10 minutes; needs the real control plane): each
 #   node-loss scenario with the operator's node detection off (Kubernetes' own node lifecycle) and on,
 #   a table, and as the last line one JSON object with baselineRecoverySeconds and ratio.
 # First run: builds the real control plane from Debian's Kubernetes source (about 5 minutes, cached in
