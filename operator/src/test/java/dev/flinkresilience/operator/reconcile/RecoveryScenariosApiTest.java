@@ -229,30 +229,7 @@ class RecoveryScenariosApiTest {
     assertThat(kubelet.podExists(TM)).as("the TaskManager on a live node stays").isTrue();
     // The replacement cannot be scheduled back onto the lost node, which stays Ready to the
     // scheduler until the node lifecycle controller's grace period has passed.
-    var affinity =
-        client
-            .apps()
-            .deployments()
-            .inNamespace(NS)
-            .withName(NAME)
-            .get()
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getAffinity();
-    assertThat(
-            affinity
-                .getNodeAffinity()
-                .getRequiredDuringSchedulingIgnoredDuringExecution()
-                .getNodeSelectorTerms())
-        .allSatisfy(
-            t ->
-                assertThat(t.getMatchExpressions())
-                    .anyMatch(
-                        e ->
-                            e.getKey().equals("kubernetes.io/hostname")
-                                && e.getOperator().equals("NotIn")
-                                && e.getValues().contains("node-a")));
+    assertJobManagerKeptOff("node-a");
 
     flink.down();
     kubelet.runJobManager(NAME, JM2, "node-b", flink.port());
@@ -273,6 +250,22 @@ class RecoveryScenariosApiTest {
     awaitIncident("NodeLost", "Redeploy");
     awaitRedeployed();
     assertRestoreConfig(12);
+    // The lost node still reads Ready to the scheduler: the new cluster keeps off it, its
+    // JobManager and the TaskManagers Flink will create from the template.
+    assertJobManagerKeptOff("node-a");
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(NS)
+                .withName("pod-template-" + NAME)
+                .get()
+                .getData()
+                .values())
+        .singleElement()
+        .asString()
+        .contains("kubernetes.io/hostname")
+        .contains("NotIn")
+        .contains("node-a");
 
     playRedeployedCluster(12);
     Incident done = awaitClosed();
@@ -485,6 +478,35 @@ class RecoveryScenariosApiTest {
    * status written after it (the pass that deploys writes status once the objects exist, so a read
    * right after the Deployment appears can still see the status before it).
    */
+  /** The JobManager Deployment's pods may not be scheduled on {@code node}. */
+  private void assertJobManagerKeptOff(String node) {
+    var affinity =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NS)
+            .withName(NAME)
+            .get()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getAffinity();
+    assertThat(affinity).as("the JobManager's affinity").isNotNull();
+    assertThat(
+            affinity
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms())
+        .allSatisfy(
+            t ->
+                assertThat(t.getMatchExpressions())
+                    .anyMatch(
+                        e ->
+                            e.getKey().equals("kubernetes.io/hostname")
+                                && e.getOperator().equals("NotIn")
+                                && e.getValues().contains(node)));
+  }
+
   private void awaitRedeployed() {
     operator.await(
         "a Redeploying event, the new JobManager Deployment and its record in status",
