@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.app;
 
 import dev.flinkresilience.operator.observe.JobManagerAddress;
 import dev.flinkresilience.operator.reconcile.PollPacing;
+import dev.flinkresilience.operator.validate.TenantPolicy;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param nodeDetection watch Nodes and their Leases to detect lost nodes (DESIGN.md §5.1); off, the
  *     operator needs no cluster-wide read and a lost node is noticed only when Kubernetes itself
  *     evicts its pods (the baseline the chaos benchmark compares against)
+ * @param tenantPolicy what a job's author may ask for (pod security level, service accounts)
  */
 public record OperatorSettings(
     List<String> namespaces,
@@ -24,11 +26,13 @@ public record OperatorSettings(
     JobManagerAddress.Rule jobManagerAddress,
     int healthPort,
     Optional<LeaderElectionSettings> leaderElection,
-    boolean nodeDetection) {
+    boolean nodeDetection,
+    TenantPolicy tenantPolicy) {
   public static final int NO_HTTP = -1;
 
   public OperatorSettings {
     namespaces = List.copyOf(namespaces);
+    java.util.Objects.requireNonNull(tenantPolicy, "tenantPolicy");
     if (healthPort < NO_HTTP || healthPort > 65535) {
       throw new IllegalArgumentException("health port out of range: " + healthPort);
     }
@@ -41,36 +45,60 @@ public record OperatorSettings(
         JobManagerAddress.Rule.POD_IP,
         NO_HTTP,
         Optional.empty(),
-        true);
+        true,
+        TenantPolicy.DEFAULT);
   }
 
   public OperatorSettings withPolling(PollPacing polling) {
     return new OperatorSettings(
-        namespaces, polling, jobManagerAddress, healthPort, leaderElection, nodeDetection);
+        namespaces,
+        polling,
+        jobManagerAddress,
+        healthPort,
+        leaderElection,
+        nodeDetection,
+        tenantPolicy);
   }
 
   public OperatorSettings withNamespaces(List<String> namespaces) {
     return new OperatorSettings(
-        namespaces, polling, jobManagerAddress, healthPort, leaderElection, nodeDetection);
+        namespaces,
+        polling,
+        jobManagerAddress,
+        healthPort,
+        leaderElection,
+        nodeDetection,
+        tenantPolicy);
   }
 
   public OperatorSettings withJobManagerAddress(JobManagerAddress.Rule mode) {
     return new OperatorSettings(
-        namespaces, polling, mode, healthPort, leaderElection, nodeDetection);
+        namespaces, polling, mode, healthPort, leaderElection, nodeDetection, tenantPolicy);
   }
 
   public OperatorSettings withHealthPort(int port) {
     return new OperatorSettings(
-        namespaces, polling, jobManagerAddress, port, leaderElection, nodeDetection);
+        namespaces, polling, jobManagerAddress, port, leaderElection, nodeDetection, tenantPolicy);
   }
 
   public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
     return new OperatorSettings(
-        namespaces, polling, jobManagerAddress, healthPort, Optional.of(election), nodeDetection);
+        namespaces,
+        polling,
+        jobManagerAddress,
+        healthPort,
+        Optional.of(election),
+        nodeDetection,
+        tenantPolicy);
   }
 
   public OperatorSettings withNodeDetection(boolean on) {
     return new OperatorSettings(
-        namespaces, polling, jobManagerAddress, healthPort, leaderElection, on);
+        namespaces, polling, jobManagerAddress, healthPort, leaderElection, on, tenantPolicy);
+  }
+
+  public OperatorSettings withTenantPolicy(TenantPolicy policy) {
+    return new OperatorSettings(
+        namespaces, polling, jobManagerAddress, healthPort, leaderElection, nodeDetection, policy);
   }
 }

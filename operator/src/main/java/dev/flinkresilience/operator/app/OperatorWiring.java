@@ -105,7 +105,8 @@ public final class OperatorWiring {
             settings.nodeDetection()
                 ? Optional.of(new NodeWatch(client, clock, NodeWatch.DEFAULT_CHECK_EVERY))
                 : Optional.empty(),
-            clock);
+            clock,
+            settings.tenantPolicy());
     operator.register(
         reconciler,
         c -> {

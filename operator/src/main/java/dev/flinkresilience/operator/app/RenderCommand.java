@@ -10,6 +10,8 @@ import dev.flinkresilience.operator.decide.RestorePoint;
 import dev.flinkresilience.operator.decide.RestorePoints;
 import dev.flinkresilience.operator.model.DeploymentStamp;
 import dev.flinkresilience.operator.model.DesiredState;
+import dev.flinkresilience.operator.validate.PodSecurityLevel;
+import dev.flinkresilience.operator.validate.TenantPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -36,14 +39,27 @@ final class RenderCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "A FlinkResilientJob YAML file.")
   File file;
 
+  @Option(
+      names = "--pod-security",
+      description =
+          "Pod Security Standards level to hold the pod templates to, as the operator's"
+              + " --pod-security: privileged, baseline or restricted (default: ${DEFAULT-VALUE}).",
+      defaultValue = "baseline",
+      converter = RunCommand.PodSecurityConverter.class)
+  PodSecurityLevel podSecurity = PodSecurityLevel.BASELINE;
+
   @Override
   public Integer call() {
     // Flink's factory logs its memory arithmetic at INFO; render's output is the YAML and errors.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    return render(file, System.out, System.err);
+    return render(file, TenantPolicy.DEFAULT.withPodSecurity(podSecurity), System.out, System.err);
   }
 
   static int render(File file, PrintStream out, PrintStream err) {
+    return render(file, TenantPolicy.DEFAULT, out, err);
+  }
+
+  static int render(File file, TenantPolicy policy, PrintStream out, PrintStream err) {
     FlinkResilientJob job;
     try {
       job = read(file);
@@ -51,7 +67,7 @@ final class RenderCommand implements Callable<Integer> {
       err.println(file + ": not a FlinkResilientJob: " + e.getMessage());
       return INVALID;
     }
-    var checked = DesiredState.check(job);
+    var checked = DesiredState.check(job, policy);
     if (!checked.valid()) {
       err.println(file + ": invalid FlinkResilientJob " + job.getMetadata().getName() + ":");
       checked.violations().forEach(v -> err.println("  " + v));

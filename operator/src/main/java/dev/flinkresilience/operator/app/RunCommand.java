@@ -3,6 +3,8 @@ package dev.flinkresilience.operator.app;
 import dev.flinkresilience.operator.observe.JobManagerAddress;
 import dev.flinkresilience.operator.reconcile.PollPacing;
 import dev.flinkresilience.operator.spec.Durations;
+import dev.flinkresilience.operator.validate.PodSecurityLevel;
+import dev.flinkresilience.operator.validate.TenantPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetAddress;
@@ -101,11 +103,38 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "${env:NODE_DETECTION:-true}")
   boolean nodeDetection;
 
+  @Option(
+      names = "--pod-security",
+      description =
+          "Pod Security Standards level that every job's pod templates and pass-through keys are"
+              + " held to: privileged, baseline or restricted (default: ${DEFAULT-VALUE}). Env:"
+              + " POD_SECURITY.",
+      defaultValue = "${env:POD_SECURITY:-baseline}",
+      converter = PodSecurityConverter.class)
+  PodSecurityLevel podSecurity;
+
+  @Option(
+      names = "--allowed-service-accounts",
+      split = ",",
+      description =
+          "Service accounts a job may name in spec.serviceAccount (comma-separated patterns, each"
+              + " NAME or NAMESPACE/NAME, '*' matches any characters). Default: any but the"
+              + " operator's own. Env: ALLOWED_SERVICE_ACCOUNTS.",
+      defaultValue = "${env:ALLOWED_SERVICE_ACCOUNTS}")
+  List<String> allowedServiceAccounts;
+
   /** Kubernetes-style durations (500ms, 5s, 1m), as in the CRD. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       return Durations.parse(value);
+    }
+  }
+
+  static final class PodSecurityConverter implements CommandLine.ITypeConverter<PodSecurityLevel> {
+    @Override
+    public PodSecurityLevel convert(String value) {
+      return PodSecurityLevel.parse(value);
     }
   }
 
@@ -128,7 +157,11 @@ final class RunCommand implements Callable<Integer> {
             .withNamespaces(namespaces == null ? List.of() : namespaces)
             .withPolling(new PollPacing(pollInterval, fastPollInterval))
             .withJobManagerAddress(addressRule());
-    settings = settings.withHealthPort(healthPort).withNodeDetection(nodeDetection);
+    settings =
+        settings
+            .withHealthPort(healthPort)
+            .withNodeDetection(nodeDetection)
+            .withTenantPolicy(tenantPolicy(client));
     if (leaderElection) {
       settings = settings.withLeaderElection(leaderElection(client));
     }
@@ -157,6 +190,27 @@ final class RunCommand implements Callable<Integer> {
     }
     return LeaderElectionSettings.of(
         leaseName, Optional.ofNullable(namespace), identity(System.getenv("POD_NAME")));
+  }
+
+  /**
+   * The policy from the flags. The operator's own service account comes from the chart
+   * (OPERATOR_SERVICE_ACCOUNT, in POD_NAMESPACE): a job in that namespace must not run as it.
+   */
+  private TenantPolicy tenantPolicy(KubernetesClient client) {
+    TenantPolicy policy =
+        TenantPolicy.DEFAULT
+            .withPodSecurity(podSecurity)
+            .withAllowedServiceAccounts(
+                allowedServiceAccounts == null ? List.of() : allowedServiceAccounts);
+    String account = System.getenv("OPERATOR_SERVICE_ACCOUNT");
+    String namespace = System.getenv("POD_NAMESPACE");
+    if (namespace == null || namespace.isBlank()) {
+      namespace = client.getNamespace();
+    }
+    if (account != null && !account.isBlank() && namespace != null) {
+      policy = policy.withOperatorAccount(new TenantPolicy.ServiceAccountRef(namespace, account));
+    }
+    return policy;
   }
 
   static String identity(String podName) {

@@ -9,6 +9,7 @@ import dev.flinkresilience.operator.render.ClusterIdentity;
 import dev.flinkresilience.operator.render.DeploymentInputs;
 import dev.flinkresilience.operator.render.FlinkConfigRenderer;
 import dev.flinkresilience.operator.validate.SpecValidator;
+import dev.flinkresilience.operator.validate.TenantPolicy;
 import dev.flinkresilience.operator.validate.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -32,9 +33,14 @@ public final class DesiredState {
     }
   }
 
+  /** Checks under the default {@link TenantPolicy}. */
   public static Checked check(FlinkResilientJob job) {
+    return check(job, TenantPolicy.DEFAULT);
+  }
+
+  public static Checked check(FlinkResilientJob job, TenantPolicy policy) {
     List<String> violations =
-        SpecValidator.validate(job).stream().map(Violation::toString).toList();
+        SpecValidator.validate(job, policy).stream().map(Violation::toString).toList();
     if (!violations.isEmpty()) {
       return new Checked(null, violations);
     }

@@ -17,6 +17,7 @@ import dev.flinkresilience.operator.observe.NodeWatch;
 import dev.flinkresilience.operator.report.Report;
 import dev.flinkresilience.operator.report.StatusReporter;
 import dev.flinkresilience.operator.spec.Durations;
+import dev.flinkresilience.operator.validate.TenantPolicy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -57,6 +58,7 @@ public class FlinkResilientJobReconciler
   private final Optional<NodeWatch> nodes;
 
   private final Clock clock;
+  private final TenantPolicy policy;
 
   public FlinkResilientJobReconciler(
       ClusterActions actions,
@@ -65,7 +67,8 @@ public class FlinkResilientJobReconciler
       Teardown teardown,
       FlinkWatch flink,
       Optional<NodeWatch> nodes,
-      Clock clock) {
+      Clock clock,
+      TenantPolicy policy) {
     this.actions = actions;
     this.events = events;
     this.statusWriter = statusWriter;
@@ -73,6 +76,7 @@ public class FlinkResilientJobReconciler
     this.flink = flink;
     this.nodes = nodes;
     this.clock = clock;
+    this.policy = policy;
   }
 
   @Override
@@ -80,7 +84,7 @@ public class FlinkResilientJobReconciler
       FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
     Instant now = clock.instant();
     ObservedCluster observed = observe(job, ctx);
-    DesiredState.Checked checked = DesiredState.check(job);
+    DesiredState.Checked checked = DesiredState.check(job, policy);
     FlinkWatch.Seen seen = flink.seen(job, ctx);
     PlanInput input =
         new PlanInput(

@@ -37,9 +37,15 @@ public final class SpecValidator {
 
   private SpecValidator() {}
 
-  /** Every violation in {@code job}; empty when the job may be deployed. */
+  /** Every violation in {@code job} under the default {@link TenantPolicy}. */
   public static List<Violation> validate(FlinkResilientJob job) {
+    return validate(job, TenantPolicy.DEFAULT);
+  }
+
+  /** Every violation in {@code job} under {@code policy}; empty when the job may be deployed. */
+  public static List<Violation> validate(FlinkResilientJob job, TenantPolicy policy) {
     Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(policy, "policy");
     Violations v = new Violations();
     name(job.getMetadata(), v);
     FlinkResilientJobSpec spec = job.getSpec();
