@@ -82,10 +82,12 @@ public final class DesiredState {
       List<String> avoidedNodes) {
     var config = flinkConfiguration(job, spec, stamp.jobId(), restore);
     List<HasMetadata> flinkObjects =
-        JobManagerFactory.build(
-            config,
-            NodeAvoidance.avoid(spec.getJobManager().getPodTemplate(), avoidedNodes),
-            NodeAvoidance.avoid(spec.getTaskManager().getPodTemplate(), avoidedNodes));
+        FlinkObjects.expected(
+            job.getMetadata().getName(),
+            JobManagerFactory.build(
+                config,
+                NodeAvoidance.avoid(spec.getJobManager().getPodTemplate(), avoidedNodes),
+                NodeAvoidance.avoid(spec.getTaskManager().getPodTemplate(), avoidedNodes)));
     if (spec.getHighAvailability().getType() == HighAvailabilityType.NONE) {
       flinkObjects =
           flinkObjects.stream().map(o -> o instanceof Deployment d ? RunOnce.guard(d) : o).toList();

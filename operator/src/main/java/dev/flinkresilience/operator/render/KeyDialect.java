@@ -53,6 +53,14 @@ public final class KeyDialect {
      * job.
      */
     FIXED_APPLICATION_ID("$internal.application.id", FlinkVersion.V2_3),
+    /**
+     * Flink's Kerberos and Hadoop decorators run where the objects are built, which here is the
+     * operator's own JVM: they would read the krb5.conf and keytab paths, and the directory of
+     * HADOOP_CONF_DIR or HADOOP_HOME, from the operator's filesystem and ship the files to the
+     * job's namespace. Always off; a job mounts such files through its pod templates.
+     */
+    KERBEROS_MOUNT_DECORATOR("kubernetes.decorator.kerberos-mount.enabled"),
+    HADOOP_CONF_MOUNT_DECORATOR("kubernetes.decorator.hadoop-conf-mount.enabled"),
 
     // "high-availability" is only a deprecated fallback of HighAvailabilityOptions.HA_MODE.
     HA_TYPE("high-availability.type"),

@@ -17,6 +17,16 @@ public final class OwnedKeys {
     }
   }
 
+  /** Owner texts starting with this are reasons for a refusal, not the field to use instead. */
+  public static final String REFUSED = "refused: ";
+
+  /** Keys that make Flink's client side, the operator's JVM, read the operator's own files. */
+  static final String OPERATOR_LOCAL =
+      REFUSED
+          + "Flink would read it from the operator's own filesystem or environment, not the"
+          + " job's; mount the file from a ConfigMap or Secret through"
+          + " spec.jobManager.podTemplate and spec.taskManager.podTemplate instead";
+
   private static final List<Owner> OWNERS =
       List.of(
           new Owner("$internal.", "(operator internal)"),
@@ -42,6 +52,17 @@ public final class OwnedKeys {
           new Owner("kubernetes.pod-template-file", "spec.jobManager.podTemplate"),
           new Owner("kubernetes.pod-template-file.", "spec.jobManager.podTemplate"),
           new Owner("pipeline.jars", "spec.job.jarURI"),
+          // Everything below reads files or environment of the operator's own process (see
+          // KeyDialect.Setting.KERBEROS_MOUNT_DECORATOR): a job may not reach them.
+          new Owner("kubernetes.decorator.", OPERATOR_LOCAL),
+          new Owner("security.kerberos.krb5-conf.path", OPERATOR_LOCAL),
+          new Owner(
+              "kubernetes.hadoop.conf.config-map.name",
+              REFUSED
+                  + "Flink's Hadoop decorator, which mounts it, is off (it would also ship the"
+                  + " operator's own HADOOP_CONF_DIR); mount the ConfigMap through"
+                  + " spec.jobManager.podTemplate and spec.taskManager.podTemplate and set"
+                  + " HADOOP_CONF_DIR there instead"),
           new Owner("parallelism.default", "spec.job.parallelism"),
           new Owner("high-availability", "spec.highAvailability"),
           new Owner("high-availability.", "spec.highAvailability"),

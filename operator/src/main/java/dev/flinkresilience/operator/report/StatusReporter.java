@@ -151,7 +151,7 @@ public final class StatusReporter {
       next.setLatestSavepoint(null);
     }
     next.setJobId(deploy.jobId());
-    next.setDeployedSpec(in.desired().spec());
+    next.setDeployedSpec(Redaction.redacted(in.desired().spec()));
     next.setOperation(null);
     if (deploy.restoreFrom().isNone()) {
       next.setRestoredFrom(null);

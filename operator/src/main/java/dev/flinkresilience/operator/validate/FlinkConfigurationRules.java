@@ -45,6 +45,9 @@ final class FlinkConfigurationRules {
   }
 
   private static String ownedMessage(String owner) {
+    if (owner.startsWith(OwnedKeys.REFUSED)) {
+      return "is " + owner;
+    }
     // Owners in parentheses are not spec fields but things the operator always decides itself.
     if (owner.startsWith("(")) {
       return "is set by the operator " + owner + " and cannot be overridden";

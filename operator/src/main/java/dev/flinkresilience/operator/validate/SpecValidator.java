@@ -31,9 +31,6 @@ public final class SpecValidator {
   static final int MAX_NAME_LENGTH = 45;
 
   private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern DNS_1123_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final int MAX_SUBDOMAIN_LENGTH = 253;
 
   private SpecValidator() {}
 
@@ -56,7 +53,11 @@ public final class SpecValidator {
     image(spec.getImage(), v);
     v.requiredEnum("spec.flinkVersion", spec.getFlinkVersion(), FlinkVersion.class);
     mode(spec.getMode(), v);
-    serviceAccount(spec.getServiceAccount(), v);
+    ServiceAccountRules.check(
+        spec.getServiceAccount(),
+        job.getMetadata() == null ? null : job.getMetadata().getNamespace(),
+        policy,
+        v);
     JobRules.check(spec.getJob(), v);
     PodRules.check(spec, v);
     CheckpointingRules.check(spec.getCheckpointing(), v);
@@ -95,20 +96,6 @@ public final class SpecValidator {
     if (v.requiredEnum("spec.mode", mode, DeploymentMode.class)
         && mode == DeploymentMode.STANDALONE) {
       v.add("spec.mode", "standalone is not implemented yet; use native");
-    }
-  }
-
-  private static void serviceAccount(String serviceAccount, Violations v) {
-    if (serviceAccount == null || serviceAccount.isEmpty()) {
-      return; // the operator creates <name>-flink
-    }
-    if (serviceAccount.length() > MAX_SUBDOMAIN_LENGTH
-        || !DNS_1123_SUBDOMAIN.matcher(serviceAccount).matches()) {
-      v.add(
-          "spec.serviceAccount",
-          "must be empty (the operator creates one) or a service account name: a DNS-1123"
-              + " subdomain of lowercase letters, digits, '-' and '.'; got "
-              + Violations.echo(serviceAccount));
     }
   }
 }

@@ -46,6 +46,26 @@ class FlinkConfigurationRulesTest extends ValidationTable {
             s -> config(s, "pipeline.name ", "orders"),
             FC + "[pipeline.name ]",
             "whitespace"),
+        spec(
+            "krb5.conf path: Flink's client would read the operator's file",
+            s -> config(s, "security.kerberos.krb5-conf.path", "/etc/krb5.conf"),
+            FC + "[security.kerberos.krb5-conf.path]",
+            "mount the file from a ConfigMap or Secret through spec.jobManager.podTemplate"),
+        spec(
+            "Kerberos decorator switched back on",
+            s -> config(s, "kubernetes.decorator.kerberos-mount.enabled", "true"),
+            FC + "[kubernetes.decorator.kerberos-mount.enabled]",
+            "operator's own filesystem or environment"),
+        spec(
+            "Hadoop decorator switched back on",
+            s -> config(s, "kubernetes.decorator.hadoop-conf-mount.enabled", "true"),
+            FC + "[kubernetes.decorator.hadoop-conf-mount.enabled]",
+            "operator's own filesystem or environment"),
+        spec(
+            "Hadoop ConfigMap through the decorator",
+            s -> config(s, "kubernetes.hadoop.conf.config-map.name", "hadoop"),
+            FC + "[kubernetes.hadoop.conf.config-map.name]",
+            "set HADOOP_CONF_DIR there instead"),
         spec("null key", s -> config(s, null, "x"), FC, "null key"),
         spec("blank key", s -> config(s, " ", "x"), FC + "[ ]", "blank"),
         spec(
@@ -60,6 +80,10 @@ class FlinkConfigurationRulesTest extends ValidationTable {
     return Stream.of(
         accepted("pass-through key", s -> config(s, "taskmanager.memory.managed.fraction", "0.4")),
         accepted("empty value", s -> config(s, "pipeline.name", "")),
+        // Read by Flink inside the pods only, once the Kerberos decorator is off (rendered so).
+        accepted(
+            "keytab path in the pod",
+            s -> config(s, "security.kerberos.login.keytab", "/opt/kerberos/flink.keytab")),
         accepted("null flinkConfiguration", s -> s.setFlinkConfiguration(null)));
   }
 
