@@ -92,7 +92,15 @@ issue_cert scheduler "/CN=system:kube-scheduler" "$CLIENT_EXT"
 ossl genrsa -out "$PKI/sa.key" 2048
 ossl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
 ADMIN_TOKEN="$(openssl rand -hex 24)"
-printf '%s,admin-token,admin-token,"system:masters"\n' "$ADMIN_TOKEN" >"$PKI/tokens.csv"
+# A tenant with no rights of its own (tests grant it what a platform team grants application
+# teams: FlinkResilientJobs in one namespace) to check the operator gives it nothing more.
+TENANT_TOKEN="$(openssl rand -hex 24)"
+{
+  printf '%s,admin-token,admin-token,"system:masters"\n' "$ADMIN_TOKEN"
+  printf '%s,tenant-a,tenant-a,"tenants"\n' "$TENANT_TOKEN"
+} >"$PKI/tokens.csv"
+printf '%s' "$TENANT_TOKEN" >"$STATE/tenant-a.token"
+chmod 600 "$STATE/tenant-a.token"
 chmod 600 "$PKI"/*.key "$PKI/tokens.csv"
 
 # write_kubeconfig FILE NAME [token]

@@ -101,6 +101,19 @@ public final class LocalCluster implements AutoCloseable {
           zookeeper);
     }
 
+    public Settings withNodes(int count) {
+      return new Settings(
+          count,
+          leaseInterval,
+          controlPlane,
+          state,
+          repo,
+          usrlib,
+          flinkClasspath,
+          controllerManagerArgs,
+          zookeeper);
+    }
+
     public Settings withControllerManagerArgs(String args) {
       return new Settings(
           nodes, leaseInterval, controlPlane, state, repo, usrlib, flinkClasspath, args, zookeeper);

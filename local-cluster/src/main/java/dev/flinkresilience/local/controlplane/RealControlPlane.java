@@ -97,6 +97,18 @@ public final class RealControlPlane implements ControlPlane {
     return state.resolve("kubeconfig");
   }
 
+  /**
+   * The bearer token of user {@code tenant-a} (group {@code tenants}), who has no rights until a
+   * test grants some: the application team of the tenant-isolation tests.
+   */
+  public String tenantToken() {
+    try {
+      return java.nio.file.Files.readString(state.resolve("tenant-a.token")).trim();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Override
   public String describe() {
     return "real Kubernetes 1.20.2 control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler), state in "
