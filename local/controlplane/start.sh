@@ -32,7 +32,7 @@ if [[ -d "$STATE/pids" ]] && compgen -G "$STATE/pids/*.pid" >/dev/null; then
   done
 fi
 rm -rf "$STATE"
-mkdir -p "$STATE"/{pids,logs,pki}
+mkdir -p "$STATE"/{pids,logs,pki,cmd}
 ETCD_DATA="$(mktemp -d "$STATE/etcd-data.XXXXXX")"
 
 # On any failure from here on, stop what was started.
@@ -140,10 +140,12 @@ write_kubeconfig "$STATE/scheduler.kubeconfig" scheduler
 
 # --- processes --------------------------------------------------------------------------------------------
 # launch NAME CMD... : background process, output to logs/NAME.log, pid to pids/NAME.pid
+# The command line is kept in cmd/NAME so that restart.sh can start the same process again.
 launch() {
   local name=$1
   shift
-  "$@" </dev/null >"$STATE/logs/$name.log" 2>&1 &
+  printf '%q ' "$@" >"$STATE/cmd/$name"
+  "$@" </dev/null >>"$STATE/logs/$name.log" 2>&1 &
   echo $! >"$STATE/pids/$name.pid"
   log "$name started (pid $!)"
 }

@@ -365,6 +365,14 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** A partition: the node's processes are stopped (SIGSTOP) and its Lease is not renewed. */
+  /**
+   * The node's kubelet renews its Lease at random gaps between {@code min} and {@code max}, its
+   * pods untouched: a slow kubelet, not a dead node.
+   */
+  public void renewIrregularly(String node, Duration min, Duration max, java.util.Random random) {
+    nodes.get(node).lease().renewIrregularly(min, max, random);
+  }
+
   public void freezeNode(String node) {
     LOG.info("failure: freezing node {}", node);
     EmulatedNode n = node(node);

@@ -25,8 +25,17 @@ public final class LocalOperator implements AutoCloseable {
 
   /** Installs {@code crds/} of {@code repo} (if not there yet) and starts the operator. */
   public static LocalOperator start(LocalCluster cluster, Path repo, OperatorSettings settings) {
+    return start(cluster, repo, settings, cluster.kubeconfig());
+  }
+
+  /**
+   * As above, reaching the API server through {@code kubeconfig} (a {@code
+   * faults.ConnectionCutter}'s copy, to cut the operator off alone).
+   */
+  public static LocalOperator start(
+      LocalCluster cluster, Path repo, OperatorSettings settings, Path kubeconfig) {
     installCrd(cluster.client(), repo);
-    KubernetesClient client = LocalCluster.client(cluster.kubeconfig());
+    KubernetesClient client = LocalCluster.client(kubeconfig);
     try {
       return new LocalOperator(client, OperatorWiring.run(client, settings, Clock.systemUTC()));
     } catch (RuntimeException e) {

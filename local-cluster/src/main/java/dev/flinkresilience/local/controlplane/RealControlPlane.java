@@ -120,12 +120,65 @@ public final class RealControlPlane implements ControlPlane {
     script("stop.sh", 60);
   }
 
+  /** The components a fault can hit, by the name start.sh gives their pid files. */
+  public enum Component {
+    ETCD("etcd"),
+    API_SERVER("kube-apiserver"),
+    CONTROLLER_MANAGER("kube-controller-manager"),
+    SCHEDULER("kube-scheduler");
+
+    final String process;
+
+    Component(String process) {
+      this.process = process;
+    }
+  }
+
+  /**
+   * Freezes a component (SIGSTOP): its sockets stay open and silent, as in a stalled etcd or an API
+   * server stuck in a long GC, which is harder for a client than a refused connection.
+   */
+  public void freeze(Component component) {
+    signal(component, "STOP");
+  }
+
+  public void thaw(Component component) {
+    signal(component, "CONT");
+  }
+
+  /** Stops a component, keeps it down for {@code down}, starts it again and waits until healthy. */
+  public void restart(Component component, java.time.Duration down) {
+    script(
+        List.of("restart.sh", component.process, Long.toString(down.toSeconds())),
+        120 + (int) down.toSeconds());
+  }
+
+  private void signal(Component component, String signal) {
+    try {
+      String pid = Files.readString(state.resolve("pids/" + component.process + ".pid")).trim();
+      Process kill = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + component.process + " failed");
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private void script(String name, int timeoutSeconds) {
+    script(List.of(name), timeoutSeconds);
+  }
+
+  private void script(List<String> nameAndArgs, int timeoutSeconds) {
+    String name = nameAndArgs.get(0);
     try {
       Files.createDirectories(state);
       Path log = state.resolve(name.replace(".sh", ".out"));
       ProcessBuilder builder =
-          new ProcessBuilder(List.of("bash", scripts.resolve(name).toString()))
+          new ProcessBuilder(command(nameAndArgs))
               .redirectErrorStream(true)
               .redirectOutput(log.toFile());
       builder.environment().putAll(env);
@@ -145,5 +198,13 @@ public final class RealControlPlane implements ControlPlane {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(name + " interrupted", e);
     }
+  }
+
+  private List<String> command(List<String> nameAndArgs) {
+    List<String> command = new java.util.ArrayList<>();
+    command.add("bash");
+    command.add(scripts.resolve(nameAndArgs.get(0)).toString());
+    command.addAll(nameAndArgs.subList(1, nameAndArgs.size()));
+    return command;
   }
 }

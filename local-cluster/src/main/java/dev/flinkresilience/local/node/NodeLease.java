@@ -108,6 +108,33 @@ public final class NodeLease implements AutoCloseable {
     }
   }
 
+  /**
+   * Renews at random gaps between {@code min} and {@code max} from now on, as a kubelet under load
+   * or on a lossy network does (a gap above the 10 s interval is a missed renewal). {@link #stop}
+   * ends it; {@link #resume} afterwards renews at the steady interval again.
+   */
+  public synchronized void renewIrregularly(Duration min, Duration max, java.util.Random random) {
+    stop();
+    long spread = Math.max(1, max.toMillis() - min.toMillis());
+    Runnable[] next = new Runnable[1];
+    next[0] =
+        () -> {
+          renew();
+          synchronized (this) {
+            if (renewing != null) {
+              renewing =
+                  timer.schedule(
+                      next[0],
+                      min.toMillis() + (long) (random.nextDouble() * spread),
+                      TimeUnit.MILLISECONDS);
+            }
+          }
+        };
+    renewing =
+        timer.schedule(
+            next[0], min.toMillis() + (long) (random.nextDouble() * spread), TimeUnit.MILLISECONDS);
+  }
+
   /** No more renewals: to the control plane the node goes silent. */
   public synchronized void stop() {
     if (renewing != null) {
