@@ -373,6 +373,13 @@ public final class LocalCluster implements AutoCloseable {
     nodes.get(node).lease().renewIrregularly(min, max, random);
   }
 
+  /** The node's kubelet renews at its steady interval again. */
+  public void resumeRenewals(String node) {
+    NodeLease lease = nodes.get(node).lease();
+    lease.stop();
+    lease.resume();
+  }
+
   public void freezeNode(String node) {
     LOG.info("failure: freezing node {}", node);
     EmulatedNode n = node(node);

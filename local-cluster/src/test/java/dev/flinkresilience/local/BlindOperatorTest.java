@@ -1,0 +1,301 @@
+package dev.flinkresilience.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinkresilience.local.chaos.ScenarioRun;
+import dev.flinkresilience.local.check.OutputCheck;
+import dev.flinkresilience.local.controlplane.ControlPlane;
+import dev.flinkresilience.local.controlplane.RealControlPlane;
+import dev.flinkresilience.local.controlplane.RealControlPlane.Component;
+import dev.flinkresilience.local.faults.ConnectionCutter;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.Incident;
+import dev.flinkresilience.operator.app.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 17 on the real control plane: the operator must never act on what it cannot see. A job runs
+ * with every node healthy; then the control plane, or only the operator's path to it, fails in each
+ * way a real cluster's does (the API server frozen, the API server and etcd restarted, the
+ * operator's connections cut, the operator restarted while the API server is down, a kubelet whose
+ * renewals come late). After each, nothing may have been released or redeployed, no incident may
+ * stand but false alarms, and the job's exactly-once output must be whole. Then the real deaths are
+ * still caught: a node killed during a watch gap, and a node dead while the operator restarts.
+ *
+ * <p>The operator talks to the API server through a {@link ConnectionCutter}, so its connections
+ * can be cut alone. HA mode: Kubernetes ({@code -Dchaos.ha} picks another, as for the chaos suite).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BlindOperatorTest {
+  private static final Path REPO = Path.of(System.getProperty("repo.dir", "..")).toAbsolutePath();
+
+  /** How long after a fault a wrong action would have shown: past nodeLostAfter plus a pass. */
+  private static final Duration SETTLE = Duration.ofSeconds(30);
+
+  private LocalCluster cluster;
+  private RealControlPlane controlPlane;
+  private ConnectionCutter cutter;
+  private Path operatorKubeconfig;
+  private LocalOperator operator;
+  private int jobs;
+
+  @BeforeAll
+  void start() throws Exception {
+    boolean real = RealControlPlane.available();
+    if (!real && Boolean.getBoolean("fro.require-real-control-plane")) {
+      throw new IllegalStateException("the real control plane is required but not built");
+    }
+    Assumptions.assumeTrue(real, "needs the real control plane: run local/controlplane/build.sh");
+    cluster =
+        LocalCluster.start(
+            LocalCluster.Settings.defaults().withControlPlane(ControlPlane.Kind.REAL));
+    controlPlane = (RealControlPlane) cluster.controlPlane();
+    cutter = ConnectionCutter.to(ConnectionCutter.serverPort(cluster.kubeconfig()));
+    operatorKubeconfig =
+        cutter.kubeconfig(cluster.kubeconfig(), cluster.state().resolve("operator.kubeconfig"));
+    operator = startOperator();
+  }
+
+  @AfterAll
+  void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (cutter != null) {
+      cutter.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  @Timeout(value = 12, unit = TimeUnit.MINUTES)
+  void aControlPlaneThatFailsMakesTheOperatorDoNothing() throws Exception {
+    ScenarioRun run = newRun("blind");
+    try {
+      run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
+      Baseline before = Baseline.of(run);
+
+      blind(
+          run,
+          before,
+          "API server frozen for 60 s",
+          () -> {
+            controlPlane.freeze(Component.API_SERVER);
+            Thread.sleep(60_000);
+            controlPlane.thaw(Component.API_SERVER);
+          });
+      blind(
+          run,
+          before,
+          "API server restarted",
+          () -> controlPlane.restart(Component.API_SERVER, Duration.ofSeconds(10)));
+      blind(
+          run,
+          before,
+          "etcd restarted",
+          () -> controlPlane.restart(Component.ETCD, Duration.ofSeconds(10)));
+      blind(
+          run,
+          before,
+          "the operator's connections cut, refused for 30 s",
+          () -> cutter.cut(Duration.ofSeconds(30)));
+      blind(
+          run,
+          before,
+          "the operator restarted while the API server is down",
+          () -> {
+            operator.close();
+            controlPlane.freeze(Component.API_SERVER);
+            // Starting blocks until the informers have synced, which needs the API server back.
+            CompletableFuture<LocalOperator> starting =
+                CompletableFuture.supplyAsync(this::startOperator);
+            Thread.sleep(20_000);
+            controlPlane.thaw(Component.API_SERVER);
+            operator = starting.get(3, TimeUnit.MINUTES);
+          });
+      String node = run.jobManagerPod().getSpec().getNodeName();
+      blind(
+          run,
+          before,
+          "the kubelet of " + node + " renewing 15-25 s apart for 90 s",
+          () -> {
+            cluster.renewIrregularly(
+                node, Duration.ofSeconds(15), Duration.ofSeconds(25), new Random(17));
+            Thread.sleep(90_000);
+            cluster.resumeRenewals(node);
+          });
+
+      long after = run.awaitCheckpointsAfter(run.latestCheckpoint(), 2, Duration.ofMinutes(2));
+      run.note("checkpoint " + after + " completed after every fault");
+      OutputCheck output = run.output();
+      assertThat(output.lost()).isZero();
+      assertThat(output.duplicated()).isZero();
+      assertThat(output.stateErrors()).isZero();
+    } finally {
+      run.remove();
+    }
+  }
+
+  @Test
+  @Order(2)
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aNodeKilledDuringAWatchGapIsStillCaught() throws Exception {
+    ScenarioRun run = newRun("gap-kill");
+    try {
+      run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
+      long before =
+          run.inject(
+              "kill-jobmanager-node-during-gap",
+              () -> {
+                String node = run.jobManagerPod().getSpec().getNodeName();
+                CompletableFuture<Void> gap =
+                    CompletableFuture.runAsync(
+                        () -> {
+                          try {
+                            cutter.cut(Duration.ofSeconds(15));
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                        });
+                Thread.sleep(2_000);
+                cluster.killNode(node);
+                gap.get(1, TimeUnit.MINUTES);
+              });
+      ScenarioRun.Result r =
+          run.awaitRecovery("kill-jobmanager-node-during-gap", before, Duration.ofMinutes(3));
+      System.out.println(r.json());
+      assertThat(r.outcome()).isEqualTo("Recovered");
+      assertThat(r.restoredCheckpointId()).isGreaterThanOrEqualTo(before);
+      assertThat(r.recordsLost()).isZero();
+      assertThat(r.recordsDuplicated()).isZero();
+      assertThat(r.stateErrors()).isZero();
+    } finally {
+      run.remove();
+    }
+  }
+
+  @Test
+  @Order(3)
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aNodeDeadWhileTheOperatorRestartsIsStillCaught() throws Exception {
+    ScenarioRun run = newRun("restart-dead");
+    try {
+      run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
+      long before =
+          run.inject(
+              "kill-jobmanager-node-operator-down",
+              () -> {
+                operator.close();
+                cluster.killNode(run.jobManagerPod().getSpec().getNodeName());
+                Thread.sleep(5_000);
+                operator = startOperator();
+              });
+      ScenarioRun.Result r =
+          run.awaitRecovery("kill-jobmanager-node-operator-down", before, Duration.ofMinutes(3));
+      System.out.println(r.json());
+      assertThat(r.outcome()).isEqualTo("Recovered");
+      assertThat(r.restoredCheckpointId()).isGreaterThanOrEqualTo(before);
+      assertThat(r.recordsLost()).isZero();
+      assertThat(r.recordsDuplicated()).isZero();
+      assertThat(r.stateErrors()).isZero();
+    } finally {
+      run.remove();
+    }
+  }
+
+  private interface Fault {
+    void inject() throws Exception;
+  }
+
+  /**
+   * Injects a fault the operator must sit out, waits {@link #SETTLE} past its end, and checks that
+   * the job's pods and deployment are the same and no incident stands but false alarms.
+   */
+  private void blind(ScenarioRun run, Baseline before, String what, Fault fault) throws Exception {
+    run.note("fault: " + what);
+    fault.inject();
+    run.note("fault over: " + what);
+    Thread.sleep(SETTLE.toMillis());
+    Baseline now = Baseline.of(run);
+    assertThat(now.pods).as("the job's pods after: " + what).isEqualTo(before.pods);
+    assertThat(now.deployment)
+        .as("the JobManager Deployment after: " + what)
+        .isEqualTo(before.deployment);
+    FlinkResilientJob job = run.get();
+    var recovery = job.getStatus().getRecovery();
+    assertThat(recovery == null ? null : recovery.getCurrent())
+        .as("an incident open after: " + what)
+        .isNull();
+    List<Incident> history =
+        recovery == null || recovery.getHistory() == null ? List.of() : recovery.getHistory();
+    assertThat(history)
+        .as("incidents after: " + what)
+        .allSatisfy(i -> assertThat(i.getOutcome()).isEqualTo("FalseAlarm"));
+    run.note(
+        "after "
+            + what
+            + ": nothing released or redeployed; "
+            + history.size()
+            + " false alarm(s)");
+  }
+
+  /** What a wrong release or redeploy would change: pod names and uids, the deployment stamp. */
+  private record Baseline(TreeMap<String, String> pods, String deployment) {
+    static Baseline of(ScenarioRun run) {
+      TreeMap<String, String> pods = new TreeMap<>();
+      for (Pod p : run.pods()) {
+        pods.put(p.getMetadata().getName(), p.getMetadata().getUid());
+      }
+      var deployment = run.get().getStatus().getDeployment();
+      return new Baseline(
+          pods,
+          deployment == null
+              ? null
+              : deployment.getSerial() + "/" + run.get().getStatus().getJobId());
+    }
+  }
+
+  private ScenarioRun newRun(String prefix) {
+    String namespace = prefix + "-" + (++jobs);
+    SampleJob.Ha ha = mode();
+    System.out.println(namespace + ": HA " + ha);
+    SampleJob job =
+        SampleJob.of(namespace, "sequence", cluster.state().resolve("jobs/" + namespace))
+            .ha(ha, cluster.zookeeperQuorum())
+            .checkpointInterval(
+                ha == SampleJob.Ha.NONE ? Duration.ofSeconds(10) : Duration.ofSeconds(2));
+    return new ScenarioRun(cluster, job, line -> System.out.println(namespace + " " + line));
+  }
+
+  private static SampleJob.Ha mode() {
+    String forced = System.getProperty("chaos.ha", "");
+    return forced.isBlank()
+        ? SampleJob.Ha.KUBERNETES
+        : SampleJob.Ha.valueOf(forced.trim().toUpperCase(Locale.ROOT));
+  }
+
+  private LocalOperator startOperator() {
+    return LocalOperator.start(cluster, REPO, OperatorSettings.allNamespaces(), operatorKubeconfig);
+  }
+}
