@@ -1,5 +1,6 @@
 package dev.flinkresilience.operator.app;
 
+import dev.flinkresilience.operator.decide.MassLoss;
 import dev.flinkresilience.operator.observe.JobManagerAddress;
 import dev.flinkresilience.operator.reconcile.PollPacing;
 import dev.flinkresilience.operator.validate.TenantPolicy;
@@ -19,6 +20,8 @@ import java.util.Optional;
  *     operator needs no cluster-wide read and a lost node is noticed only when Kubernetes itself
  *     evicts its pods (the baseline the chaos benchmark compares against)
  * @param tenantPolicy what a job's author may ask for (pod security level, service accounts)
+ * @param massLossFraction the mass-loss guard holds every node loss when more than this fraction of
+ *     the nodes look lost at once (DESIGN.md §5.6); in (0, 1]
  */
 public record OperatorSettings(
     List<String> namespaces,
@@ -27,12 +30,17 @@ public record OperatorSettings(
     int healthPort,
     Optional<LeaderElectionSettings> leaderElection,
     boolean nodeDetection,
-    TenantPolicy tenantPolicy) {
+    TenantPolicy tenantPolicy,
+    double massLossFraction) {
   public static final int NO_HTTP = -1;
 
   public OperatorSettings {
     namespaces = List.copyOf(namespaces);
     java.util.Objects.requireNonNull(tenantPolicy, "tenantPolicy");
+    if (!(massLossFraction > 0 && massLossFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "the mass-loss fraction must be above 0 and at most 1: " + massLossFraction);
+    }
     if (healthPort < NO_HTTP || healthPort > 65535) {
       throw new IllegalArgumentException("health port out of range: " + healthPort);
     }
@@ -46,7 +54,8 @@ public record OperatorSettings(
         NO_HTTP,
         Optional.empty(),
         true,
-        TenantPolicy.DEFAULT);
+        TenantPolicy.DEFAULT,
+        MassLoss.DEFAULT_FRACTION);
   }
 
   public OperatorSettings withPolling(PollPacing polling) {
@@ -57,7 +66,8 @@ public record OperatorSettings(
         healthPort,
         leaderElection,
         nodeDetection,
-        tenantPolicy);
+        tenantPolicy,
+        massLossFraction);
   }
 
   public OperatorSettings withNamespaces(List<String> namespaces) {
@@ -68,17 +78,32 @@ public record OperatorSettings(
         healthPort,
         leaderElection,
         nodeDetection,
-        tenantPolicy);
+        tenantPolicy,
+        massLossFraction);
   }
 
   public OperatorSettings withJobManagerAddress(JobManagerAddress.Rule mode) {
     return new OperatorSettings(
-        namespaces, polling, mode, healthPort, leaderElection, nodeDetection, tenantPolicy);
+        namespaces,
+        polling,
+        mode,
+        healthPort,
+        leaderElection,
+        nodeDetection,
+        tenantPolicy,
+        massLossFraction);
   }
 
   public OperatorSettings withHealthPort(int port) {
     return new OperatorSettings(
-        namespaces, polling, jobManagerAddress, port, leaderElection, nodeDetection, tenantPolicy);
+        namespaces,
+        polling,
+        jobManagerAddress,
+        port,
+        leaderElection,
+        nodeDetection,
+        tenantPolicy,
+        massLossFraction);
   }
 
   public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
@@ -89,16 +114,43 @@ public record OperatorSettings(
         healthPort,
         Optional.of(election),
         nodeDetection,
-        tenantPolicy);
+        tenantPolicy,
+        massLossFraction);
   }
 
   public OperatorSettings withNodeDetection(boolean on) {
     return new OperatorSettings(
-        namespaces, polling, jobManagerAddress, healthPort, leaderElection, on, tenantPolicy);
+        namespaces,
+        polling,
+        jobManagerAddress,
+        healthPort,
+        leaderElection,
+        on,
+        tenantPolicy,
+        massLossFraction);
+  }
+
+  public OperatorSettings withMassLossFraction(double fraction) {
+    return new OperatorSettings(
+        namespaces,
+        polling,
+        jobManagerAddress,
+        healthPort,
+        leaderElection,
+        nodeDetection,
+        tenantPolicy,
+        fraction);
   }
 
   public OperatorSettings withTenantPolicy(TenantPolicy policy) {
     return new OperatorSettings(
-        namespaces, polling, jobManagerAddress, healthPort, leaderElection, nodeDetection, policy);
+        namespaces,
+        polling,
+        jobManagerAddress,
+        healthPort,
+        leaderElection,
+        nodeDetection,
+        policy,
+        massLossFraction);
   }
 }

@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.app;
 import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.act.HaMetadataCleaner;
+import dev.flinkresilience.operator.decide.WatchHealth;
 import dev.flinkresilience.operator.observe.FlinkPoller;
 import dev.flinkresilience.operator.observe.NodeWatch;
 import dev.flinkresilience.operator.observe.ha.KubernetesHaStoreReader;
@@ -12,6 +13,7 @@ import dev.flinkresilience.operator.observe.rest.HttpFlinkRestClient;
 import dev.flinkresilience.operator.ops.ForgetDeletedJobs;
 import dev.flinkresilience.operator.ops.HttpEndpoints;
 import dev.flinkresilience.operator.ops.JobMetrics;
+import dev.flinkresilience.operator.ops.NodeSightMetrics;
 import dev.flinkresilience.operator.ops.OperatorHealth;
 import dev.flinkresilience.operator.ops.RecoveryMetrics;
 import dev.flinkresilience.operator.reconcile.FlinkResilientJobReconciler;
@@ -91,6 +93,17 @@ public final class OperatorWiring {
             settings.polling(),
             settings.jobManagerAddress(),
             KubernetesHaStoreReader::read);
+    Optional<NodeWatch> nodeWatch =
+        settings.nodeDetection()
+            ? Optional.of(
+                new NodeWatch(
+                    client,
+                    clock,
+                    NodeWatch.DEFAULT_CHECK_EVERY,
+                    WatchHealth.DEFAULT_SILENCE,
+                    settings.massLossFraction()))
+            : Optional.empty();
+    nodeWatch.ifPresent(n -> NodeSightMetrics.register(registry, n::sight));
     var reconciler =
         new FlinkResilientJobReconciler(
             actions,
@@ -102,9 +115,7 @@ public final class OperatorWiring {
                 }),
             new Teardown(actions, new HaMetadataCleaner(client), events),
             watch,
-            settings.nodeDetection()
-                ? Optional.of(new NodeWatch(client, clock, NodeWatch.DEFAULT_CHECK_EVERY))
-                : Optional.empty(),
+            nodeWatch,
             clock,
             settings.tenantPolicy());
     operator.register(

@@ -104,6 +104,16 @@ final class RunCommand implements Callable<Integer> {
   boolean nodeDetection;
 
   @Option(
+      names = "--mass-loss-fraction",
+      description =
+          "The mass-loss guard: when more than this fraction of all nodes (or every node of a"
+              + " topology.kubernetes.io/zone) look lost at once, the operator assumes it is the"
+              + " one cut off and releases no pod and redeploys nothing until it lifts; above 0,"
+              + " at most 1 (default: ${DEFAULT-VALUE}). Env: MASS_LOSS_FRACTION.",
+      defaultValue = "${env:MASS_LOSS_FRACTION:-0.5}")
+  double massLossFraction;
+
+  @Option(
       names = "--pod-security",
       description =
           "Pod Security Standards level that every job's pod templates and pass-through keys are"
@@ -161,6 +171,7 @@ final class RunCommand implements Callable<Integer> {
         settings
             .withHealthPort(healthPort)
             .withNodeDetection(nodeDetection)
+            .withMassLossFraction(massLossFraction)
             .withTenantPolicy(tenantPolicy(client));
     if (leaderElection) {
       settings = settings.withLeaderElection(leaderElection(client));

@@ -18,8 +18,17 @@ public sealed interface Decision {
   /** The intent is recorded: delete the cluster's objects. */
   record DeleteCluster(OperationType type) implements Decision {}
 
-  /** The cluster is being deleted; its pods must be gone before anything new starts. */
-  record AwaitTeardown(int podsRemaining) implements Decision {}
+  /**
+   * The cluster is being deleted; its pods must be gone before anything new starts.
+   *
+   * @param stuck pods that nothing will remove (terminating on a node not seen alive, or long past
+   *     their deletion) and why they are not released, null when none
+   */
+  record AwaitTeardown(int podsRemaining, String stuck) implements Decision {
+    public AwaitTeardown(int podsRemaining) {
+      this(podsRemaining, null);
+    }
+  }
 
   /** The cluster is gone and the job is to stay suspended. */
   record FinishSuspend() implements Decision {}
@@ -37,8 +46,24 @@ public sealed interface Decision {
   /** Recovery: record a detected failure as the incident in progress; nothing destructive yet. */
   record OpenIncident(Signal signal, RecoveryAction action) implements Decision {}
 
-  /** Recovery: force-delete (grace 0) the job's pods on a lost node so they can be replaced. */
-  record ReleasePods(String node, List<String> pods, boolean jobManager) implements Decision {}
+  /**
+   * Recovery: force-delete (grace 0) the job's pods on a lost node so they can be replaced, or pods
+   * stuck terminating that nothing else will remove.
+   *
+   * @param why why these pods, null for pods on a lost node
+   */
+  record ReleasePods(String node, List<String> pods, boolean jobManager, String why)
+      implements Decision {
+    public ReleasePods(String node, List<String> pods, boolean jobManager) {
+      this(node, pods, jobManager, null);
+    }
+  }
+
+  /**
+   * Recovery: the incident's cause vanished before anything was destroyed (the node's Lease renews
+   * again): it closes without action, recorded as a false alarm.
+   */
+  record DismissIncident(String why) implements Decision {}
 
   /** Recovery: Flink is recovering by itself, or the redeployed cluster is starting; wait. */
   record AwaitRecovery(String why, boolean markRedeployed) implements Decision {}

@@ -11,16 +11,42 @@ import java.util.Optional;
  * @param podsRemaining pods of the job (JobManager and TaskManagers) that still exist
  * @param pods those pods, as detection sees them
  * @param nodes the nodes hosting them, by name (absent when the node informer knows nothing)
+ * @param sight how far the node views can be trusted now (see {@link NodeSight})
  */
 public record ObservedCluster(
     Optional<JobManagerDeployment> jobManager,
     int podsRemaining,
     List<PodView> pods,
-    Map<String, NodeView> nodes) {
+    Map<String, NodeView> nodes,
+    NodeSight sight) {
 
   public ObservedCluster {
     pods = List.copyOf(pods);
     nodes = Map.copyOf(nodes);
+    sight = sight == null ? NodeSight.CLEAR : sight;
+  }
+
+  /** A cluster whose node views are trusted as they are. */
+  public ObservedCluster(
+      Optional<JobManagerDeployment> jobManager,
+      int podsRemaining,
+      List<PodView> pods,
+      Map<String, NodeView> nodes) {
+    this(jobManager, podsRemaining, pods, nodes, NodeSight.CLEAR);
+  }
+
+  /** What the sight concludes about a node (see {@link NodeSight#judge}). */
+  public NodeSight.Verdict verdict(
+      NodeView node, java.time.Duration lostAfter, java.time.Instant now) {
+    return sight.judge(node, lostAfter, now);
+  }
+
+  /** Nodes judged lost now: pods there are not to be trusted, nor polled. */
+  public java.util.Set<String> lostNodes(java.time.Duration lostAfter, java.time.Instant now) {
+    return nodes.values().stream()
+        .filter(n -> sight.judge(n, lostAfter, now) == NodeSight.Verdict.LOST)
+        .map(NodeView::name)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   /** A cluster seen without pod or node details (the lifecycle alone needs none). */

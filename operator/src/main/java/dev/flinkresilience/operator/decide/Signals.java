@@ -39,7 +39,9 @@ public final class Signals {
     Duration lostAfter = Durations.parse(spec.getRecovery().getNodeLostAfter());
     for (PodView pod : pods) {
       NodeView node = pod.node() == null ? null : in.cluster().nodes().get(pod.node());
-      if (node != null && node.isLost(lostAfter, now) && !lossHandled(node, pods, status)) {
+      if (node != null
+          && in.cluster().verdict(node, lostAfter, now) == NodeSight.Verdict.LOST
+          && !lossHandled(node, pods, status)) {
         Optional<PodView> jobManagerThere =
             pods.stream().filter(p -> p.isJobManager() && node.name().equals(p.node())).findFirst();
         return Optional.of(

@@ -1,5 +1,6 @@
 package dev.flinkresilience.operator.observe;
 
+import dev.flinkresilience.operator.decide.NodeSight;
 import dev.flinkresilience.operator.decide.NodeView;
 import dev.flinkresilience.operator.decide.ObservedCluster;
 import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
@@ -40,6 +41,16 @@ public final class ClusterObserver {
       Collection<Deployment> deployments,
       Collection<Pod> pods,
       Map<String, NodeView> nodes) {
+    return observe(clusterId, deployments, pods, nodes, NodeSight.CLEAR);
+  }
+
+  /** With the node watch's judgement of how far {@code nodes} can be trusted. */
+  public static ObservedCluster observe(
+      String clusterId,
+      Collection<Deployment> deployments,
+      Collection<Pod> pods,
+      Map<String, NodeView> nodes,
+      NodeSight sight) {
     String jmName = ClusterModel.jobManagerDeploymentName(clusterId);
     Optional<JobManagerDeployment> jm =
         deployments.stream()
@@ -52,7 +63,7 @@ public final class ClusterObserver {
             .map(PodViews::of)
             .sorted(Comparator.comparing(PodView::name))
             .collect(Collectors.toList());
-    return new ObservedCluster(jm, pods.size(), views, nodes);
+    return new ObservedCluster(jm, pods.size(), views, nodes, sight);
   }
 
   /** The nodes the pods are bound to: what the node watch should track for this job. */

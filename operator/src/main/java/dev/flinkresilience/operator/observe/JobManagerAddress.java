@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where to reach a job's JobManager REST API, from the pod cache and the HA store; no API calls.
@@ -57,6 +58,36 @@ public final class JobManagerAddress {
   private JobManagerAddress() {}
 
   public static Optional<URI> resolve(
+      Rule rule, String namespace, String name, Collection<Pod> pods, String haLeader) {
+    return resolve(rule, namespace, name, pods, haLeader, Set.of());
+  }
+
+  /**
+   * @param nodesNotSeenAlive nodes judged lost: a JobManager pod there is skipped even if it still
+   *     reads Ready (a dead kubelet updates nothing, and the poller would wait on it while a
+   *     replacement already runs the job)
+   */
+  public static Optional<URI> resolve(
+      Rule rule,
+      String namespace,
+      String name,
+      Collection<Pod> pods,
+      String haLeader,
+      Set<String> nodesNotSeenAlive) {
+    Collection<Pod> usable =
+        nodesNotSeenAlive.isEmpty()
+            ? pods
+            : pods.stream().filter(p -> !onNodeNotSeenAlive(p, nodesNotSeenAlive)).toList();
+    return resolveAmong(rule, namespace, name, usable, haLeader);
+  }
+
+  private static boolean onNodeNotSeenAlive(Pod p, Set<String> nodes) {
+    return p.getSpec() != null
+        && p.getSpec().getNodeName() != null
+        && nodes.contains(p.getSpec().getNodeName());
+  }
+
+  private static Optional<URI> resolveAmong(
       Rule rule, String namespace, String name, Collection<Pod> pods, String haLeader) {
     if (rule.mode() == Mode.TEMPLATE) {
       boolean ready = pods.stream().anyMatch(JobManagerAddress::isUsable);

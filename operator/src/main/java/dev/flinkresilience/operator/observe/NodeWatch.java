@@ -1,7 +1,10 @@
 package dev.flinkresilience.operator.observe;
 
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.decide.MassLoss;
+import dev.flinkresilience.operator.decide.NodeSight;
 import dev.flinkresilience.operator.decide.NodeView;
+import dev.flinkresilience.operator.decide.WatchHealth;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,9 +17,12 @@ import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,12 +49,23 @@ import org.slf4j.LoggerFactory;
  * look lost while alive, and a lost node means force-deleting its pods. The first sighting of a
  * Lease (at start) takes its {@code renewTime}, capped at now, since nothing better is known.
  *
+ * <p>Staleness counts only on evidence (DESIGN.md §5.6). Each tick also judges the watch itself
+ * ({@link WatchHealth}: both informers connected, and Lease events still arriving, since on a live
+ * cluster some kubelet renews every few seconds) and the mass-loss guard ({@link MassLoss}, over
+ * all nodes). Both go into the {@link NodeSight} every job's pass reads: while either holds, no
+ * node is lost, and after a gap or the guard's lifting every node's Lease is aged from that moment
+ * only. The decisions are pure; this class only gathers their facts.
+ *
  * <p>{@link #views} reads the caches only, never the API server.
  */
 public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilientJob>
     implements AutoCloseable {
   public static final String LEASE_NAMESPACE = "kube-node-lease";
   public static final Duration DEFAULT_CHECK_EVERY = Duration.ofSeconds(1);
+
+  /** The guard's threshold while no job is tracked: the spec's default {@code nodeLostAfter}. */
+  private static final Duration DEFAULT_LOST_AFTER = Duration.ofSeconds(20);
+
   private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
   private static final Logger LOG = LoggerFactory.getLogger(NodeWatch.class);
 
@@ -56,6 +73,18 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
   private final SharedIndexInformer<Lease> leases;
   private final Clock clock;
   private final Duration checkEvery;
+  private final Duration silence;
+  private final double massLossFraction;
+
+  /** When the Lease informer last delivered anything: silence across all Leases is a gap. */
+  private volatile Instant lastLeaseEvent;
+
+  /** The watch's health, the guard and the sight they make; changed by {@link #refresh} only. */
+  private WatchHealth health;
+
+  private Optional<String> massLoss = Optional.empty();
+  private Instant guardLiftedAt;
+  private volatile NodeSight sight;
   private final ScheduledExecutorService timer;
   private final Map<ResourceID, Tracked> tracked = new ConcurrentHashMap<>();
 
@@ -66,9 +95,27 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
   private final Map<String, Renewal> renewals = new ConcurrentHashMap<>();
 
   public NodeWatch(KubernetesClient client, Clock clock, Duration checkEvery) {
+    this(client, clock, checkEvery, WatchHealth.DEFAULT_SILENCE, MassLoss.DEFAULT_FRACTION);
+  }
+
+  /**
+   * @param silence Lease events may pause this long before the watch counts as impaired
+   * @param massLossFraction the mass-loss guard holds when more than this fraction of nodes look
+   *     lost at once
+   */
+  public NodeWatch(
+      KubernetesClient client,
+      Clock clock,
+      Duration checkEvery,
+      Duration silence,
+      double massLossFraction) {
     super(NodeView.class, "node-watch");
     this.clock = clock;
     this.checkEvery = checkEvery;
+    this.silence = silence;
+    this.massLossFraction = massLossFraction;
+    this.health = WatchHealth.starting(clock.instant());
+    this.sight = NodeSight.of(health, Optional.empty(), null);
     this.nodes = client.nodes().runnableInformer(0);
     this.leases = client.leases().inNamespace(LEASE_NAMESPACE).runnableInformer(0);
     this.nodes.addEventHandler(new NodeEvents());
@@ -118,6 +165,11 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     return views;
   }
 
+  /** How far the views can be trusted now (as of the last tick). */
+  public NodeSight sight() {
+    return sight;
+  }
+
   @Override
   public Set<NodeView> getSecondaryResources(FlinkResilientJob primary) {
     Tracked t = tracked.get(ResourceID.fromResource(primary));
@@ -136,6 +188,7 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
       }
       throw new OperatorException("node watch could not list Nodes and node Leases", e);
     }
+    refresh(); // the grace of every node runs from now: what was cached before is no evidence
     long period = checkEvery.toMillis();
     timer.scheduleWithFixedDelay(this::checkAll, period, period, TimeUnit.MILLISECONDS);
     super.start();
@@ -169,7 +222,8 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
   /** The timer's tick: any tracked node turned lost or back since the last look? */
   private void checkAll() {
     try {
-      tracked.keySet().forEach(job -> check(job, false));
+      boolean changed = refresh();
+      tracked.keySet().forEach(job -> check(job, changed));
     } catch (RuntimeException e) {
       // Never let one bad tick cancel the timer: a dead timer means no node is ever lost.
       LOG.warn("node check failed", e);
@@ -185,7 +239,7 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
         (k, t) -> {
           Set<String> lostNow =
               views(t.nodes()).values().stream()
-                  .filter(v -> v.isLost(t.lostAfter(), now))
+                  .filter(v -> sight.judge(v, t.lostAfter(), now) == NodeSight.Verdict.LOST)
                   .map(NodeView::name)
                   .collect(Collectors.toUnmodifiableSet());
           if (force || !lostNow.equals(t.lost())) {
@@ -197,6 +251,63 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     if (fire.get() && getEventHandler() != null) {
       getEventHandler().handleEvent(new Event(job));
     }
+  }
+
+  /**
+   * Judges the watch and the guard anew; true when what holds the operator back changed (every
+   * tracked job is then woken, to show or clear it). The guard counts every node the cache holds,
+   * with the shortest threshold any job uses, so it trips as early as the most eager job would act.
+   */
+  synchronized boolean refresh() {
+    Instant now = clock.instant();
+    boolean watching =
+        nodes.isWatching() && leases.isWatching() && nodes.hasSynced() && leases.hasSynced();
+    health =
+        WatchHealth.next(
+            health,
+            new WatchHealth.Facts(watching, lastLeaseEvent, leases.getStore().list().size()),
+            now,
+            silence);
+    NodeSight graced = NodeSight.of(health, Optional.empty(), guardLiftedAt);
+    Duration lostAfter =
+        tracked.values().stream()
+            .map(Tracked::lostAfter)
+            .min(Duration::compareTo)
+            .orElse(DEFAULT_LOST_AFTER);
+    List<MassLoss.Node> all = new ArrayList<>();
+    for (Node node : nodes.getStore().list()) {
+      NodeView view = view(node.getMetadata().getName());
+      if (view != null) {
+        all.add(
+            new MassLoss.Node(
+                view.name(),
+                zoneOf(node),
+                !view.isFenced() && graced.looksLost(view, lostAfter, now)));
+      }
+    }
+    Optional<String> guard = health.healthy() ? MassLoss.judge(all, massLossFraction) : massLoss;
+    if (massLoss.isPresent() && guard.isEmpty()) {
+      // Act only on nodes that stay lost once the guard lifts: their Leases age from now.
+      guardLiftedAt = now;
+      LOG.warn("mass-loss guard lifted; nodes still lost get a fresh grace from {}", now);
+    } else if (massLoss.isEmpty() && guard.isPresent()) {
+      LOG.warn("mass-loss guard holds: {}; nothing is released or redeployed", guard.get());
+    }
+    massLoss = guard;
+    NodeSight before = sight;
+    sight = NodeSight.of(health, massLoss, guardLiftedAt);
+    if (!java.util.Objects.equals(before.hold(), sight.hold())) {
+      LOG.warn(
+          "node sight: {}",
+          sight.hold() == null ? "clear, fresh grace from " + sight.graceFrom() : sight.hold());
+      return true;
+    }
+    return false;
+  }
+
+  private static String zoneOf(Node node) {
+    var labels = node.getMetadata().getLabels();
+    return labels == null ? null : labels.get(MassLoss.ZONE_LABEL);
   }
 
   private void nodeMatters(String name, boolean force) {
@@ -244,11 +355,13 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
 
     @Override
     public void onDelete(Lease lease, boolean finalStateUnknown) {
+      lastLeaseEvent = clock.instant();
       renewals.remove(lease.getMetadata().getName());
     }
 
     /** Records the renewal; wakes no one unless it brings a lost node back. */
     private void renewed(Lease lease) {
+      lastLeaseEvent = clock.instant();
       String name = lease.getMetadata().getName();
       Instant renewTime =
           lease.getSpec() == null || lease.getSpec().getRenewTime() == null

@@ -3,9 +3,10 @@ package dev.flinkresilience.operator.ops;
 import java.util.List;
 
 /**
- * The names of the job metrics as Prometheus sees them on {@code /metrics}. The chart's alerts use
- * these names and nothing else (ChartAlertsTest checks every expression against {@link #ALL}).
- * Tags: {@link #NAMESPACE} and {@link #NAME} of the FlinkResilientJob, {@link #PHASE} where said.
+ * The names of the job metrics (and of the node watch's two gauges) as Prometheus sees them on
+ * {@code /metrics}. The chart's alerts use these names and nothing else (ChartAlertsTest checks
+ * every expression against {@link #ALL}). Tags: {@link #NAMESPACE} and {@link #NAME} of the
+ * FlinkResilientJob, {@link #PHASE} where said.
  */
 public final class MetricNames {
   /** Jobs this operator manages, by {@code phase} (every phase present, 0 when none). */
@@ -50,6 +51,12 @@ public final class MetricNames {
   /** Histogram of seconds from detection to the job RUNNING again, by {@code reason}. */
   public static final String RECOVERY_SECONDS = "flinkresilience_recovery_seconds";
 
+  /** 1 while the node watch is healthy (connected, Leases arriving), 0 while impaired. */
+  public static final String NODE_WATCH_HEALTHY = "flinkresilience_node_watch_healthy";
+
+  /** 1 while the mass-loss guard holds every node loss back, else 0. */
+  public static final String MASS_LOSS_GUARD = "flinkresilience_mass_loss_guard";
+
   public static final List<String> ALL =
       List.of(
           DETECTIONS,
@@ -67,7 +74,9 @@ public final class MetricNames {
           CHECKPOINT_INTERVAL_SECONDS,
           FLINK_RESTARTS_TOTAL,
           FLINK_RESTARTS_REMAINING,
-          JOB_RUNNING);
+          JOB_RUNNING,
+          NODE_WATCH_HEALTHY,
+          MASS_LOSS_GUARD);
 
   public static final String NAMESPACE = "namespace";
   public static final String NAME = "name";

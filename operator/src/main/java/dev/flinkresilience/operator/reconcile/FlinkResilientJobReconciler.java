@@ -6,6 +6,7 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.RecoverySpec;
 import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.LifecyclePlanner;
+import dev.flinkresilience.operator.decide.NodeSight;
 import dev.flinkresilience.operator.decide.ObservedCluster;
 import dev.flinkresilience.operator.decide.Placement;
 import dev.flinkresilience.operator.decide.PlanInput;
@@ -95,12 +96,29 @@ public class FlinkResilientJobReconciler
             seen.ha(),
             now);
     Decision decision = LifecyclePlanner.decide(input);
+    if (destroys(decision)) {
+      // Re-read the caches and the node sight right before anything is destroyed: a Lease renewed
+      // or a watch gap begun since this pass observed changes the decision (DESIGN.md §5.6).
+      PlanInput fresh =
+          new PlanInput(
+              input.desired(),
+              input.violations(),
+              input.status(),
+              observe(job, ctx),
+              input.ha(),
+              clock.instant());
+      Decision confirmed = LifecyclePlanner.decide(fresh);
+      if (!confirmed.equals(decision)) {
+        input = fresh;
+        decision = confirmed;
+      }
+    }
     act(job, input, decision);
     Report report = StatusReporter.report(name(job), generation(job), input, decision, now);
     seen.merged().events().forEach(e -> events.emit(job, e));
     report.events().forEach(e -> events.emit(job, e));
     statusWriter.write(job, report.status(), ctx);
-    flink.follow(job, report.status(), ctx, seen.ha());
+    flink.follow(job, report.status(), ctx, seen.ha(), notSeenAlive(input));
     followNodes(job, ctx, input);
     return UpdateControl.<FlinkResilientJob>noUpdate()
         .rescheduleAfter(
@@ -164,7 +182,27 @@ public class FlinkResilientJobReconciler
         name(job),
         ctx.getSecondaryResources(Deployment.class),
         pods,
-        nodes.map(n -> n.views(ClusterObserver.nodesHosting(pods))).orElse(Map.of()));
+        nodes.map(n -> n.views(ClusterObserver.nodesHosting(pods))).orElse(Map.of()),
+        nodes.map(NodeWatch::sight).orElse(NodeSight.CLEAR));
+  }
+
+  /** The steps that force-delete pods or tear the cluster down. */
+  private static boolean destroys(Decision decision) {
+    return decision instanceof Decision.ReleasePods
+        || decision instanceof Decision.TearDownForRecovery;
+  }
+
+  /** Nodes judged lost: a JobManager there is not polled, even if it still reads Ready. */
+  private static Set<String> notSeenAlive(PlanInput in) {
+    return in.cluster().lostNodes(lostAfter(in), in.now());
+  }
+
+  private static java.time.Duration lostAfter(PlanInput in) {
+    // An invalid spec keeps the running cluster, which is watched with the default threshold.
+    return Durations.parse(
+        in.desired() != null
+            ? in.desired().spec().getRecovery().getNodeLostAfter()
+            : new RecoverySpec().getNodeLostAfter());
   }
 
   /** The node watch checks the nodes hosting the job's pods for staleness between passes. */
@@ -173,12 +211,7 @@ public class FlinkResilientJobReconciler
       return;
     }
     Set<String> hosting = ClusterObserver.nodesHosting(ctx.getSecondaryResources(Pod.class));
-    // An invalid spec keeps the running cluster, which is watched with the default threshold.
-    String lostAfter =
-        in.desired() != null
-            ? in.desired().spec().getRecovery().getNodeLostAfter()
-            : new RecoverySpec().getNodeLostAfter();
-    nodes.get().track(ResourceID.fromResource(job), hosting, Durations.parse(lostAfter));
+    nodes.get().track(ResourceID.fromResource(job), hosting, lostAfter(in));
   }
 
   private static String name(FlinkResilientJob job) {

@@ -79,12 +79,16 @@ public final class FlinkWatch {
     return new Seen(merged, ha);
   }
 
-  /** Points the poller at the job as this pass left it, or stops polling it. */
+  /**
+   * Points the poller at the job as this pass left it, or stops polling it. A JobManager on a node
+   * in {@code nodesNotSeenAlive} is skipped: it may read Ready long after its node died.
+   */
   void follow(
       FlinkResilientJob job,
       FlinkResilientJobStatus status,
       Context<FlinkResilientJob> ctx,
-      HaStoreView ha) {
+      HaStoreView ha,
+      java.util.Set<String> nodesNotSeenAlive) {
     ResourceID id = ResourceID.fromResource(job);
     FlinkResilientJobSpec running = runningSpec(job, status);
     if (status.getJobId() == null || running == null || status.getPhase() == Phase.SUSPENDED) {
@@ -97,7 +101,8 @@ public final class FlinkWatch {
                 job.getMetadata().getNamespace(),
                 job.getMetadata().getName(),
                 ctx.getSecondaryResources(Pod.class),
-                ha.leaderRestAddress())
+                ha.leaderRestAddress(),
+                nodesNotSeenAlive)
             .orElse(null);
     poller.track(
         id,

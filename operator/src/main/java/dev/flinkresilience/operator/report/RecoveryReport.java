@@ -12,6 +12,7 @@ import dev.flinkresilience.operator.decide.Decision.BeginOperation;
 import dev.flinkresilience.operator.decide.Decision.CloseIncident;
 import dev.flinkresilience.operator.decide.Decision.Deploy;
 import dev.flinkresilience.operator.decide.Decision.DeployReason;
+import dev.flinkresilience.operator.decide.Decision.DismissIncident;
 import dev.flinkresilience.operator.decide.Decision.Escalate;
 import dev.flinkresilience.operator.decide.Decision.GiveUp;
 import dev.flinkresilience.operator.decide.Decision.OpenIncident;
@@ -35,6 +36,9 @@ import java.util.Optional;
  */
 final class RecoveryReport {
   static final int HISTORY = 10;
+
+  /** The outcome of an incident whose cause vanished before anything was destroyed. */
+  static final String FALSE_ALARM = "FalseAlarm";
 
   /** Phase, message and events of a recovery step. */
   record Step(Phase phase, String message, List<EventSpec> events) {}
@@ -87,8 +91,9 @@ final class RecoveryReport {
       String message =
           "Force-deleted pod(s) "
               + String.join(", ", release.pods())
-              + " from lost node "
-              + release.node();
+              + (release.why() == null
+                  ? " from lost node " + release.node()
+                  : " on " + release.node() + ", " + release.why());
       return step(message, EventSpec.warning("PodsReleased", message));
     }
     if (decision instanceof AwaitRecovery await) {
@@ -116,7 +121,16 @@ final class RecoveryReport {
           current.getReason()
               + ": waiting for "
               + wait.podsRemaining()
-              + " pod(s) of the failed cluster to go");
+              + " pod(s) of the failed cluster to go"
+              + (wait.stuck() == null ? "" : "; " + wait.stuck()));
+    }
+    if (decision instanceof DismissIncident dismiss) {
+      current.setOutcome(FALSE_ALARM);
+      toHistory(r, current);
+      String message =
+          current.getReason() + " was a false alarm, closed without action: " + dismiss.why();
+      return Optional.of(
+          new Step(Phase.RUNNING, message, List.of(EventSpec.normal(FALSE_ALARM, message))));
     }
     if (decision instanceof Deploy deploy && deploy.reason() == DeployReason.RECOVERY) {
       StatusReporter.recordDeployment(next, in, deploy, now);

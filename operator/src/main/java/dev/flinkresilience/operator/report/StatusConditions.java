@@ -11,6 +11,7 @@ import dev.flinkresilience.operator.decide.Decision.FinishSuspend;
 import dev.flinkresilience.operator.decide.Decision.RefuseRestore;
 import dev.flinkresilience.operator.decide.Decision.RejectSpec;
 import dev.flinkresilience.operator.decide.Decision.Steady;
+import dev.flinkresilience.operator.decide.NodeSight;
 import dev.flinkresilience.operator.decide.PlanInput;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
@@ -20,8 +21,8 @@ import java.util.Optional;
 /**
  * Ready, Progressing and Degraded after a pass, from the phase, the decision and what status shows:
  * Ready only when the job runs and nothing is wrong; Progressing while something moves; Degraded
- * with the most pressing cause (budget spent, an incident, no safe restore point, Flink's REST API
- * silent, checkpoints stalled).
+ * with the most pressing cause (budget spent, a node loss the operator holds back because it cannot
+ * see, an incident, no safe restore point, Flink's REST API silent, checkpoints stalled).
  */
 final class StatusConditions {
   private StatusConditions() {}
@@ -44,6 +45,7 @@ final class StatusConditions {
                 || decision instanceof RefuseRestore
                 || decision instanceof FinishSuspend
                 || decision instanceof Decision.CloseIncident
+                || decision instanceof Decision.DismissIncident
                 || decision instanceof Decision.GiveUp)
             || phase == Phase.DEPLOYING;
     String jobState = previous.getJobState();
@@ -66,6 +68,7 @@ final class StatusConditions {
             old,
             now),
         degraded(
+            HeldBack.of(in, now),
             refused,
             restProblem,
             CheckpointStall.check(in, previous, now),
@@ -78,6 +81,7 @@ final class StatusConditions {
   }
 
   private static Condition degraded(
+      Optional<NodeSight.Hold> held,
       boolean refused,
       Optional<String> restProblem,
       Optional<String> stalled,
@@ -90,6 +94,17 @@ final class StatusConditions {
     if (phase == Phase.FAILED) {
       return Conditions.of(
           Conditions.DEGRADED, true, "RecoveryBudgetExhausted", message, generation, old, now);
+    }
+    if (held.isPresent()) {
+      // Before the incident: what the operator cannot see is what holds the recovery back.
+      return Conditions.of(
+          Conditions.DEGRADED,
+          true,
+          held.get().reason(),
+          held.get().message(),
+          generation,
+          old,
+          now);
     }
     var incident = status.getRecovery().getCurrent();
     if (incident != null) {

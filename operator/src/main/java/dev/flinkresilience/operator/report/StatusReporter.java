@@ -72,7 +72,11 @@ public final class StatusReporter {
       boolean suspending =
           in.desired() != null && !in.desired().running() || isSuspend(previous.getOperation());
       phase = suspending ? Phase.SUSPENDED : Phase.DEPLOYING;
-      message = "Waiting for " + wait.podsRemaining() + " pod(s) of the old cluster to go";
+      message =
+          "Waiting for "
+              + wait.podsRemaining()
+              + " pod(s) of the old cluster to go"
+              + (wait.stuck() == null ? "" : "; " + wait.stuck());
     } else if (decision instanceof FinishSuspend finish) {
       next.setOperation(null);
       phase = Phase.SUSPENDED;
@@ -101,9 +105,8 @@ public final class StatusReporter {
           (exhausted
                   ? "Recovery budget exhausted; change the spec or restartNonce to deploy again"
                   : steadyMessage(phase, previous.getJobState()))
-              + ObservationLedger.lastingProblem(previous)
-                  .map(p -> "; Flink REST: " + p)
-                  .orElse("");
+              + ObservationLedger.lastingProblem(previous).map(p -> "; Flink REST: " + p).orElse("")
+              + HeldBack.of(in, now).map(h -> "; " + h.message()).orElse("");
       if (phase == Phase.RUNNING && previous.getPhase() != Phase.RUNNING) {
         events.add(EventSpec.normal("Running", "JobManager of " + name + " is available"));
       }
@@ -111,6 +114,16 @@ public final class StatusReporter {
       throw new IllegalArgumentException("unknown decision " + decision);
     }
     RecoveryReport.maintain(next, in, now);
+    HeldBack.of(in, now)
+        .filter(h -> !StatusConditions.wasDegradedBy(previous, h.reason()))
+        .ifPresent(
+            h ->
+                events.add(
+                    EventSpec.warning(
+                        h.reason(),
+                        "Holding back: no pod of this job is released and nothing redeployed"
+                            + " while "
+                            + h.message())));
     Optional<String> stalled = CheckpointStall.check(in, next, now);
     if (stalled.isPresent() && !StatusConditions.wasDegradedBy(previous, "CheckpointsStalled")) {
       events.add(EventSpec.warning("CheckpointsStalled", stalled.get()));

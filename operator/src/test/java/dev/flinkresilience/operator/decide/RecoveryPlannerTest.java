@@ -15,6 +15,7 @@ import dev.flinkresilience.operator.decide.Decision.BeginOperation;
 import dev.flinkresilience.operator.decide.Decision.CloseIncident;
 import dev.flinkresilience.operator.decide.Decision.Deploy;
 import dev.flinkresilience.operator.decide.Decision.DeployReason;
+import dev.flinkresilience.operator.decide.Decision.DismissIncident;
 import dev.flinkresilience.operator.decide.Decision.Escalate;
 import dev.flinkresilience.operator.decide.Decision.GiveUp;
 import dev.flinkresilience.operator.decide.Decision.OpenIncident;
@@ -527,6 +528,221 @@ class RecoveryPlannerTest {
                 },
                 BeginOperation.class))
         .map(Row::test);
+  }
+
+  /**
+   * DESIGN.md §5.6 and issue 17: nothing destructive on what the operator cannot see, a re-check
+   * before every destructive step, and no hanging on a pod nothing will remove.
+   */
+  @TestFactory
+  Stream<DynamicTest> neverActOnWhatCannotBeSeen() {
+    return Stream.of(
+            row(
+                "node silent 61 s while the node watch is impaired: no incident",
+                w -> {
+                  w.nodes.put("node-a", RecoveryWorld.silentNode("node-a", 61));
+                  w.sight = impaired();
+                },
+                Steady.class),
+            row(
+                "node silent 61 s, the watch healthy again 5 s ago: fresh grace, nothing yet",
+                w -> {
+                  w.nodes.put("node-a", RecoveryWorld.silentNode("node-a", 61));
+                  w.sight = healthyAgain(5);
+                },
+                Steady.class),
+            row(
+                "the same node still silent a grace later: lost",
+                w -> {
+                  w.nodes.put("node-a", RecoveryWorld.silentNode("node-a", 61));
+                  w.sight = healthyAgain(25);
+                },
+                opened(Reason.NODE_LOST, RecoveryAction.REDEPLOY)),
+            row(
+                "node silent under the mass-loss guard: no incident",
+                w -> {
+                  w.nodes.put("node-a", RecoveryWorld.silentNode("node-a", 61));
+                  w.sight = guard();
+                },
+                Steady.class),
+            row(
+                "NodeLost with HA, the guard trips before the release: nothing released",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  nodeLost(w, RecoveryAction.VERIFY, 25);
+                  w.sight = guard();
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(AwaitRecovery.class);
+                  assertThat(((AwaitRecovery) d).why()).contains("mass-loss guard");
+                }),
+            row(
+                "NodeLost without HA, the watch impaired before the teardown: nothing torn down",
+                w -> {
+                  w.nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  nodeLost(w, RecoveryAction.REDEPLOY, 25);
+                  w.sight = impaired();
+                },
+                AwaitRecovery.class),
+            row(
+                "NodeLost with HA, held, but Flink recovered meanwhile: closed",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  nodeLost(w, RecoveryAction.VERIFY, 25).setObservedState("RUNNING");
+                  w.status.setRestoredFrom(RecoveryWorld.checkpoint(12));
+                  w.sight = guard();
+                },
+                CloseIncident.class),
+            row(
+                "NodeLost with HA, the Lease renews before the release: a false alarm",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.liveNode("node-a"));
+                  nodeLost(w, RecoveryAction.VERIFY, 25);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(DismissIncident.class);
+                  assertThat(((DismissIncident) d).why()).contains("node-a");
+                }),
+            row(
+                "NodeLost without HA, the Lease renews before the teardown: a false alarm",
+                w -> {
+                  w.nodes.put("node-a", RecoveryWorld.liveNode("node-a"));
+                  nodeLost(w, RecoveryAction.REDEPLOY, 25);
+                },
+                DismissIncident.class),
+            row(
+                "the Lease renews after the JobManager was released: no false alarm, verify on",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.liveNode("node-a"));
+                  nodeLost(w, RecoveryAction.VERIFY, 25).getReleasedPods().add("orders-jm");
+                },
+                AwaitRecovery.class),
+            row(
+                "the Lease renews after the teardown began: no false alarm",
+                w -> {
+                  w.nodes.put("node-a", RecoveryWorld.liveNode("node-a"));
+                  nodeLost(w, RecoveryAction.REDEPLOY, 25);
+                  w.jobManager = terminating();
+                },
+                AwaitTeardown.class),
+            row(
+                "within its grace after a gap, but no renewal since the loss: not a false alarm",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 40));
+                  nodeLost(w, RecoveryAction.VERIFY, 40);
+                  w.sight = healthyAgain(5);
+                },
+                AwaitRecovery.class),
+            row(
+                "escalated, then a fresh poll shows RUNNING from checkpoint 12: nothing torn down",
+                w -> {
+                  incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY);
+                  w.status.setRestoredFrom(RecoveryWorld.checkpoint(12));
+                },
+                CloseIncident.class),
+            row(
+                "escalated, RUNNING but from an older checkpoint: torn down",
+                w -> {
+                  incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY);
+                  w.status.setRestoredFrom(RecoveryWorld.checkpoint(11));
+                },
+                TearDownForRecovery.class),
+            row(
+                "escalated, RUNNING not yet seen since: torn down",
+                w -> {
+                  incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY)
+                      .setObservedState(null);
+                  w.status.setRestoredFrom(RecoveryWorld.checkpoint(12));
+                },
+                TearDownForRecovery.class),
+            row(
+                "teardown waits on a JobManager stuck terminating, nodes unseen, HA on: released",
+                w -> {
+                  w.ha();
+                  stuckTeardown(w);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm");
+                  assertThat(((ReleasePods) d).jobManager()).isFalse();
+                  assertThat(((ReleasePods) d).why()).contains("stuck");
+                }),
+            row(
+                "the same without HA (whenFenced, node not fenced): kept, and status says why",
+                RecoveryPlannerTest::stuckTeardown,
+                d -> {
+                  assertThat(d).isInstanceOf(AwaitTeardown.class);
+                  assertThat(((AwaitTeardown) d).stuck())
+                      .contains("orders-jm on node-a")
+                      .contains("out-of-service");
+                }),
+            row(
+                "a pod terminating for only 10 s is not stuck: wait",
+                w -> {
+                  w.ha();
+                  stuckTeardown(w);
+                  w.replacePod("orders-jm", terminatingPod(jm(), 10));
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(AwaitTeardown.class);
+                  assertThat(((AwaitTeardown) d).stuck()).isNull();
+                }))
+        .map(Row::test);
+  }
+
+  private static NodeSight impaired() {
+    return NodeSight.of(
+        new WatchHealth(false, NOW.minusSeconds(30), "watch closed"),
+        java.util.Optional.empty(),
+        null);
+  }
+
+  private static NodeSight healthyAgain(long secondsAgo) {
+    return NodeSight.of(
+        new WatchHealth(true, NOW.minusSeconds(secondsAgo), null),
+        java.util.Optional.empty(),
+        null);
+  }
+
+  private static NodeSight guard() {
+    return NodeSight.of(
+        new WatchHealth(true, NOW.minusSeconds(3600), null),
+        java.util.Optional.of("2 of 3 nodes look lost at once"),
+        null);
+  }
+
+  /** A NodeLost of node-a (the JobManager's), dated when its Lease was last renewed. */
+  private static Incident nodeLost(RecoveryWorld w, RecoveryAction action, long silentSeconds) {
+    Incident i = incident(w, Reason.NODE_LOST, action);
+    i.setNode("node-a");
+    i.setFailedAt(NOW.minusSeconds(silentSeconds).toString());
+    i.setObservedState(null);
+    return i;
+  }
+
+  /**
+   * The node-loss baseline's hang: an escalated JobManagerLost whose cluster is being deleted, the
+   * old JobManager evicted 3 minutes ago from a dead node nobody sees (node detection off).
+   */
+  private static void stuckTeardown(RecoveryWorld w) {
+    incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY).setObservedState(null);
+    w.jobManager = null;
+    w.nodes.clear();
+    w.replacePod("orders-tm", null);
+    w.replacePod("orders-jm", terminatingPod(jm(), 180));
+  }
+
+  private static PodView terminatingPod(PodView p, long secondsAgo) {
+    return new PodView(
+        p.name(),
+        p.role(),
+        p.node(),
+        "Running",
+        true,
+        NOW.minusSeconds(secondsAgo),
+        null,
+        null,
+        p.createdAt());
   }
 
   private static JobManagerDeployment terminating() {

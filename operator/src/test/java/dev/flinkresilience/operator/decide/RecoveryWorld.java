@@ -32,6 +32,7 @@ final class RecoveryWorld {
   final Map<String, NodeView> nodes = new LinkedHashMap<>();
   JobManagerDeployment jobManager = new JobManagerDeployment(HASH, 1L, JOB_ID, 1, false);
   HaStoreView ha = HaStoreView.noHa();
+  NodeSight sight = NodeSight.CLEAR;
   Instant now = NOW;
   String specHash = HASH;
 
@@ -66,7 +67,7 @@ final class RecoveryWorld {
         new DesiredJob(spec, specHash, 1, "uid"),
         List.of(),
         status,
-        new ObservedCluster(Optional.ofNullable(jobManager), pods.size(), pods, nodes),
+        new ObservedCluster(Optional.ofNullable(jobManager), pods.size(), pods, nodes, sight),
         ha,
         now);
   }

@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flinkresilience.operator.decide.NodeSight;
 import dev.flinkresilience.operator.decide.NodeView;
 import dev.flinkresilience.operator.testing.Kubelet;
 import io.fabric8.kubernetes.api.model.Node;
@@ -191,6 +192,82 @@ class NodeWatchTest {
     assertThat(a.deleted()).isFalse();
     // First sighting: the Lease's own renewTime (capped at now).
     assertThat(a.leaseRenewedAt()).isBeforeOrEqualTo(Instant.now()).isAfterOrEqualTo(renewed);
+  }
+
+  @Test
+  void aWatchGapHoldsEveryLossAndGivesEachNodeAFreshGraceAfterwards() throws Exception {
+    createNode("node-a", "True");
+    createNode("node-b", "True");
+    renew("node-a");
+    renew("node-b");
+    Duration lostAfter = Duration.ofSeconds(2);
+    startWith(Duration.ofMillis(200), Duration.ofMillis(1500), 0.5);
+    watch.track(JOB, Set.of("node-a", "node-b"), lostAfter);
+
+    // The API server "freezes": no Lease event at all for 4 s, twice nodeLostAfter.
+    Thread.sleep(4000);
+    assertThat(watch.sight().hold()).isNotNull();
+    assertThat(watch.sight().hold().reason()).isEqualTo(NodeSight.WATCH_IMPAIRED);
+    assertThat(verdict("node-a", lostAfter)).isEqualTo(NodeSight.Verdict.HELD);
+    assertThat(verdict("node-b", lostAfter)).isEqualTo(NodeSight.Verdict.HELD);
+
+    // It thaws: node-a renews, node-b (really dead) does not. Nothing is lost at once...
+    renew("node-a");
+    Thread.sleep(600);
+    assertThat(watch.sight().hold()).isNull();
+    assertThat(verdict("node-b", lostAfter)).isEqualTo(NodeSight.Verdict.ALIVE);
+    // ...and node-b is lost once a full grace has passed with the watch healthy.
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (verdict("node-b", lostAfter) != NodeSight.Verdict.LOST && System.nanoTime() < deadline) {
+      renew("node-a"); // the live kubelet keeps renewing, so the watch stays healthy
+      Thread.sleep(300);
+    }
+    assertThat(verdict("node-b", lostAfter)).isEqualTo(NodeSight.Verdict.LOST);
+    assertThat(verdict("node-a", lostAfter)).isEqualTo(NodeSight.Verdict.ALIVE);
+  }
+
+  @Test
+  void mostNodesLostAtOnceTripTheGuardAndOnlyThoseStillLostAfterItCount() throws Exception {
+    for (String n : List.of("node-a", "node-b", "node-c")) {
+      createNode(n, "True");
+      renew(n);
+    }
+    Duration lostAfter = Duration.ofSeconds(1);
+    startWith(Duration.ofMillis(200), Duration.ofSeconds(30), 0.5);
+    watch.track(JOB, Set.of("node-a", "node-b"), lostAfter);
+
+    // node-a and node-b stop renewing, node-c goes on: two of three look lost at once.
+    long until = System.nanoTime() + 2_500_000_000L;
+    while (System.nanoTime() < until) {
+      renew("node-c");
+      Thread.sleep(200);
+    }
+    assertThat(watch.sight().hold()).isNotNull();
+    assertThat(watch.sight().hold().reason()).isEqualTo(NodeSight.MASS_LOSS);
+    assertThat(verdict("node-a", lostAfter)).isEqualTo(NodeSight.Verdict.HELD);
+
+    // node-a comes back: one of three is no mass loss; node-b gets a fresh grace, then is lost.
+    renew("node-a");
+    Thread.sleep(500);
+    assertThat(watch.sight().hold()).isNull();
+    assertThat(verdict("node-b", lostAfter)).isEqualTo(NodeSight.Verdict.ALIVE);
+    long deadline = System.nanoTime() + 4_000_000_000L;
+    while (verdict("node-b", lostAfter) != NodeSight.Verdict.LOST && System.nanoTime() < deadline) {
+      renew("node-a");
+      renew("node-c");
+      Thread.sleep(200);
+    }
+    assertThat(verdict("node-b", lostAfter)).isEqualTo(NodeSight.Verdict.LOST);
+  }
+
+  private NodeSight.Verdict verdict(String node, Duration lostAfter) {
+    return watch.sight().judge(watch.views(List.of(node)).get(node), lostAfter, Instant.now());
+  }
+
+  private void startWith(Duration checkEvery, Duration silence, double fraction) {
+    watch = new NodeWatch(client, Clock.systemUTC(), checkEvery, silence, fraction);
+    watch.setEventHandler(events::add);
+    watch.start();
   }
 
   private void start(Duration checkEvery) {

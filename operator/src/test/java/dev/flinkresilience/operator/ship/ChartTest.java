@@ -77,6 +77,7 @@ class ChartTest {
         .doesNotContainKey("WATCH_NAMESPACES")
         .containsEntry("LEADER_ELECTION", "false")
         .containsEntry("NODE_DETECTION", "true")
+        .containsEntry("MASS_LOSS_FRACTION", "0.5")
         .containsEntry("HEALTH_PORT", "8080");
 
     Deployment d = deployment(chart);

@@ -77,7 +77,9 @@ public class Incident {
   @JsonPropertyDescription("Seconds from detection to the job RUNNING again.")
   private Double recoverySeconds;
 
-  @JsonPropertyDescription("Recovered, GaveUp or Superseded (by a spec change).")
+  @JsonPropertyDescription(
+      "Recovered, GaveUp, Superseded (by a spec change) or FalseAlarm (its cause vanished, e.g."
+          + " the node's Lease renewed again, before anything was released or torn down).")
   private String outcome;
 
   public Long getId() {
