@@ -60,6 +60,7 @@ public final class SpecValidator {
         v);
     JobRules.check(spec.getJob(), v);
     PodRules.check(spec, v);
+    PodSecurityRules.check(spec, policy.podSecurity(), v);
     CheckpointingRules.check(spec.getCheckpointing(), v);
     HighAvailabilityRules.check(spec.getHighAvailability(), v);
     RestartStrategyRules.check(spec.getRestartStrategy(), v);

@@ -78,7 +78,9 @@ class ChartTest {
         .containsEntry("LEADER_ELECTION", "false")
         .containsEntry("NODE_DETECTION", "true")
         .containsEntry("MASS_LOSS_FRACTION", "0.5")
-        .containsEntry("HEALTH_PORT", "8080");
+        .containsEntry("HEALTH_PORT", "8080")
+        .containsEntry("POD_SECURITY", "baseline")
+        .doesNotContainKey("ALLOWED_SERVICE_ACCOUNTS");
 
     Deployment d = deployment(chart);
     assertThat(d.getSpec().getReplicas()).isEqualTo(1);
@@ -115,6 +117,13 @@ class ChartTest {
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo(FULLNAME + "-config");
+    assertThat(c.getEnv())
+        .as("a job must not run as the operator's own service account")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("OPERATOR_SERVICE_ACCOUNT");
+              assertThat(e.getValue()).isEqualTo(FULLNAME);
+            });
 
     JsonNode svc = chart.get("Service", FULLNAME + "-metrics");
     assertThat(svc.at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
@@ -131,6 +140,28 @@ class ChartTest {
     assertThat(checksum(RenderedChart.render("resources: {requests: {cpu: 1}}")))
         .as("not a setting: the pod template changes anyway")
         .isEqualTo(base);
+  }
+
+  @Test
+  void tenantPolicyReachesTheOperator() {
+    var chart =
+        RenderedChart.render(
+            "podSecurity: restricted\n"
+                + "allowedServiceAccounts: [flink, 'team-*/runner']\n"
+                + "serviceAccount: {name: frj-operator}");
+    assertThat(chart.settings())
+        .containsEntry("POD_SECURITY", "restricted")
+        .containsEntry("ALLOWED_SERVICE_ACCOUNTS", "flink,team-*/runner");
+    var env = deployment(chart).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    assertThat(env)
+        .filteredOn(e -> e.getName().equals("OPERATOR_SERVICE_ACCOUNT"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("frj-operator"));
+    assertThat(deployment(chart).getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("frj-operator");
+    assertThat(checksum(chart))
+        .as("a new policy rolls the operator")
+        .isNotEqualTo(checksum(RenderedChart.render("")));
   }
 
   @Test
@@ -285,6 +316,10 @@ class ChartTest {
         .hasMessageContaining("watchNamespaces");
     assertThatThrownBy(() -> RenderedChart.render("health: {port: 0}"))
         .hasMessageContaining("port");
+    assertThatThrownBy(() -> RenderedChart.render("podSecurity: strict"))
+        .hasMessageContaining("podSecurity");
+    assertThatThrownBy(() -> RenderedChart.render("allowedServiceAccounts: flink"))
+        .hasMessageContaining("allowedServiceAccounts");
   }
 
   @Test
