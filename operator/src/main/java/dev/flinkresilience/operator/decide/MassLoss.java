@@ -1,5 +1,7 @@
 package dev.flinkresilience.operator.decide;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,13 +20,26 @@ public final class MassLoss {
   public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
 
   /**
+   * Lost "at once": Leases that stop within one kubelet renewal interval (10 s) of each other, plus
+   * slack. A control plane or a watch that stalls stops every renewal the operator sees within one
+   * interval; nodes that die one after another (a JobManager's node, then the node its replacement
+   * went to) are separate losses, each for the operator to act on.
+   */
+  static final Duration TOGETHER = Duration.ofSeconds(12);
+
+  /**
    * One node of the cluster, as the guard counts it.
    *
    * @param zone its {@value #ZONE_LABEL}, null when it has none
    * @param looksLost lost by the Lease or its Ready condition; a node fenced by an administrator
    *     (deleted, out-of-service) is a decision, not a symptom, and is not counted
+   * @param renewedAt when its Lease was last seen renewed; null when unknown
    */
-  public record Node(String name, String zone, boolean looksLost) {}
+  public record Node(String name, String zone, boolean looksLost, Instant renewedAt) {
+    public Node(String name, String zone, boolean looksLost) {
+      this(name, zone, looksLost, null);
+    }
+  }
 
   private MassLoss() {}
 
@@ -34,7 +49,8 @@ public final class MassLoss {
    *
    * @param fraction the guard holds when more than this fraction of all nodes look lost
    */
-  public static Optional<String> judge(List<Node> nodes, double fraction) {
+  public static Optional<String> judge(List<Node> all, double fraction) {
+    List<Node> nodes = withoutEarlierLosses(all);
     long lost = nodes.stream().filter(Node::looksLost).count();
     if (lost < 2) {
       return Optional.empty();
@@ -60,5 +76,28 @@ public final class MassLoss {
         .filter(z -> z.getValue()[0] >= 2 && z.getValue()[1] == z.getValue()[0])
         .findFirst()
         .map(z -> "all " + z.getValue()[0] + " nodes of zone " + z.getKey() + " look lost at once");
+  }
+
+  /**
+   * The nodes less those lost well before the latest loss: a node that died minutes ago and is
+   * still registered is gone, not part of what is failing now (it was acted on, or held, when it
+   * went). Without this, one old dead node and one new loss would hold everything on a small
+   * cluster.
+   */
+  static List<Node> withoutEarlierLosses(List<Node> nodes) {
+    Instant latest =
+        nodes.stream()
+            .filter(Node::looksLost)
+            .map(Node::renewedAt)
+            .filter(java.util.Objects::nonNull)
+            .max(Instant::compareTo)
+            .orElse(null);
+    if (latest == null) {
+      return nodes;
+    }
+    Instant from = latest.minus(TOGETHER);
+    return nodes.stream()
+        .filter(n -> !n.looksLost() || n.renewedAt() == null || !n.renewedAt().isBefore(from))
+        .toList();
   }
 }

@@ -282,7 +282,8 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
             new MassLoss.Node(
                 view.name(),
                 zoneOf(node),
-                !view.isFenced() && graced.looksLost(view, lostAfter, now)));
+                !view.isFenced() && graced.looksLost(view, lostAfter, now),
+                view.leaseRenewedAt()));
       }
     }
     Optional<String> guard = health.healthy() ? MassLoss.judge(all, massLossFraction) : massLoss;

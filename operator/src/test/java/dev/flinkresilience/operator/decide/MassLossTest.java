@@ -34,6 +34,27 @@ class MassLossTest {
                 true),
             row("half a zone lost: no", concat(zone("z1", 4, 2), zone("z2", 4, 0)), 0.5, false),
             row(
+                "two of three, the second 16 s after the first (kill the JobManager's node, then"
+                    + " its replacement's): separate losses",
+                List.of(lost("a", 0), lost("b", 16), alive("c")),
+                0.5,
+                false),
+            row(
+                "two of three whose Leases stopped 10 s apart (a stalled control plane)",
+                List.of(lost("a", 0), lost("b", 10), alive("c")),
+                0.5,
+                true),
+            row(
+                "three of five: two together and one long dead (3 of 5 would hold)",
+                List.of(lost("old", -300), lost("a", 0), lost("b", 5), alive("c"), alive("d")),
+                0.5,
+                false),
+            row(
+                "three of four together, one long dead beside them",
+                List.of(lost("old", -300), lost("a", 0), lost("b", 5), lost("c", 9), alive("d")),
+                0.5,
+                true),
+            row(
                 "a zone of one node lost: just that node, acted on",
                 concat(zone("z1", 1, 1), zone("z2", 4, 0)),
                 0.5,
@@ -47,6 +68,16 @@ class MassLossTest {
       all.add(new MassLoss.Node("node-" + zone + "-" + i, zone, i < lost));
     }
     return all;
+  }
+
+  private static final java.time.Instant T0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+  private static MassLoss.Node lost(String name, int renewedAtSecond) {
+    return new MassLoss.Node(name, null, true, T0.plusSeconds(renewedAtSecond));
+  }
+
+  private static MassLoss.Node alive(String name) {
+    return new MassLoss.Node(name, null, false, T0.plusSeconds(60));
   }
 
   private static List<MassLoss.Node> zone(String zone, int total, int lost) {
