@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.reconcile;
 
 import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
+import dev.flinkresilience.operator.act.ObjectNotOwned;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.RecoverySpec;
 import dev.flinkresilience.operator.decide.Decision;
@@ -94,8 +95,7 @@ public class FlinkResilientJobReconciler
             observed,
             seen.ha(),
             now);
-    Decision decision = LifecyclePlanner.decide(input);
-    act(job, input, decision);
+    Decision decision = act(job, input, LifecyclePlanner.decide(input));
     Report report = StatusReporter.report(name(job), generation(job), input, decision, now);
     seen.merged().events().forEach(e -> events.emit(job, e));
     report.events().forEach(e -> events.emit(job, e));
@@ -108,34 +108,51 @@ public class FlinkResilientJobReconciler
                 Pacing.after(decision, report.status().getPhase()), report.status()));
   }
 
-  private void act(FlinkResilientJob job, PlanInput input, Decision decision) {
+  /**
+   * Carries out the decision and returns what the pass did: the decision itself, or for a Deploy
+   * that found one of the cluster's names taken by an object the job does not own, {@link
+   * Decision.NameTaken}, reported and retried like any refusal. This is the one place an error of
+   * acting becomes status; every other exception is transient (a conflict, the API server away) and
+   * goes to JOSDK's retry with back-off.
+   */
+  private Decision act(FlinkResilientJob job, PlanInput input, Decision decision) {
     var meta = job.getMetadata();
     if (decision instanceof Decision.DeleteCluster
         || decision instanceof Decision.TearDownForRecovery) {
-      actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName());
+      actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName(), meta.getUid());
     } else if (decision instanceof Decision.ReleasePods release) {
       if (release.jobManager()) {
         // Only then: changing the JobManager Deployment's template rolls its pod, which would
         // restart a JobManager that runs fine elsewhere when only a TaskManager was lost.
-        actions.keepJobManagerOff(meta.getNamespace(), meta.getName(), release.node());
+        actions.keepJobManagerOff(
+            meta.getNamespace(), meta.getName(), meta.getUid(), release.node());
       }
       actions.forceDeletePods(meta.getNamespace(), release.pods());
     } else if (decision instanceof Decision.Deploy deploy) {
-      var desired = input.desired();
-      var incident = input.status().getRecovery().getCurrent();
-      String attempt =
-          deploy.reason() == Decision.DeployReason.RECOVERY && incident != null
-              ? RecoveryAttempts.of(incident)
-              : null;
-      var stamp =
-          new DeploymentStamp(
-              desired.generation(), desired.specHash(), deploy.serial(), deploy.jobId(), attempt);
-      List<String> avoided = Placement.avoided(input);
-      actions.apply(
-          DesiredState.objects(job, desired.spec(), stamp, deploy.restoreFrom(), avoided));
+      try {
+        deploy(job, input, deploy);
+      } catch (ObjectNotOwned e) {
+        return new Decision.NameTaken(
+            deploy.reason(), e.taken().stream().map(Object::toString).toList());
+      }
     }
     // Every other decision changes status only; the intent of each destructive step above was
     // written to status by an earlier pass.
+    return decision;
+  }
+
+  private void deploy(FlinkResilientJob job, PlanInput input, Decision.Deploy deploy) {
+    var desired = input.desired();
+    var incident = input.status().getRecovery().getCurrent();
+    String attempt =
+        deploy.reason() == Decision.DeployReason.RECOVERY && incident != null
+            ? RecoveryAttempts.of(incident)
+            : null;
+    var stamp =
+        new DeploymentStamp(
+            desired.generation(), desired.specHash(), deploy.serial(), deploy.jobId(), attempt);
+    List<String> avoided = Placement.avoided(input);
+    actions.apply(DesiredState.objects(job, desired.spec(), stamp, deploy.restoreFrom(), avoided));
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.flinkresilience.operator.decide.Decision.AwaitTeardown;
 import dev.flinkresilience.operator.decide.Decision.BeginOperation;
 import dev.flinkresilience.operator.decide.Decision.DeleteCluster;
 import dev.flinkresilience.operator.decide.Decision.FinishSuspend;
+import dev.flinkresilience.operator.decide.Decision.NameTaken;
 import dev.flinkresilience.operator.decide.Decision.RefuseRestore;
 import dev.flinkresilience.operator.decide.Decision.RejectSpec;
 import dev.flinkresilience.operator.decide.Decision.Steady;
@@ -20,10 +21,13 @@ import java.util.Optional;
 /**
  * Ready, Progressing and Degraded after a pass, from the phase, the decision and what status shows:
  * Ready only when the job runs and nothing is wrong; Progressing while something moves; Degraded
- * with the most pressing cause (budget spent, an incident, no safe restore point, Flink's REST API
- * silent, checkpoints stalled).
+ * with the most pressing cause (budget spent, an incident, no safe restore point or a name taken,
+ * Flink's REST API silent, checkpoints stalled).
  */
 final class StatusConditions {
+  /** A name of the cluster is held by an object the job does not own (act/ObjectNotOwned). */
+  private static final String NAME_TAKEN = "NameTaken";
+
   private StatusConditions() {}
 
   static List<Condition> of(
@@ -38,10 +42,12 @@ final class StatusConditions {
     boolean invalid = decision instanceof RejectSpec;
     Optional<String> restProblem = ObservationLedger.lastingProblem(previous);
     boolean refused = decision instanceof RefuseRestore;
+    boolean nameTaken = decision instanceof NameTaken;
     boolean moving =
         !(decision instanceof Steady
                 || decision instanceof RejectSpec
                 || decision instanceof RefuseRestore
+                || nameTaken
                 || decision instanceof FinishSuspend
                 || decision instanceof Decision.CloseIncident
                 || decision instanceof Decision.GiveUp)
@@ -51,10 +57,15 @@ final class StatusConditions {
     String readyReason =
         invalid
             ? "InvalidSpec"
-            : phase == Phase.RUNNING && !jobRunning ? "Job" + camel(jobState) : phase.value();
-    boolean ready = !invalid && phase == Phase.RUNNING && jobRunning && restProblem.isEmpty();
+            : nameTaken
+                ? NAME_TAKEN
+                : phase == Phase.RUNNING && !jobRunning ? "Job" + camel(jobState) : phase.value();
+    boolean ready =
+        !invalid && !nameTaken && phase == Phase.RUNNING && jobRunning && restProblem.isEmpty();
     String progressingReason =
-        invalid ? "InvalidSpec" : moving ? progressingReason(decision, phase) : "Stable";
+        invalid
+            ? "InvalidSpec"
+            : moving ? progressingReason(decision, phase) : nameTaken ? NAME_TAKEN : "Stable";
     return List.of(
         Conditions.of(Conditions.READY, ready, readyReason, message, generation, old, now),
         Conditions.of(
@@ -66,7 +77,7 @@ final class StatusConditions {
             old,
             now),
         degraded(
-            refused,
+            refused ? "NoSafeRestorePoint" : nameTaken ? NAME_TAKEN : null,
             restProblem,
             CheckpointStall.check(in, previous, now),
             phase,
@@ -77,8 +88,9 @@ final class StatusConditions {
             now));
   }
 
+  /** {@code refusal}: why nothing is deployed (no safe restore point, a name taken), or null. */
   private static Condition degraded(
-      boolean refused,
+      String refusal,
       Optional<String> restProblem,
       Optional<String> stalled,
       Phase phase,
@@ -102,9 +114,8 @@ final class StatusConditions {
           old,
           now);
     }
-    if (refused) {
-      return Conditions.of(
-          Conditions.DEGRADED, true, "NoSafeRestorePoint", message, generation, old, now);
+    if (refusal != null) {
+      return Conditions.of(Conditions.DEGRADED, true, refusal, message, generation, old, now);
     }
     if (restProblem.isPresent()) {
       return Conditions.of(
