@@ -62,14 +62,16 @@ RBAC tests check them against the requests the operator makes and against FlinkR
   resources: [pods]
   verbs: [get, list, watch, create, delete, deletecollection]
 # The Flink configuration ConfigMaps, and Flink's HA ConfigMaps (read; deleted with the job).
+# Teardown lists the job's by label and deletes, one by one, only those the job owns.
 # The per-job Role grants Flink the rest of these verbs.
 - apiGroups: [""]
   resources: [configmaps]
-  verbs: [get, list, watch, create, update, patch, delete, deletecollection]
-# The JobManager's Services (deleted by label on teardown).
+  verbs: [get, list, watch, create, update, patch, delete]
+# The JobManager's Services (read before an update, to check the job owns them; on teardown
+# listed by label and deleted one by one if the job owns them).
 - apiGroups: [""]
   resources: [services]
-  verbs: [get, create, update, deletecollection]
+  verbs: [get, list, create, update, delete]
 # Per-job ServiceAccount, Role and RoleBinding (model/FlinkRbac.java).
 - apiGroups: [""]
   resources: [serviceaccounts]

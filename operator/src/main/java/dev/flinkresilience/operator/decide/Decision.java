@@ -43,6 +43,14 @@ public sealed interface Decision {
    */
   record RefuseRestore(DeployReason reason, String why) implements Decision {}
 
+  /**
+   * Not planned but observed while acting: a {@link Deploy} found some of the cluster's names held
+   * by objects this job does not own ({@code objects}, each as {@code Kind namespace/name
+   * (owner)}), left them as they were and applied no JobManager. It is tried again later; deploying
+   * proceeds once the names are free.
+   */
+  record NameTaken(DeployReason reason, List<String> objects) implements Decision {}
+
   /** Recovery: record a detected failure as the incident in progress; nothing destructive yet. */
   record OpenIncident(Signal signal, RecoveryAction action) implements Decision {}
 

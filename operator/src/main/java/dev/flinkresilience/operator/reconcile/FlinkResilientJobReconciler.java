@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.reconcile;
 
 import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
+import dev.flinkresilience.operator.act.ObjectNotOwned;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.RecoverySpec;
 import dev.flinkresilience.operator.decide.Decision;
@@ -95,25 +96,9 @@ public class FlinkResilientJobReconciler
             observed,
             seen.ha(),
             now);
-    Decision decision = LifecyclePlanner.decide(input);
-    if (destroys(decision)) {
-      // Re-read the caches and the node sight right before anything is destroyed: a Lease renewed
-      // or a watch gap begun since this pass observed changes the decision (DESIGN.md §5.6).
-      PlanInput fresh =
-          new PlanInput(
-              input.desired(),
-              input.violations(),
-              input.status(),
-              observe(job, ctx),
-              input.ha(),
-              clock.instant());
-      Decision confirmed = LifecyclePlanner.decide(fresh);
-      if (!confirmed.equals(decision)) {
-        input = fresh;
-        decision = confirmed;
-      }
-    }
-    act(job, input, decision);
+    Plan plan = plan(job, ctx, input);
+    input = plan.input();
+    Decision decision = act(job, input, plan.decision());
     Report report = StatusReporter.report(name(job), generation(job), input, decision, now);
     seen.merged().events().forEach(e -> events.emit(job, e));
     report.events().forEach(e -> events.emit(job, e));
@@ -126,34 +111,51 @@ public class FlinkResilientJobReconciler
                 Pacing.after(decision, report.status().getPhase()), report.status()));
   }
 
-  private void act(FlinkResilientJob job, PlanInput input, Decision decision) {
+  /**
+   * Carries out the decision and returns what the pass did: the decision itself, or for a Deploy
+   * that found one of the cluster's names taken by an object the job does not own, {@link
+   * Decision.NameTaken}, reported and retried like any refusal. This is the one place an error of
+   * acting becomes status; every other exception is transient (a conflict, the API server away) and
+   * goes to JOSDK's retry with back-off.
+   */
+  private Decision act(FlinkResilientJob job, PlanInput input, Decision decision) {
     var meta = job.getMetadata();
     if (decision instanceof Decision.DeleteCluster
         || decision instanceof Decision.TearDownForRecovery) {
-      actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName());
+      actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName(), meta.getUid());
     } else if (decision instanceof Decision.ReleasePods release) {
       if (release.jobManager()) {
         // Only then: changing the JobManager Deployment's template rolls its pod, which would
         // restart a JobManager that runs fine elsewhere when only a TaskManager was lost.
-        actions.keepJobManagerOff(meta.getNamespace(), meta.getName(), release.node());
+        actions.keepJobManagerOff(
+            meta.getNamespace(), meta.getName(), meta.getUid(), release.node());
       }
       actions.forceDeletePods(meta.getNamespace(), release.pods());
     } else if (decision instanceof Decision.Deploy deploy) {
-      var desired = input.desired();
-      var incident = input.status().getRecovery().getCurrent();
-      String attempt =
-          deploy.reason() == Decision.DeployReason.RECOVERY && incident != null
-              ? RecoveryAttempts.of(incident)
-              : null;
-      var stamp =
-          new DeploymentStamp(
-              desired.generation(), desired.specHash(), deploy.serial(), deploy.jobId(), attempt);
-      List<String> avoided = Placement.avoided(input);
-      actions.apply(
-          DesiredState.objects(job, desired.spec(), stamp, deploy.restoreFrom(), avoided));
+      try {
+        deploy(job, input, deploy);
+      } catch (ObjectNotOwned e) {
+        return new Decision.NameTaken(
+            deploy.reason(), e.taken().stream().map(Object::toString).toList());
+      }
     }
     // Every other decision changes status only; the intent of each destructive step above was
     // written to status by an earlier pass.
+    return decision;
+  }
+
+  private void deploy(FlinkResilientJob job, PlanInput input, Decision.Deploy deploy) {
+    var desired = input.desired();
+    var incident = input.status().getRecovery().getCurrent();
+    String attempt =
+        deploy.reason() == Decision.DeployReason.RECOVERY && incident != null
+            ? RecoveryAttempts.of(incident)
+            : null;
+    var stamp =
+        new DeploymentStamp(
+            desired.generation(), desired.specHash(), deploy.serial(), deploy.jobId(), attempt);
+    List<String> avoided = Placement.avoided(input);
+    actions.apply(DesiredState.objects(job, desired.spec(), stamp, deploy.restoreFrom(), avoided));
   }
 
   @Override
@@ -187,6 +189,30 @@ public class FlinkResilientJobReconciler
   }
 
   /** The steps that force-delete pods or tear the cluster down. */
+  private record Plan(PlanInput input, Decision decision) {}
+
+  /**
+   * The planner's decision, confirmed right before anything is destroyed: the caches and the node
+   * sight are read again, and a Lease renewed or a watch gap begun since this pass observed changes
+   * the decision (DESIGN.md §5.6).
+   */
+  private Plan plan(FlinkResilientJob job, Context<FlinkResilientJob> ctx, PlanInput input) {
+    Decision decision = LifecyclePlanner.decide(input);
+    if (!destroys(decision)) {
+      return new Plan(input, decision);
+    }
+    PlanInput fresh =
+        new PlanInput(
+            input.desired(),
+            input.violations(),
+            input.status(),
+            observe(job, ctx),
+            input.ha(),
+            clock.instant());
+    Decision confirmed = LifecyclePlanner.decide(fresh);
+    return confirmed.equals(decision) ? new Plan(input, decision) : new Plan(fresh, confirmed);
+  }
+
   private static boolean destroys(Decision decision) {
     return decision instanceof Decision.ReleasePods
         || decision instanceof Decision.TearDownForRecovery;

@@ -11,6 +11,7 @@ import java.time.Duration;
  */
 final class Pacing {
   private static final Duration WATCH_TIME = Duration.ofSeconds(1);
+  static final Duration NAME_TAKEN_RETRY = Duration.ofSeconds(30);
 
   private Pacing() {}
 
@@ -25,6 +26,11 @@ final class Pacing {
     }
     if (decision instanceof Decision.RejectSpec || decision instanceof Decision.RefuseRestore) {
       return Duration.ofMinutes(1);
+    }
+    if (decision instanceof Decision.NameTaken) {
+      // Nothing tells the operator when someone frees the name (the object in the way is not
+      // ours and carries no label we watch): look again, cheaply, until it is gone.
+      return NAME_TAKEN_RETRY;
     }
     if (!(decision instanceof Decision.Steady) || phase == Phase.DEPLOYING) {
       return Duration.ofSeconds(2);

@@ -31,7 +31,7 @@ public final class Teardown {
     var meta = job.getMetadata();
     if (observed.jobManager().isPresent() || observed.podsRemaining() > 0) {
       if (observed.jobManager().map(jm -> !jm.terminating()).orElse(true)) {
-        actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName());
+        actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName(), meta.getUid());
       }
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(1000);
     }

@@ -8,6 +8,7 @@ import dev.flinkresilience.operator.decide.Decision.AwaitTeardown;
 import dev.flinkresilience.operator.decide.Decision.BeginOperation;
 import dev.flinkresilience.operator.decide.Decision.DeleteCluster;
 import dev.flinkresilience.operator.decide.Decision.FinishSuspend;
+import dev.flinkresilience.operator.decide.Decision.NameTaken;
 import dev.flinkresilience.operator.decide.Decision.RefuseRestore;
 import dev.flinkresilience.operator.decide.Decision.RejectSpec;
 import dev.flinkresilience.operator.decide.Decision.Steady;
@@ -22,9 +23,13 @@ import java.util.Optional;
  * Ready, Progressing and Degraded after a pass, from the phase, the decision and what status shows:
  * Ready only when the job runs and nothing is wrong; Progressing while something moves; Degraded
  * with the most pressing cause (budget spent, a node loss the operator holds back because it cannot
- * see, an incident, no safe restore point, Flink's REST API silent, checkpoints stalled).
+ * see, an incident, no safe restore point or a name taken, Flink's REST API silent, checkpoints
+ * stalled).
  */
 final class StatusConditions {
+  /** A name of the cluster is held by an object the job does not own (act/ObjectNotOwned). */
+  private static final String NAME_TAKEN = "NameTaken";
+
   private StatusConditions() {}
 
   static List<Condition> of(
@@ -39,10 +44,12 @@ final class StatusConditions {
     boolean invalid = decision instanceof RejectSpec;
     Optional<String> restProblem = ObservationLedger.lastingProblem(previous);
     boolean refused = decision instanceof RefuseRestore;
+    boolean nameTaken = decision instanceof NameTaken;
     boolean moving =
         !(decision instanceof Steady
                 || decision instanceof RejectSpec
                 || decision instanceof RefuseRestore
+                || nameTaken
                 || decision instanceof FinishSuspend
                 || decision instanceof Decision.CloseIncident
                 || decision instanceof Decision.DismissIncident
@@ -53,10 +60,15 @@ final class StatusConditions {
     String readyReason =
         invalid
             ? "InvalidSpec"
-            : phase == Phase.RUNNING && !jobRunning ? "Job" + camel(jobState) : phase.value();
-    boolean ready = !invalid && phase == Phase.RUNNING && jobRunning && restProblem.isEmpty();
+            : nameTaken
+                ? NAME_TAKEN
+                : phase == Phase.RUNNING && !jobRunning ? "Job" + camel(jobState) : phase.value();
+    boolean ready =
+        !invalid && !nameTaken && phase == Phase.RUNNING && jobRunning && restProblem.isEmpty();
     String progressingReason =
-        invalid ? "InvalidSpec" : moving ? progressingReason(decision, phase) : "Stable";
+        invalid
+            ? "InvalidSpec"
+            : moving ? progressingReason(decision, phase) : nameTaken ? NAME_TAKEN : "Stable";
     return List.of(
         Conditions.of(Conditions.READY, ready, readyReason, message, generation, old, now),
         Conditions.of(
@@ -69,7 +81,7 @@ final class StatusConditions {
             now),
         degraded(
             HeldBack.of(in, now),
-            refused,
+            refused ? "NoSafeRestorePoint" : nameTaken ? NAME_TAKEN : null,
             restProblem,
             CheckpointStall.check(in, previous, now),
             phase,
@@ -80,9 +92,10 @@ final class StatusConditions {
             now));
   }
 
+  /** {@code refusal}: why nothing is deployed (no safe restore point, a name taken), or null. */
   private static Condition degraded(
       Optional<NodeSight.Hold> held,
-      boolean refused,
+      String refusal,
       Optional<String> restProblem,
       Optional<String> stalled,
       Phase phase,
@@ -117,9 +130,8 @@ final class StatusConditions {
           old,
           now);
     }
-    if (refused) {
-      return Conditions.of(
-          Conditions.DEGRADED, true, "NoSafeRestorePoint", message, generation, old, now);
+    if (refusal != null) {
+      return Conditions.of(Conditions.DEGRADED, true, refusal, message, generation, old, now);
     }
     if (restProblem.isPresent()) {
       return Conditions.of(

@@ -13,6 +13,7 @@ import dev.flinkresilience.operator.decide.Decision.BeginOperation;
 import dev.flinkresilience.operator.decide.Decision.DeleteCluster;
 import dev.flinkresilience.operator.decide.Decision.Deploy;
 import dev.flinkresilience.operator.decide.Decision.FinishSuspend;
+import dev.flinkresilience.operator.decide.Decision.NameTaken;
 import dev.flinkresilience.operator.decide.Decision.RefuseRestore;
 import dev.flinkresilience.operator.decide.Decision.RejectSpec;
 import dev.flinkresilience.operator.decide.Decision.Steady;
@@ -91,6 +92,11 @@ public final class StatusReporter {
       message = "Not deploying (" + refuse.reason().name().toLowerCase() + "): " + refuse.why();
       if (!message.equals(previous.getMessage())) {
         events.add(EventSpec.warning("RestoreRefused", message));
+      }
+    } else if (decision instanceof NameTaken taken) {
+      message = "Not deploying (" + taken.reason().name().toLowerCase() + "): " + taken(taken);
+      if (!message.equals(previous.getMessage())) {
+        events.add(EventSpec.warning("NameTaken", message));
       }
     } else if (decision instanceof Steady steady) {
       in.cluster().jobManager().ifPresent(jm -> syncDeployment(next, jm));
@@ -221,6 +227,15 @@ public final class StatusReporter {
         + ", restoring from "
         + from
         + ")";
+  }
+
+  private static String taken(NameTaken taken) {
+    boolean one = taken.objects().size() == 1;
+    return String.join(", ", taken.objects())
+        + (one ? " exists and is" : " exist and are")
+        + " not owned by this FlinkResilientJob: delete or rename "
+        + (one ? "it" : "them")
+        + ", or rename the job";
   }
 
   private static String steadyMessage(Phase phase, String jobState) {

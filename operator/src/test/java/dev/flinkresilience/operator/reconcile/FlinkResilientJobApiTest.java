@@ -15,10 +15,12 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -234,6 +236,119 @@ class FlinkResilientJobApiTest {
     assertThat(client.configMaps().inNamespace(NS).withName("other-cluster-config-map").get())
         .as("another cluster's HA data is not ours")
         .isNotNull();
+  }
+
+  /**
+   * A name of the cluster taken by an object the job does not own (here a Service nobody owns) is
+   * left exactly as it is: the job reports it, once, and deploys when the name is free.
+   */
+  @Test
+  void aServiceOfTheClusterNameThatIsNotTheJobsIsLeftAloneUntilItIsGone() {
+    var foreign =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withName("orders-rest")
+            .withNamespace(NS)
+            .withLabels(Map.of("app", "web"))
+            .endMetadata()
+            .withNewSpec()
+            .withSelector(Map.of("app", "web"))
+            .addNewPort()
+            .withPort(80)
+            .endPort()
+            .endSpec()
+            .build();
+    String before = Serialization.asJson(client.resource(foreign).create());
+    create(Jobs.job(NS, NAME));
+
+    var refused =
+        operator.awaitJob(
+            NS, NAME, "Ready=False NameTaken", j -> reasonIs(j, "Ready", "NameTaken"));
+    assertThat(condition(refused, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(refused, "Ready").getMessage())
+        .contains(
+            "Service streaming/orders-rest (no owner) exists and is not owned by this"
+                + " FlinkResilientJob: delete or rename it, or rename the job");
+    operator.await("a Warning event NameTaken", () -> reasons().contains("NameTaken"));
+    // A spec change makes another pass at once: the same refusal is not reported again.
+    edit(j -> j.getSpec().getJob().setParallelism(3));
+    operator.awaitJob(
+        NS,
+        NAME,
+        "the edit seen and still refused",
+        j -> j.getStatus().getObservedGeneration() == 2L && reasonIs(j, "Ready", "NameTaken"));
+    assertThat(reasons().stream().filter("NameTaken"::equals)).hasSize(1);
+    assertThat(
+            Serialization.asJson(client.services().inNamespace(NS).withName("orders-rest").get()))
+        .as("byte for byte as it was")
+        .isEqualTo(before);
+    assertThat(jobManager()).as("no JobManager beside someone else's Service").isNull();
+
+    client.services().inNamespace(NS).withName("orders-rest").delete();
+    operator.await(
+        "the JobManager deployed by the retry once the name is free",
+        java.time.Duration.ofSeconds(45),
+        () -> jobManager() != null);
+    String uid = operator.get(NS, NAME).getMetadata().getUid();
+    assertThat(client.services().inNamespace(NS).withName("orders-rest").get())
+        .satisfies(
+            s ->
+                assertThat(s.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(o -> assertThat(o.getUid()).isEqualTo(uid)));
+    markJobManagerReady();
+    operator.awaitJob(NS, NAME, "Ready=True", j -> conditionIs(j, "Ready", "True"));
+  }
+
+  /**
+   * Teardown takes the job's objects by label, but of ConfigMaps and Services only those the job
+   * owns: anyone who writes in the namespace can put the job's label on theirs.
+   */
+  @Test
+  void aConfigMapWithTheJobsLabelButAnotherOwnerSurvivesTeardownAndDeletion() {
+    create(Jobs.job(NS, NAME));
+    awaitJobManager();
+    var foreign =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName("orders-settings")
+            .withNamespace(NS)
+            .withLabels(Labels.of(NAME))
+            .addNewOwnerReference()
+            .withApiVersion("flinkresilience.dev/v1alpha1")
+            .withKind("FlinkResilientJob")
+            .withName("payments")
+            .withUid("uid-payments")
+            .endOwnerReference()
+            .endMetadata()
+            .withData(Map.of("k", "v"))
+            .build();
+    String before = Serialization.asJson(client.resource(foreign).create());
+
+    edit(j -> j.getSpec().getJob().setParallelism(3));
+    operator.awaitJob(
+        NS,
+        NAME,
+        "the upgrade deployed",
+        j ->
+            j.getStatus().getOperation() == null
+                && j.getStatus().getDeployment() != null
+                && j.getStatus().getDeployment().getSerial() == 2L);
+    assertThat(reasons()).contains("DeletingCluster");
+    assertThat(
+            Serialization.asJson(
+                client.configMaps().inNamespace(NS).withName("orders-settings").get()))
+        .as("left by the upgrade's teardown")
+        .isEqualTo(before);
+
+    client.resources(FlinkResilientJob.class).inNamespace(NS).withName(NAME).delete();
+    operator.await("resource gone", () -> operator.get(NS, NAME) == null);
+    assertThat(client.configMaps().inNamespace(NS).withName("flink-config-orders").get()).isNull();
+    assertThat(
+            Serialization.asJson(
+                client.configMaps().inNamespace(NS).withName("orders-settings").get()))
+        .as("left by the deletion")
+        .isEqualTo(before);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.flinkresilience.operator.api.v1alpha1.OperationType;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.Decision;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PacingTest {
@@ -31,6 +32,14 @@ class PacingTest {
     assertThat(Pacing.after(new Decision.AwaitRecovery("w", false), Phase.RECOVERING))
         .isEqualTo(Duration.ofSeconds(2));
     assertThat(Pacing.after(new Decision.Steady(), Phase.RUNNING))
+        .isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aNameTakenIsLookedAtAgainLaterSinceNoEventSaysWhenItIsFreed() {
+    assertThat(
+            Pacing.after(
+                new Decision.NameTaken(Decision.DeployReason.INITIAL, List.of("x")), Phase.PENDING))
         .isEqualTo(Duration.ofSeconds(30));
   }
 }

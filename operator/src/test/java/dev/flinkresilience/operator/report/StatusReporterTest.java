@@ -91,6 +91,61 @@ class StatusReporterTest {
   }
 
   @Test
+  void aNameTakenIsReadyFalseNamingTheObjectWithOneWarningAndNothingRecorded() {
+    var upgrading =
+        report(
+            input(new FlinkResilientJobStatus(), available()),
+            new Decision.BeginOperation(OperationType.UPGRADE, "spec changed"),
+            T0);
+    var taken =
+        new Decision.NameTaken(
+            Decision.DeployReason.UPGRADE, List.of("Service streaming/orders-rest (no owner)"));
+
+    Report first = report(input(upgrading.status(), ObservedCluster.none()), taken, T1);
+    String message =
+        "Not deploying (upgrade): Service streaming/orders-rest (no owner) exists and is not"
+            + " owned by this FlinkResilientJob: delete or rename it, or rename the job";
+    assertThat(first.status().getMessage()).isEqualTo(message);
+    assertThat(cond(first, "Ready").getStatus()).isEqualTo("False");
+    assertThat(cond(first, "Ready").getReason()).isEqualTo("NameTaken");
+    assertThat(cond(first, "Ready").getMessage()).isEqualTo(message);
+    assertThat(cond(first, "Degraded").getStatus()).isEqualTo("True");
+    assertThat(cond(first, "Degraded").getReason()).isEqualTo("NameTaken");
+    assertThat(cond(first, "Progressing").getStatus()).isEqualTo("False");
+    assertThat(cond(first, "Progressing").getReason()).isEqualTo("NameTaken");
+    assertThat(first.status().getPhase()).as("no cluster").isEqualTo(Phase.PENDING);
+    assertThat(first.status().getOperation())
+        .as("the upgrade is still to be done: the next pass deploys again")
+        .isNotNull();
+    assertThat(first.status().getDeployment()).as("nothing was deployed").isNull();
+    assertThat(first.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo(EventSpec.Type.Warning);
+              assertThat(e.reason()).isEqualTo("NameTaken");
+              assertThat(e.message()).isEqualTo(message);
+            });
+
+    Report again = report(input(first.status(), ObservedCluster.none()), taken, T1.plusSeconds(30));
+    assertThat(again.events()).as("reported once, not every pass").isEmpty();
+    assertThat(again.status().getConditions()).isEqualTo(first.status().getConditions());
+
+    var two =
+        new Decision.NameTaken(
+            Decision.DeployReason.INITIAL,
+            List.of(
+                "Service streaming/orders-rest (no owner)",
+                "ConfigMap streaming/flink-config-orders (owned by FlinkResilientJob payments)"));
+    assertThat(report(input(first.status(), ObservedCluster.none()), two, T1).status().getMessage())
+        .isEqualTo(
+            "Not deploying (initial): Service streaming/orders-rest (no owner), ConfigMap"
+                + " streaming/flink-config-orders (owned by FlinkResilientJob payments) exist and"
+                + " are not owned by this FlinkResilientJob: delete or rename them, or rename the"
+                + " job");
+  }
+
+  @Test
   void beginOperationIsWrittenAheadAndFinishClearsIt() {
     var begin = new Decision.BeginOperation(OperationType.SUSPEND, "spec.job.state is suspended");
     Report r = report(input(new FlinkResilientJobStatus(), available()), begin, T0);

@@ -49,7 +49,8 @@ public final class ReviewedRbac {
     // ownerReferences with blockOwnerDeletion need it where OwnerReferencesPermissionEnforcement
     // is on (the mock API server does not check it).
     put(ALL, frj, "flinkresilientjobs/finalizers", Why.USED_UNTESTED, "update");
-    // The JobManager Deployment; get + update: createOr(update) when it already exists.
+    // The JobManager Deployment; get + update when it already exists and the job owns it; get
+    // before deleting it, to check the job owns it.
     put(ALL, "apps", "deployments", Why.USED, "list", "watch", "create", "delete");
     put(ALL, "apps", "deployments", Why.USED, "get", "update");
     // Pods: informer, teardown by label, force deletion (grace 0) of pods on a lost node; Flink's
@@ -57,23 +58,16 @@ public final class ReviewedRbac {
     put(ALL, "", "pods", Why.USED, "list", "watch", "deletecollection", "delete");
     put(ALL, "", "pods", Why.GRANTED_TO_FLINK, "get", "create");
     // ConfigMaps: Flink's configuration (ours), Flink's HA store (Flink's; read by the engine).
-    put(ALL, "", "configmaps", Why.USED, "create", "deletecollection");
-    put(
-        ALL,
-        "",
-        "configmaps",
-        Why.GRANTED_TO_FLINK,
-        "get",
-        "list",
-        "watch",
-        "update",
-        "patch",
-        "delete");
-    // Services: get is also granted to Flink; update: createOr(update).
-    put(ALL, "", "services", Why.USED, "create", "deletecollection");
+    // Create, then on a conflict get and update only if the job owns it; teardown lists the
+    // job's by label and deletes those it owns one by one (no deletecollection: it would take
+    // someone else's ConfigMap that carries the job's label).
+    put(ALL, "", "configmaps", Why.USED, "create", "get", "update", "list", "delete");
+    put(ALL, "", "configmaps", Why.GRANTED_TO_FLINK, "watch", "patch");
+    // Services: the same ownership rules as ConfigMaps; get is also granted to Flink.
+    put(ALL, "", "services", Why.USED, "create", "get", "list", "delete");
     put(ALL, "", "services", Why.USED_UNTESTED, "update");
-    put(ALL, "", "services", Why.GRANTED_TO_FLINK, "get");
-    // The job's own ServiceAccount, Role and RoleBinding (createOr(update) on every deploy).
+    // The job's own ServiceAccount, Role and RoleBinding (created, or read and updated if the job
+    // owns them, on every deploy).
     put(ALL, "", "serviceaccounts", Why.USED, "create", "get", "update");
     put(ALL, rbac, "roles", Why.USED, "create", "get", "update");
     put(ALL, rbac, "rolebindings", Why.USED, "create", "get", "update");

@@ -94,9 +94,22 @@ public final class OperatorHarness implements AutoCloseable {
     await(what, condition, () -> "");
   }
 
+  /** As {@link #await(String, BooleanSupplier)}, for what only a scheduled pass brings about. */
+  public void await(String what, Duration within, BooleanSupplier condition) {
+    await(what, within, condition, () -> "");
+  }
+
   private void await(
       String what, BooleanSupplier condition, java.util.function.Supplier<String> dump) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    await(what, Duration.ofSeconds(20), condition, dump);
+  }
+
+  private void await(
+      String what,
+      Duration within,
+      BooleanSupplier condition,
+      java.util.function.Supplier<String> dump) {
+    long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
       if (condition.getAsBoolean()) {
         return;
