@@ -100,7 +100,7 @@ public final class OperatorWiring {
                   jobMetrics.update(job, status);
                   recoveryMetrics.update(job, status);
                 }),
-            new Teardown(actions, new HaMetadataCleaner(client), events),
+            new Teardown(actions, new HaMetadataCleaner(client), events, new StatusWriter(), clock),
             watch,
             settings.nodeDetection()
                 ? Optional.of(new NodeWatch(client, clock, NodeWatch.DEFAULT_CHECK_EVERY))
