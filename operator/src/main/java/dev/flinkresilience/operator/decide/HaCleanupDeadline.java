@@ -37,9 +37,11 @@ public final class HaCleanupDeadline {
    * @param deletionRequested the resource's deletionTimestamp; null (no API server leaves it out on
    *     a resource being finalized) counts as long past, so a bound always exists
    * @param now the time of the failed attempt
+   * @param permanent whether no retry can mend the failure (the operator is not permitted to remove
+   *     the data): then it gives up at once instead of looping until the bound
    */
-  public static Next afterFailure(Instant deletionRequested, Instant now) {
-    if (deletionRequested == null) {
+  public static Next afterFailure(Instant deletionRequested, Instant now, boolean permanent) {
+    if (deletionRequested == null || permanent) {
       return new Abandon(now);
     }
     Instant giveUpAt = deletionRequested.plus(GIVE_UP_AFTER);

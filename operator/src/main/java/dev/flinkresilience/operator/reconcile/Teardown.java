@@ -93,7 +93,9 @@ public final class Teardown {
     Instant now = clock.instant();
     String cause =
         error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-    var next = HaCleanupDeadline.afterFailure(deletionRequested(job), now);
+    var next =
+        HaCleanupDeadline.afterFailure(
+            deletionRequested(job), now, error instanceof HaMetadataCleaner.NotPermitted);
     if (next instanceof HaCleanupDeadline.Retry retry) {
       LOG.warn("removing {} failed ({}); retrying until {}", left, cause, retry.giveUpAt());
       report(
@@ -108,14 +110,19 @@ public final class Teardown {
           ctx);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(retry.after());
     }
+    String why =
+        error instanceof HaMetadataCleaner.NotPermitted
+            ? " (not permitted: " + cause + ")"
+            : " after "
+                + HaCleanupDeadline.GIVE_UP_AFTER.toMinutes()
+                + " minutes of failed attempts (last: "
+                + cause
+                + ")";
     String message =
         "Gave up removing "
             + left
-            + " after "
-            + HaCleanupDeadline.GIVE_UP_AFTER.toMinutes()
-            + " minutes of failed attempts (last: "
-            + cause
-            + "); it is left for an administrator to remove. The cluster is deleted; checkpoints"
+            + why
+            + "; it is left for an administrator to remove. The cluster is deleted; checkpoints"
             + " are kept.";
     LOG.warn("{}/{}: {}", job.getMetadata().getNamespace(), job.getMetadata().getName(), message);
     events.emit(job, EventSpec.warning("HaCleanupAbandoned", message));

@@ -60,7 +60,7 @@ public final class SpecValidator {
     JobRules.check(spec.getJob(), v);
     PodRules.check(spec, v);
     CheckpointingRules.check(spec.getCheckpointing(), v);
-    HighAvailabilityRules.check(spec.getHighAvailability(), v);
+    HighAvailabilityRules.check(spec.getHighAvailability(), spec.getFlinkConfiguration(), v);
     RestartStrategyRules.check(spec.getRestartStrategy(), v);
     v.requiredEnum("spec.failoverStrategy", spec.getFailoverStrategy(), FailoverStrategy.class);
     RecoveryRules.check(spec.getRecovery(), v);

@@ -1,15 +1,11 @@
 package dev.flinkresilience.operator.decide;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.flinkresilience.operator.decide.HaCleanupDeadline.Abandon;
 import dev.flinkresilience.operator.decide.HaCleanupDeadline.Retry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** After a failed HA cleanup: retry until five minutes after the deletion request, then give up. */
 class HaCleanupDeadlineTest {
@@ -32,11 +28,5 @@ class HaCleanupDeadlineTest {
             DELETED.minusSeconds(30),
             new Retry(Duration.ofSeconds(5), GIVE_UP)),
         Arguments.of("no deletion time: no unbounded wait", null, DELETED, new Abandon(DELETED)));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("rows")
-  void decides(String situation, Instant deleted, Instant now, HaCleanupDeadline.Next expected) {
-    assertThat(HaCleanupDeadline.afterFailure(deleted, now)).isEqualTo(expected);
   }
 }

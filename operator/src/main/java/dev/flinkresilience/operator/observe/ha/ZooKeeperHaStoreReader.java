@@ -126,6 +126,15 @@ public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader
       read.cancel(true);
       return unreachable(quorum);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof KeeperException.NoAuthException) {
+        // Flink's ACL creator: only its own authenticated client may read. Reported, never
+        // retried harder: the next poll asks again at the usual pace.
+        return HaStoreView.unavailable(
+            "ZooKeeper "
+                + quorum
+                + " refuses to let the operator read Flink's HA data (NoAuth: the znodes' ACL"
+                + " admits only the client that created them, as with acl creator)");
+      }
       return HaStoreView.unavailable(
           "reading Flink's HA data from ZooKeeper " + quorum + " failed: " + e.getCause());
     } catch (InterruptedException e) {
