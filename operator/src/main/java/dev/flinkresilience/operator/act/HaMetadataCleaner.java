@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,20 @@ public final class HaMetadataCleaner {
   }
 
   /**
+   * A removal no retry can mend: the operator may not touch the data (ZooKeeper NoAuth, as on a
+   * tree Flink created with ACL creator under its own authenticated identity).
+   */
+  public static final class NotPermitted extends Exception {
+    NotPermitted(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
    * The znode tree Flink keeps for the cluster under {@code rootPath + clusterIdPath}. Bounded in
    * time: an unreachable ensemble fails the call, and the finalizer retries later.
+   *
+   * @throws NotPermitted when ZooKeeper refuses the operator (NoAuth)
    */
   public void deleteZooKeeperHa(String quorum, String rootPath, String clusterIdPath)
       throws Exception {
@@ -64,9 +77,17 @@ public final class HaMetadataCleaner {
       if (!zk.blockUntilConnected(ZK_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException("ZooKeeper " + quorum + " unreachable");
       }
-      if (zk.checkExists().forPath(path) != null) {
-        zk.delete().deletingChildrenIfNeeded().forPath(path);
-        LOG.info("deleted ZooKeeper HA data at {}", path);
+      try {
+        if (zk.checkExists().forPath(path) != null) {
+          zk.delete().deletingChildrenIfNeeded().forPath(path);
+          LOG.info("deleted ZooKeeper HA data at {}", path);
+        }
+      } catch (KeeperException.NoAuthException e) {
+        throw new NotPermitted(
+            "ZooKeeper refuses the operator at "
+                + e.getPath()
+                + " (NoAuth: the znodes' ACL admits only the client that created them)",
+            e);
       }
     }
   }

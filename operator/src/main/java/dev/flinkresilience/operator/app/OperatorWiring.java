@@ -113,7 +113,7 @@ public final class OperatorWiring {
                   jobMetrics.update(job, status);
                   recoveryMetrics.update(job, status);
                 }),
-            new Teardown(actions, new HaMetadataCleaner(client), events),
+            new Teardown(actions, new HaMetadataCleaner(client), events, new StatusWriter(), clock),
             watch,
             nodeWatch,
             clock,

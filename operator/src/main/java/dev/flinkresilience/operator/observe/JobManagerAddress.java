@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.flink.kubernetes.utils.Constants;
 
 /**
  * Where to reach a job's JobManager REST API, from the pod cache and the HA store; no API calls.
@@ -172,15 +173,26 @@ public final class JobManagerAddress {
     }
   }
 
+  /**
+   * The port named {@code rest} of Flink's main container only: a sidecar the tenant adds through
+   * the pod template may name a port {@code rest} too, and must not redirect the operator's polls
+   * to whatever it serves.
+   */
   private static int restPort(Pod jm) {
-    return jm.getSpec() == null
+    return jm.getSpec() == null || jm.getSpec().getContainers() == null
         ? DEFAULT_REST_PORT
         : jm.getSpec().getContainers().stream()
-            .flatMap(
-                c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
-            .filter(p -> "rest".equals(p.getName()))
-            .map(ContainerPort::getContainerPort)
+            .filter(c -> Constants.MAIN_CONTAINER_NAME.equals(c.getName()))
             .findFirst()
+            .flatMap(
+                c ->
+                    c.getPorts() == null
+                        ? Optional.<Integer>empty()
+                        : c.getPorts().stream()
+                            .filter(p -> "rest".equals(p.getName()))
+                            .map(ContainerPort::getContainerPort)
+                            .filter(java.util.Objects::nonNull)
+                            .findFirst())
             .orElse(DEFAULT_REST_PORT);
   }
 

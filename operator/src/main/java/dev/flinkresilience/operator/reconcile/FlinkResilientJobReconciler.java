@@ -163,7 +163,7 @@ public class FlinkResilientJobReconciler
       throws Exception {
     flink.forget(job);
     nodes.ifPresent(n -> n.forget(ResourceID.fromResource(job)));
-    return teardown.onDelete(job, observe(job, ctx));
+    return teardown.onDelete(job, observe(job, ctx), ctx);
   }
 
   @Override

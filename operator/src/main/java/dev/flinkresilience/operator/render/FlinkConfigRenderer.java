@@ -14,6 +14,7 @@ import dev.flinkresilience.operator.api.v1alpha1.ResourcesSpec;
 import dev.flinkresilience.operator.api.v1alpha1.RestartStrategySpec;
 import dev.flinkresilience.operator.api.v1alpha1.RestartStrategyType;
 import dev.flinkresilience.operator.api.v1alpha1.TaskManagerSpec;
+import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperAcl;
 import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec;
 import dev.flinkresilience.operator.render.KeyDialect.Setting;
 import dev.flinkresilience.operator.spec.Durations;
@@ -137,6 +138,7 @@ public final class FlinkConfigRenderer {
           required(zk.getQuorum(), "spec.highAvailability.zookeeper.quorum"));
       config.put(
           Setting.ZOOKEEPER_ROOT, or(zk.getRootPath(), () -> new ZooKeeperSpec().getRootPath()));
+      config.put(Setting.ZOOKEEPER_ACL, or(zk.getAcl(), () -> ZooKeeperAcl.OPEN).value());
     }
   }
 

@@ -68,6 +68,7 @@ public final class KeyDialect {
     HA_CLUSTER_ID("high-availability.cluster-id"),
     ZOOKEEPER_QUORUM("high-availability.zookeeper.quorum"),
     ZOOKEEPER_ROOT("high-availability.zookeeper.path.root"),
+    ZOOKEEPER_ACL("high-availability.zookeeper.client.acl"),
 
     // "restart-strategy" is only a deprecated fallback of RestartStrategyOptions.RESTART_STRATEGY.
     RESTART_STRATEGY("restart-strategy.type"),

@@ -24,8 +24,12 @@ final class CheckpointingRules {
         "the operator recovers jobs from their checkpoints; set at least directory")) {
       return;
     }
-    v.durationAtLeast(
-        "spec.checkpointing.interval", c.getInterval(), FLINK_MINIMUM, FLINK_MINIMUM_WHY);
+    v.durationBetween(
+        "spec.checkpointing.interval",
+        c.getInterval(),
+        FLINK_MINIMUM,
+        FLINK_MINIMUM_WHY,
+        Limits.DAY);
     v.requiredUri(
         "spec.checkpointing.directory",
         c.getDirectory(),
@@ -35,10 +39,15 @@ final class CheckpointingRules {
         c.getSavepointDirectory(),
         "s3://bucket/savepoints");
     v.requiredEnum("spec.checkpointing.mode", c.getMode(), CheckpointingMode.class);
-    v.durationAtLeast(
-        "spec.checkpointing.timeout", c.getTimeout(), FLINK_MINIMUM, FLINK_MINIMUM_WHY);
-    v.duration("spec.checkpointing.minPause", c.getMinPause());
-    v.atLeast("spec.checkpointing.maxConcurrent", c.getMaxConcurrent(), 1);
+    v.durationBetween(
+        "spec.checkpointing.timeout", c.getTimeout(), FLINK_MINIMUM, FLINK_MINIMUM_WHY, Limits.DAY);
+    v.duration("spec.checkpointing.minPause", c.getMinPause(), Limits.DAY);
+    v.between(
+        "spec.checkpointing.maxConcurrent",
+        c.getMaxConcurrent(),
+        1,
+        Limits.CONCURRENT_CHECKPOINTS,
+        "");
     v.atLeast("spec.checkpointing.tolerableFailures", c.getTolerableFailures(), 0);
     if (c.getRetained() != null) {
       v.atLeast("spec.checkpointing.retained", c.getRetained(), 1);

@@ -2,7 +2,9 @@ package dev.flinkresilience.operator.validate;
 
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilitySpec;
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
+import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperAcl;
 import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -17,11 +19,19 @@ final class HighAvailabilityRules {
           "([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*"
               + "|\\[[0-9A-Fa-f:.]+\\]):(?<port>[0-9]{1,5})");
 
+  private static final String ACL = "spec.highAvailability.zookeeper.acl";
+
+  /** SecurityOptions.ZOOKEEPER_SASL_DISABLE, the same key in every supported Flink version. */
+  private static final String SASL_DISABLE = "zookeeper.sasl.disable";
+
   private static final String QUORUM_EXAMPLE = "zk-0.zk:2181,zk-1.zk:2181,zk-2.zk:2181";
 
   private HighAvailabilityRules() {}
 
-  static void check(HighAvailabilitySpec ha, Violations v) {
+  /**
+   * @param flinkConfiguration the pass-through keys, for what the typed fields need of them
+   */
+  static void check(HighAvailabilitySpec ha, Map<String, String> flinkConfiguration, Violations v) {
     if (!v.required(
         "spec.highAvailability", ha, "high availability settings (omit the field for type none)")) {
       return;
@@ -44,6 +54,26 @@ final class HighAvailabilityRules {
     }
     if (zk != null) {
       zookeeper(zk, v);
+      acl(zk.getAcl(), flinkConfiguration, v);
+    }
+  }
+
+  /**
+   * Flink's ZooKeeperUtils refuses to start with ACL creator and SASL disabled (an
+   * IllegalConfigurationException in a crashing JobManager); say so before deploying.
+   */
+  private static void acl(ZooKeeperAcl acl, Map<String, String> flinkConfiguration, Violations v) {
+    if (!v.requiredEnum(ACL, acl, ZooKeeperAcl.class) || acl != ZooKeeperAcl.CREATOR) {
+      return;
+    }
+    String saslDisable = flinkConfiguration == null ? null : flinkConfiguration.get(SASL_DISABLE);
+    if (saslDisable != null && saslDisable.trim().equalsIgnoreCase("true")) {
+      v.add(
+          ACL,
+          "creator needs Flink's ZooKeeper client authenticated by SASL, but flinkConfiguration"
+              + " sets "
+              + SASL_DISABLE
+              + ": true; use acl open or enable SASL");
     }
   }
 

@@ -21,9 +21,6 @@ final class PodRules {
       Pattern.compile(
           "[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE]|[eE][+-]?[0-9]+)?");
 
-  /** Flink counts process memory in bytes in a long. */
-  private static final BigDecimal MAX_MEMORY_BYTES = BigDecimal.valueOf(Long.MAX_VALUE);
-
   private PodRules() {}
 
   static void check(FlinkResilientJobSpec spec, Violations v) {
@@ -35,7 +32,7 @@ final class PodRules {
     if (!v.required("spec.jobManager", jm, "JobManager settings (omit the field for defaults)")) {
       return;
     }
-    v.atLeast("spec.jobManager.replicas", jm.getReplicas(), 1);
+    v.between("spec.jobManager.replicas", jm.getReplicas(), 1, Limits.JOB_MANAGERS, "");
     // A null highAvailability is reported by its own rule; Kubernetes would default it to none.
     boolean haOff = ha == null || ha.getType() == HighAvailabilityType.NONE;
     if (jm.getReplicas() > 1 && haOff) {
@@ -54,8 +51,13 @@ final class PodRules {
     if (!v.required("spec.taskManager", tm, "TaskManager settings (omit the field for defaults)")) {
       return;
     }
-    v.atLeast("spec.taskManager.replicas", tm.getReplicas(), 0);
-    v.atLeast("spec.taskManager.taskSlots", tm.getTaskSlots(), 1);
+    v.between(
+        "spec.taskManager.replicas",
+        tm.getReplicas(),
+        0,
+        Limits.TASK_MANAGERS,
+        " (one per subtask at Flink's largest parallelism)");
+    v.between("spec.taskManager.taskSlots", tm.getTaskSlots(), 1, Limits.TASK_SLOTS, "");
     resources("spec.taskManager.resources", tm.getResources(), v);
     PodTemplateRules.check("spec.taskManager.podTemplate", tm.getPodTemplate(), v);
   }
@@ -68,13 +70,22 @@ final class PodRules {
     if (resources.getCpu() != null) {
       String cpuField = field + ".cpu";
       quantity(cpuField, resources.getCpu(), "a CPU quantity such as 1, 0.5 or 500m", v)
-          .filter(cores -> cores.signum() <= 0)
           .ifPresent(
-              cores ->
+              cores -> {
+                if (cores.signum() <= 0) {
                   v.add(
                       cpuField,
                       "must be greater than 0, such as 1 or 500m; got "
-                          + Violations.echo(resources.getCpu())));
+                          + Violations.echo(resources.getCpu()));
+                } else if (cores.compareTo(Limits.CPU_CORES) > 0) {
+                  v.add(
+                      cpuField,
+                      "must be at most "
+                          + Limits.CPU_CORES
+                          + " cores; got "
+                          + Violations.echo(resources.getCpu()));
+                }
+              });
     }
     if (resources.getMemory() != null) {
       String memoryField = field + ".memory";
@@ -86,8 +97,10 @@ final class PodRules {
                       memoryField,
                       "must be greater than 0, such as 1600Mi or 2Gi; got "
                           + Violations.echo(resources.getMemory()));
-                } else if (bytes.compareTo(MAX_MEMORY_BYTES) > 0) {
-                  v.add(memoryField, "is too large; got " + Violations.echo(resources.getMemory()));
+                } else if (bytes.compareTo(Limits.MEMORY_BYTES) > 0) {
+                  v.add(
+                      memoryField,
+                      "must be at most 16Ti; got " + Violations.echo(resources.getMemory()));
                 }
               });
     }

@@ -19,29 +19,39 @@ final class RecoveryRules {
     if (!v.required("spec.recovery", r, "recovery settings (omit the field for defaults)")) {
       return;
     }
-    v.positiveDuration(PREFIX + "nodeLostAfter", r.getNodeLostAfter());
+    v.positiveDuration(PREFIX + "nodeLostAfter", r.getNodeLostAfter(), Limits.DAY);
     v.requiredEnum(
         PREFIX + "releasePodsOnLostNode", r.getReleasePodsOnLostNode(), ReleasePodsPolicy.class);
     v.requiredEnum(PREFIX + "restoreFrom", r.getRestoreFrom(), RestoreFrom.class);
-    v.duration(PREFIX + "maxCheckpointAge", r.getMaxCheckpointAge());
-    v.positiveDuration(PREFIX + "haRecoveryTimeout", r.getHaRecoveryTimeout());
-    v.positiveDuration(PREFIX + "stuckRestartingAfter", r.getStuckRestartingAfter());
-    v.duration(PREFIX + "checkpointStallAfter", r.getCheckpointStallAfter());
+    v.duration(PREFIX + "maxCheckpointAge", r.getMaxCheckpointAge(), Limits.YEAR);
+    v.positiveDuration(PREFIX + "haRecoveryTimeout", r.getHaRecoveryTimeout(), Limits.DAY);
+    v.positiveDuration(PREFIX + "stuckRestartingAfter", r.getStuckRestartingAfter(), Limits.DAY);
+    v.duration(PREFIX + "checkpointStallAfter", r.getCheckpointStallAfter(), Limits.YEAR);
     budget(r.getBudget(), v);
     avoidBadNodes(r.getAvoidBadNodes(), v);
   }
 
   private static void budget(BudgetSpec budget, Violations v) {
     if (v.required(PREFIX + "budget", budget, "maxRedeploys and window (omit for defaults)")) {
-      v.atLeast(PREFIX + "budget.maxRedeploys", budget.getMaxRedeploys(), 0);
-      v.positiveDuration(PREFIX + "budget.window", budget.getWindow());
+      v.between(
+          PREFIX + "budget.maxRedeploys",
+          budget.getMaxRedeploys(),
+          0,
+          Limits.STATUS_COUNTS,
+          " (status keeps each redeploy in the window)");
+      v.positiveDuration(PREFIX + "budget.window", budget.getWindow(), Limits.YEAR);
     }
   }
 
   private static void avoidBadNodes(AvoidBadNodesSpec avoid, Violations v) {
     if (v.required(PREFIX + "avoidBadNodes", avoid, "failures and window (omit for defaults)")) {
-      v.atLeast(PREFIX + "avoidBadNodes.failures", avoid.getFailures(), 1);
-      v.positiveDuration(PREFIX + "avoidBadNodes.window", avoid.getWindow());
+      v.between(
+          PREFIX + "avoidBadNodes.failures",
+          avoid.getFailures(),
+          1,
+          Limits.STATUS_COUNTS,
+          " (status keeps each failure in the window)");
+      v.positiveDuration(PREFIX + "avoidBadNodes.window", avoid.getWindow(), Limits.YEAR);
     }
   }
 }

@@ -57,21 +57,27 @@ final class RestartStrategyRules {
   }
 
   private static void fixedDelay(FixedDelaySpec fd, Violations v) {
-    v.atLeast(PREFIX + "fixedDelay.attempts", fd.getAttempts(), 0);
-    v.duration(PREFIX + "fixedDelay.delay", fd.getDelay());
+    v.between(PREFIX + "fixedDelay.attempts", fd.getAttempts(), 0, Limits.RESTARTS, "");
+    v.duration(PREFIX + "fixedDelay.delay", fd.getDelay(), Limits.DAY);
   }
 
   private static void failureRate(FailureRateSpec fr, Violations v) {
-    v.atLeast(PREFIX + "failureRate.maxFailuresPerInterval", fr.getMaxFailuresPerInterval(), 1);
-    v.positiveDuration(PREFIX + "failureRate.interval", fr.getInterval());
-    v.duration(PREFIX + "failureRate.delay", fr.getDelay());
+    v.between(
+        PREFIX + "failureRate.maxFailuresPerInterval",
+        fr.getMaxFailuresPerInterval(),
+        1,
+        Limits.RESTARTS,
+        "");
+    v.positiveDuration(PREFIX + "failureRate.interval", fr.getInterval(), Limits.YEAR);
+    v.duration(PREFIX + "failureRate.delay", fr.getDelay(), Limits.DAY);
   }
 
   private static void exponentialDelay(ExponentialDelaySpec ed, Violations v) {
     String field = PREFIX + "exponentialDelay.";
     Optional<Duration> initial =
-        v.positiveDuration(field + "initialBackoff", ed.getInitialBackoff());
-    Optional<Duration> max = v.positiveDuration(field + "maxBackoff", ed.getMaxBackoff());
+        v.positiveDuration(field + "initialBackoff", ed.getInitialBackoff(), Limits.DAY);
+    Optional<Duration> max =
+        v.positiveDuration(field + "maxBackoff", ed.getMaxBackoff(), Limits.DAY);
     if (initial.isPresent() && max.isPresent() && max.get().compareTo(initial.get()) < 0) {
       v.add(
           field + "maxBackoff",
@@ -88,7 +94,7 @@ final class RestartStrategyRules {
           field + "multiplier",
           "must be a finite number greater than 1, such as 1.5 or 2; got " + multiplier);
     }
-    v.positiveDuration(field + "resetThreshold", ed.getResetThreshold());
+    v.positiveDuration(field + "resetThreshold", ed.getResetThreshold(), Limits.YEAR);
     double jitter = ed.getJitter();
     if (!(jitter >= 0 && jitter <= 1)) {
       v.add(field + "jitter", "must be between 0 and 1, such as 0.1; got " + jitter);

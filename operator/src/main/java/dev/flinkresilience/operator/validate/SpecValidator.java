@@ -62,7 +62,7 @@ public final class SpecValidator {
     PodRules.check(spec, v);
     PodSecurityRules.check(spec, policy.podSecurity(), v);
     CheckpointingRules.check(spec.getCheckpointing(), v);
-    HighAvailabilityRules.check(spec.getHighAvailability(), v);
+    HighAvailabilityRules.check(spec.getHighAvailability(), spec.getFlinkConfiguration(), v);
     RestartStrategyRules.check(spec.getRestartStrategy(), v);
     v.requiredEnum("spec.failoverStrategy", spec.getFailoverStrategy(), FailoverStrategy.class);
     RecoveryRules.check(spec.getRecovery(), v);

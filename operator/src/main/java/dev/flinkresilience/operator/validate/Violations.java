@@ -58,13 +58,23 @@ final class Violations {
     }
   }
 
+  /** A count between {@code min} and {@code max}; {@code why} (may be empty) explains the max. */
+  void between(String field, long value, long min, long max, String why) {
+    if (value < min) {
+      add(field, "must be at least " + min + "; got " + value);
+    } else if (value > max) {
+      add(field, "must be at most " + max + why + "; got " + value);
+    }
+  }
+
   /**
-   * A duration that must parse; a null duration is a violation too, since every duration field has
-   * a default and only an explicit null can clear it.
+   * A duration that must parse and be at most {@code max}; a null duration is a violation too,
+   * since every duration field has a default and only an explicit null can clear it.
    */
-  Optional<Duration> duration(String field, String text) {
+  Optional<Duration> duration(String field, String text, Duration max) {
+    Optional<Duration> parsed;
     try {
-      return Optional.of(Durations.parse(text));
+      parsed = Optional.of(Durations.parse(text));
     } catch (IllegalArgumentException e) {
       String message =
           text != null && text.length() > MAX_ECHO
@@ -75,11 +85,20 @@ final class Violations {
       add(field, message);
       return Optional.empty();
     }
+    if (parsed.get().compareTo(max) > 0) {
+      add(field, "must be at most " + Limits.describe(max) + "; got " + echo(text));
+      return Optional.empty();
+    }
+    return parsed;
   }
 
-  /** A duration of at least {@code min}; {@code why} (may be empty) explains a minimum above 0. */
-  Optional<Duration> durationAtLeast(String field, String text, Duration min, String why) {
-    Optional<Duration> parsed = duration(field, text);
+  /**
+   * A duration between {@code min} and {@code max}; {@code why} (may be empty) explains a minimum
+   * above 0.
+   */
+  Optional<Duration> durationBetween(
+      String field, String text, Duration min, String why, Duration max) {
+    Optional<Duration> parsed = duration(field, text, max);
     if (parsed.isPresent() && parsed.get().compareTo(min) < 0) {
       String bound =
           min.equals(Duration.ofMillis(1))
@@ -91,9 +110,12 @@ final class Violations {
     return parsed;
   }
 
-  /** A duration greater than 0 (after rounding to whole milliseconds, as Flink counts them). */
-  Optional<Duration> positiveDuration(String field, String text) {
-    return durationAtLeast(field, text, Duration.ofMillis(1), "");
+  /**
+   * A duration greater than 0 (after rounding to whole milliseconds, as Flink counts them) and at
+   * most {@code max}.
+   */
+  Optional<Duration> positiveDuration(String field, String text, Duration max) {
+    return durationBetween(field, text, Duration.ofMillis(1), "", max);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.act;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flinkresilience.operator.testing.ZooKeeperTrees;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -54,5 +55,22 @@ class HaMetadataCleanerZooKeeperTest {
     cleaner.deleteZooKeeperHa(zookeeper.getConnectString(), "/flink", "/streaming/none");
     assertThatThrownBy(() -> cleaner.deleteZooKeeperHa(zookeeper.getConnectString(), "/", "/"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aTreeTheOperatorMayNotTouchIsReportedAsNotPermitted() throws Exception {
+    ZooKeeperTrees.createWithAclCreator(
+        zookeeper.getConnectString(), "/flink/streaming/orders/leader/rest_server");
+
+    assertThatThrownBy(
+            () ->
+                new HaMetadataCleaner(null)
+                    .deleteZooKeeperHa(zookeeper.getConnectString(), "/flink", "/streaming/orders"))
+        .isInstanceOf(HaMetadataCleaner.NotPermitted.class)
+        .hasMessageContaining("NoAuth");
+    assertThat(
+            ZooKeeperTrees.existsAsCreator(
+                zookeeper.getConnectString(), "/flink/streaming/orders/leader/rest_server"))
+        .isTrue();
   }
 }

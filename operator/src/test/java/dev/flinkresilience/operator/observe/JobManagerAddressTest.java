@@ -65,6 +65,14 @@ class JobManagerAddressTest {
             List.of(tm("tm-0", "10.0.0.7"), jm("jm-0", "10.0.0.5", p -> restPort(p, 18081))),
             "http://10.0.0.5:18081"),
         row(
+            "a sidecar's port named rest does not redirect the operator: main container's port",
+            List.of(jm("jm-0", "10.0.0.5", p -> sidecarFirstRestPort(restPort(p, 18081), 6666))),
+            "http://10.0.0.5:18081"),
+        row(
+            "a sidecar listed first with a port named rest, main container without: 8081",
+            List.of(jm("jm-0", "10.0.0.5", p -> sidecarFirstRestPort(p, 6666))),
+            "http://10.0.0.5:8081"),
+        row(
             "ready JM without a rest port: 8081",
             List.of(jm("jm-0", "10.0.0.5", p -> p)),
             "http://10.0.0.5:8081"),
@@ -221,5 +229,26 @@ class JobManagerAddressTest {
         .endContainer()
         .endSpec()
         .build();
+  }
+
+  private static Pod sidecarRestPort(Pod p, int port) {
+    return new PodBuilder(p)
+        .editSpec()
+        .addNewContainer()
+        .withName("metrics-proxy")
+        .addNewPort()
+        .withName("rest")
+        .withContainerPort(port)
+        .endPort()
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  private static Pod sidecarFirstRestPort(Pod p, int port) {
+    Pod withSidecar = sidecarRestPort(p, port);
+    var containers = new java.util.ArrayList<>(withSidecar.getSpec().getContainers());
+    java.util.Collections.reverse(containers);
+    return new PodBuilder(withSidecar).editSpec().withContainers(containers).endSpec().build();
   }
 }

@@ -185,7 +185,8 @@ class FlinkConfigRendererTest {
                 "high-availability.storageDir", "s3://bucket/ha",
                 "high-availability.cluster-id", "/streaming/orders",
                 "high-availability.zookeeper.quorum", "zk-0.zk:2181,zk-1.zk:2181,zk-2.zk:2181",
-                "high-availability.zookeeper.path.root", "/flink")));
+                "high-availability.zookeeper.path.root", "/flink",
+                "high-availability.zookeeper.client.acl", "open")));
   }
 
   @ParameterizedTest
@@ -196,6 +197,19 @@ class FlinkConfigRendererTest {
       assertThat(withPrefix(render(withHa(full(version), type)), "high-availability"))
           .as("%s on %s", type, version)
           .isEqualTo(ha);
+    }
+  }
+
+  @Test
+  void zooKeeperAclCreatorIsRenderedInEveryVersion() {
+    for (FlinkVersion version : FlinkVersion.values()) {
+      FlinkResilientJobSpec spec = withHa(full(version), HighAvailabilityType.ZOOKEEPER);
+      spec.getHighAvailability()
+          .getZookeeper()
+          .setAcl(dev.flinkresilience.operator.api.v1alpha1.ZooKeeperAcl.CREATOR);
+      assertThat(render(spec))
+          .as("%s", version)
+          .containsEntry("high-availability.zookeeper.client.acl", "creator");
     }
   }
 

@@ -45,6 +45,12 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Installs the committed CRD, then starts the operator with {@code settings}. */
   public static OperatorHarness start(KubernetesClient client, OperatorSettings settings) {
+    return start(client, settings, Clock.systemUTC());
+  }
+
+  /** As {@link #start(KubernetesClient, OperatorSettings)}, the operator reading {@code clock}. */
+  public static OperatorHarness start(
+      KubernetesClient client, OperatorSettings settings, Clock clock) {
     Path crd =
         Path.of(
             System.getProperty("crds.dir", "../crds"),
@@ -58,7 +64,7 @@ public final class OperatorHarness implements AutoCloseable {
                     .build())
             .build();
     return new OperatorHarness(
-        client, operatorClient, OperatorWiring.start(operatorClient, settings, Clock.systemUTC()));
+        client, operatorClient, OperatorWiring.start(operatorClient, settings, clock));
   }
 
   /** Creates the resource and returns the Flink job id the operator fixed for its deployment. */

@@ -5,9 +5,11 @@ import static dev.flinkresilience.operator.validate.ValidationCases.spec;
 
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
+import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperAcl;
 import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec;
 import dev.flinkresilience.operator.validate.ValidationCases.Accepted;
 import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
+import java.util.Map;
 import java.util.stream.Stream;
 
 class HighAvailabilityRulesTest extends ValidationTable {
@@ -59,6 +61,22 @@ class HighAvailabilityRulesTest extends ValidationTable {
             "1-65535"),
         spec("quorum port 0", s -> zookeeper(s, "zk-0:0"), HA + ".zookeeper.quorum", "1-65535"),
         spec(
+            "no ZooKeeper ACL",
+            s -> {
+              zookeeper(s, "zk-0:2181");
+              s.getHighAvailability().getZookeeper().setAcl(null);
+            },
+            HA + ".zookeeper.acl",
+            "open, creator"),
+        spec(
+            "ACL creator with SASL disabled: Flink refuses to start",
+            s -> {
+              creator(s);
+              s.setFlinkConfiguration(Map.of("zookeeper.sasl.disable", " TRUE"));
+            },
+            HA + ".zookeeper.acl",
+            "zookeeper.sasl.disable: true"),
+        spec(
             "quorum with trailing comma",
             s -> zookeeper(s, "zk-0:2181,"),
             HA + ".zookeeper.quorum",
@@ -93,9 +111,31 @@ class HighAvailabilityRulesTest extends ValidationTable {
     s.getHighAvailability().setZookeeper(zk);
   }
 
+  static void creator(FlinkResilientJobSpec s) {
+    zookeeper(s, "zk-0:2181");
+    s.getHighAvailability().getZookeeper().setAcl(ZooKeeperAcl.CREATOR);
+  }
+
   @Override
   Stream<Accepted> acceptedRows() {
     return Stream.of(
+        accepted("ACL creator (SASL on by default)", HighAvailabilityRulesTest::creator),
+        accepted(
+            "ACL creator with SASL settings",
+            s -> {
+              creator(s);
+              s.setFlinkConfiguration(
+                  Map.of(
+                      "zookeeper.sasl.disable", "false",
+                      "zookeeper.sasl.service-name", "zookeeper",
+                      "zookeeper.sasl.login-context-name", "Client"));
+            }),
+        accepted(
+            "ACL open with SASL disabled",
+            s -> {
+              zookeeper(s, "zk-0:2181");
+              s.setFlinkConfiguration(Map.of("zookeeper.sasl.disable", "true"));
+            }),
         accepted(
             "HA none without storageDir",
             s -> {

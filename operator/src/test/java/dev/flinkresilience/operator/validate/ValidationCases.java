@@ -49,6 +49,34 @@ final class ValidationCases {
     }
   }
 
+  /**
+   * An upper bound: {@code at} (the bound itself) keeps the job valid, {@code over} (just past it)
+   * must be reported at {@code field} with a message containing {@code says}.
+   */
+  record Bound(
+      String name,
+      Consumer<FlinkResilientJobSpec> at,
+      Consumer<FlinkResilientJobSpec> over,
+      String field,
+      String says) {
+    Accepted accepted() {
+      return new Accepted(name + " at the bound", at);
+    }
+
+    Rejected rejected() {
+      return spec(name + " just over the bound", over, field, says);
+    }
+  }
+
+  static Bound bound(
+      String name,
+      Consumer<FlinkResilientJobSpec> at,
+      Consumer<FlinkResilientJobSpec> over,
+      String field,
+      String says) {
+    return new Bound(name, at, over, field, says);
+  }
+
   static Rejected job(
       String name, Consumer<FlinkResilientJob> mutation, String field, String says) {
     return new Rejected(name, mutation, field, says);

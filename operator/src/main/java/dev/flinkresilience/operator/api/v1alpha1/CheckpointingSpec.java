@@ -2,17 +2,23 @@ package dev.flinkresilience.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Checkpointing. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CheckpointingSpec {
 
   @JsonPropertyDescription(
-      "A duration such as 500ms, 20s, 5m or 1h. Time between checkpoints. Default: 30s.")
+      "A duration such as 500ms, 20s, 5m or 1h. Time between checkpoints. Default: 30s. At most 24h.")
   @Pattern("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$")
+  // A length bound also caps the API server's cost estimate of the rule below.
+  @Size(max = 64)
+  @ValidationRule(value = "duration(self) <= duration('24h')", message = "must be at most 24h")
   private String interval = "30s";
 
   @JsonPropertyDescription(
@@ -27,17 +33,24 @@ public class CheckpointingSpec {
   private CheckpointingMode mode = CheckpointingMode.EXACTLY_ONCE;
 
   @JsonPropertyDescription(
-      "A duration such as 500ms, 20s, 5m or 1h. A checkpoint that takes longer is aborted. Default: 10m.")
+      "A duration such as 500ms, 20s, 5m or 1h. A checkpoint that takes longer is aborted. Default: 10m. At most 24h.")
   @Pattern("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$")
+  // A length bound also caps the API server's cost estimate of the rule below.
+  @Size(max = 64)
+  @ValidationRule(value = "duration(self) <= duration('24h')", message = "must be at most 24h")
   private String timeout = "10m";
 
   @JsonPropertyDescription(
-      "A duration such as 500ms, 20s, 5m or 1h. Minimum pause between the end of one checkpoint and the start of the next. Default: 0s.")
+      "A duration such as 500ms, 20s, 5m or 1h. Minimum pause between the end of one checkpoint and the start of the next. Default: 0s. At most 24h.")
   @Pattern("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$")
+  // A length bound also caps the API server's cost estimate of the rule below.
+  @Size(max = 64)
+  @ValidationRule(value = "duration(self) <= duration('24h')", message = "must be at most 24h")
   private String minPause = "0s";
 
   @JsonPropertyDescription("Maximum checkpoints in flight at once. Default: 1.")
   @Min(1)
+  @Max(100)
   private int maxConcurrent = 1;
 
   @JsonPropertyDescription(

@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ public class JobManagerSpec {
   @JsonPropertyDescription(
       "Number of JobManagers. More than 1 runs standby JobManagers and requires high availability. Default: 1.")
   @Min(1)
+  @Max(10)
   private int replicas = 1;
 
   @JsonPropertyDescription("CPU and memory of each JobManager. Default: 1 CPU, 1600Mi.")

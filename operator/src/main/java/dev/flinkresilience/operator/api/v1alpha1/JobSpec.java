@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ public class JobSpec {
 
   @JsonPropertyDescription("Default parallelism of the job. Default: 1.")
   @Min(1)
+  @Max(32768)
   private int parallelism = 1;
 
   @JsonPropertyDescription(

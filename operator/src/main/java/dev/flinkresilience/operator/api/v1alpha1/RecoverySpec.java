@@ -3,14 +3,19 @@ package dev.flinkresilience.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** What the operator does when Flink cannot help itself. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RecoverySpec {
 
   @JsonPropertyDescription(
-      "A duration such as 500ms, 20s, 5m or 1h. A node whose Lease is older than this is lost. Default: 20s.")
+      "A duration such as 500ms, 20s, 5m or 1h. A node whose Lease is older than this is lost. Default: 20s. At most 24h.")
   @Pattern("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$")
+  // A length bound also caps the API server's cost estimate of the rule below.
+  @Size(max = 64)
+  @ValidationRule(value = "duration(self) <= duration('24h')", message = "must be at most 24h")
   private String nodeLostAfter = "20s";
 
   @JsonPropertyDescription(
@@ -22,23 +27,39 @@ public class RecoverySpec {
   private RestoreFrom restoreFrom = RestoreFrom.LATEST_CHECKPOINT;
 
   @JsonPropertyDescription(
-      "A duration such as 500ms, 20s, 5m or 1h. 0 (default) accepts any age; an older checkpoint is not restored automatically.")
+      "A duration such as 500ms, 20s, 5m or 1h. 0 (default) accepts any age; an older checkpoint is not restored automatically. At most 8760h (365 days).")
   @Pattern("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$")
+  // A length bound also caps the API server's cost estimate of the rule below.
+  @Size(max = 64)
+  @ValidationRule(
+      value = "duration(self) <= duration('8760h')",
+      message = "must be at most 8760h (365 days)")
   private String maxCheckpointAge = "0s";
 
   @JsonPropertyDescription(
-      "A duration such as 500ms, 20s, 5m or 1h. Flink HA must bring the job back within this, else the operator redeploys. Default: 2m.")
+      "A duration such as 500ms, 20s, 5m or 1h. Flink HA must bring the job back within this, else the operator redeploys. Default: 2m. At most 24h.")
   @Pattern("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$")
+  // A length bound also caps the API server's cost estimate of the rule below.
+  @Size(max = 64)
+  @ValidationRule(value = "duration(self) <= duration('24h')", message = "must be at most 24h")
   private String haRecoveryTimeout = "2m";
 
   @JsonPropertyDescription(
-      "A duration such as 500ms, 20s, 5m or 1h. A job RESTARTING or FAILING for longer is stuck. Default: 5m.")
+      "A duration such as 500ms, 20s, 5m or 1h. A job RESTARTING or FAILING for longer is stuck. Default: 5m. At most 24h.")
   @Pattern("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$")
+  // A length bound also caps the API server's cost estimate of the rule below.
+  @Size(max = 64)
+  @ValidationRule(value = "duration(self) <= duration('24h')", message = "must be at most 24h")
   private String stuckRestartingAfter = "5m";
 
   @JsonPropertyDescription(
-      "A duration such as 500ms, 20s, 5m or 1h. 0 (default) is off; no completed checkpoint for this long marks the job Degraded.")
+      "A duration such as 500ms, 20s, 5m or 1h. 0 (default) is off; no completed checkpoint for this long marks the job Degraded. At most 8760h (365 days).")
   @Pattern("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$")
+  // A length bound also caps the API server's cost estimate of the rule below.
+  @Size(max = 64)
+  @ValidationRule(
+      value = "duration(self) <= duration('8760h')",
+      message = "must be at most 8760h (365 days)")
   private String checkpointStallAfter = "0s";
 
   @JsonPropertyDescription("Redeploy budget.")

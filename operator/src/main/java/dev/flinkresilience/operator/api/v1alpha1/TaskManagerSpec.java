@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import java.util.Map;
 
@@ -13,10 +14,12 @@ public class TaskManagerSpec {
   @JsonPropertyDescription(
       "Number of TaskManagers in standalone mode. In native mode Flink derives it from parallelism and taskSlots.")
   @Min(0)
+  @Max(32768)
   private int replicas = 1;
 
   @JsonPropertyDescription("Task slots per TaskManager. Default: 1.")
   @Min(1)
+  @Max(1024)
   private int taskSlots = 1;
 
   @JsonPropertyDescription("CPU and memory of each TaskManager. Default: 1 CPU, 1728Mi.")

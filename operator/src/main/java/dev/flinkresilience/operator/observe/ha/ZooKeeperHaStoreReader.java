@@ -5,13 +5,13 @@ import dev.flinkresilience.operator.decide.FlinkCheckpoint;
 import dev.flinkresilience.operator.decide.HaStoreView;
 import dev.flinkresilience.operator.observe.FlinkPoller;
 import dev.flinkresilience.operator.observe.PollTarget;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,17 +27,37 @@ import org.apache.zookeeper.data.Stat;
 /**
  * Reads one job's view of Flink's ZooKeeper HA store, strictly read-only: {@code getChildren},
  * {@code checkExists} and {@code getData}, no watches, no namespace (Curator creates a namespace's
- * node on first use), never Flink's locks. One client per quorum, kept between reads and closed by
- * {@link #close()}. Every read is bounded by the timeout: a slow or unreachable ensemble gives
- * {@code UNAVAILABLE}, not a blocked caller.
+ * node on first use), never Flink's locks. One client per quorum, kept between reads. Every read is
+ * bounded by the timeout: a slow or unreachable ensemble gives {@code UNAVAILABLE}, not a blocked
+ * caller.
+ *
+ * <p>The quorum comes from a tenant's spec, so the cache of clients is bounded too: a client unused
+ * for {@code idleAfter} is closed, and beyond {@code maxClients} the least recently used one is
+ * closed, so a tenant cycling quorum strings cannot make the operator hold a connection (and a
+ * Curator thread pair) per string. Both are checked on each read, without a thread of their own.
  *
  * <p>{@code completedAt} is the checkpoint node's creation time on the ZooKeeper server: Flink
  * creates it once the checkpoint is complete and its metadata written, so it is the completion time
  * as the server's clock saw it, a little later than Flink's own timestamp.
  */
 public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader {
+  /** Longer than any poll interval, so a quorum in use is never dropped between two polls. */
+  public static final Duration IDLE_AFTER = Duration.ofMinutes(10);
+
+  /**
+   * Far above the ensembles one operator's jobs share in practice (usually one per cluster); each
+   * client holds a socket and two threads.
+   */
+  public static final int MAX_CLIENTS = 256;
+
   private final Duration timeout;
-  private final Map<String, CuratorFramework> clients = new ConcurrentHashMap<>();
+  private final Duration idleAfter;
+  private final int maxClients;
+  private final Clock clock;
+
+  /** Guarded by itself; in access order, so the first entry is the least recently used. */
+  private final LinkedHashMap<String, Cached> clients = new LinkedHashMap<>(16, 0.75f, true);
+
   private final ExecutorService reads =
       Executors.newCachedThreadPool(
           r -> {
@@ -47,7 +67,28 @@ public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader
           });
 
   public ZooKeeperHaStoreReader(Duration timeout) {
+    this(timeout, IDLE_AFTER, MAX_CLIENTS, Clock.systemUTC());
+  }
+
+  /**
+   * @param idleAfter a client unused this long is closed
+   * @param maxClients the most clients kept open; the least recently used goes first
+   */
+  public ZooKeeperHaStoreReader(Duration timeout, Duration idleAfter, int maxClients, Clock clock) {
+    if (maxClients < 1) {
+      throw new IllegalArgumentException("maxClients must be at least 1");
+    }
     this.timeout = timeout;
+    this.idleAfter = idleAfter;
+    this.maxClients = maxClients;
+    this.clock = clock;
+  }
+
+  /** How many clients are open now. */
+  int openClients() {
+    synchronized (clients) {
+      return clients.size();
+    }
   }
 
   /** The poller's read: the job's location as the running spec gives it. */
@@ -85,6 +126,15 @@ public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader
       read.cancel(true);
       return unreachable(quorum);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof KeeperException.NoAuthException) {
+        // Flink's ACL creator: only its own authenticated client may read. Reported, never
+        // retried harder: the next poll asks again at the usual pace.
+        return HaStoreView.unavailable(
+            "ZooKeeper "
+                + quorum
+                + " refuses to let the operator read Flink's HA data (NoAuth: the znodes' ACL"
+                + " admits only the client that created them, as with acl creator)");
+      }
       return HaStoreView.unavailable(
           "reading Flink's HA data from ZooKeeper " + quorum + " failed: " + e.getCause());
     } catch (InterruptedException e) {
@@ -132,26 +182,63 @@ public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader
     }
   }
 
+  /** The quorum's client, created on first use; closes the idle and the surplus ones first. */
   private CuratorFramework client(String quorum) {
-    return clients.computeIfAbsent(
-        quorum,
-        q -> {
-          int timeoutMs = (int) Math.max(1, timeout.toMillis());
-          CuratorFramework zk =
-              CuratorFrameworkFactory.builder()
-                  .connectString(q)
-                  .connectionTimeoutMs(timeoutMs)
-                  .sessionTimeoutMs(Math.max(timeoutMs * 5, 10_000))
-                  // The poller calls again; retrying here would only outlast the bound.
-                  .retryPolicy(new RetryNTimes(0, 0))
-                  // Reading needs no quorum: a partitioned read-only server will do.
-                  .canBeReadOnly(true)
-                  // Tracking the ensemble sets a config watch; nothing here needs it.
-                  .ensembleTracker(false)
-                  .build();
-          zk.start();
-          return zk;
-        });
+    List<CuratorFramework> closing = new ArrayList<>();
+    CuratorFramework zk;
+    synchronized (clients) {
+      Instant now = clock.instant();
+      Instant idleSince = now.minus(idleAfter);
+      for (var it = clients.values().iterator(); it.hasNext(); ) {
+        Cached c = it.next();
+        if (!c.lastUsed.isAfter(idleSince)) {
+          closing.add(c.client);
+          it.remove();
+        }
+      }
+      Cached cached = clients.get(quorum);
+      if (cached == null) {
+        cached = new Cached(newClient(quorum));
+        clients.put(quorum, cached);
+        for (var it = clients.values().iterator(); clients.size() > maxClients; ) {
+          closing.add(it.next().client);
+          it.remove();
+        }
+      }
+      cached.lastUsed = now;
+      zk = cached.client;
+    }
+    // Outside the lock: closing a client waits for its threads.
+    closing.forEach(CuratorFramework::close);
+    return zk;
+  }
+
+  private CuratorFramework newClient(String quorum) {
+    int timeoutMs = (int) Math.max(1, timeout.toMillis());
+    CuratorFramework zk =
+        CuratorFrameworkFactory.builder()
+            .connectString(quorum)
+            .connectionTimeoutMs(timeoutMs)
+            .sessionTimeoutMs(Math.max(timeoutMs * 5, 10_000))
+            // The poller calls again; retrying here would only outlast the bound.
+            .retryPolicy(new RetryNTimes(0, 0))
+            // Reading needs no quorum: a partitioned read-only server will do.
+            .canBeReadOnly(true)
+            // Tracking the ensemble sets a config watch; nothing here needs it.
+            .ensembleTracker(false)
+            .build();
+    zk.start();
+    return zk;
+  }
+
+  /** A cached client and when a read last took it. */
+  private static final class Cached {
+    final CuratorFramework client;
+    Instant lastUsed;
+
+    Cached(CuratorFramework client) {
+      this.client = client;
+    }
   }
 
   private HaStoreView unreachable(String quorum) {
@@ -167,7 +254,11 @@ public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader
   @Override
   public void close() {
     reads.shutdownNow();
-    clients.values().forEach(CuratorFramework::close);
-    clients.clear();
+    List<CuratorFramework> open;
+    synchronized (clients) {
+      open = clients.values().stream().map(c -> c.client).toList();
+      clients.clear();
+    }
+    open.forEach(CuratorFramework::close);
   }
 }

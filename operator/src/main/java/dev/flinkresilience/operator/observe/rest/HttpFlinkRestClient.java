@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 
-/** {@link FlinkRestClient} over the JDK's {@link HttpClient}. Thread-safe; share one instance. */
+/**
+ * {@link FlinkRestClient} over the JDK's {@link HttpClient}. Thread-safe; share one instance. Every
+ * answer is bounded in time (the timeout) and in size ({@link BoundedBody#MAX_BYTES}).
+ */
 public final class HttpFlinkRestClient implements FlinkRestClient {
 
   private final HttpClient http;
@@ -66,7 +69,7 @@ public final class HttpFlinkRestClient implements FlinkRestClient {
       return CompletableFuture.failedFuture(
           new FlinkRestException(Kind.UNREACHABLE, 0, call + ": bad address " + restBase, e));
     }
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+    return http.sendAsync(request, new BoundedBody(call, BoundedBody.MAX_BYTES))
         // The request timeout stops at the response headers; this bounds a body that stalls.
         .orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS)
         .handle(

@@ -99,6 +99,17 @@ class ZooKeeperHaStoreReaderTest {
   }
 
   @Test
+  void aTreeWithAclCreatorIsReportedAsUnavailableNamingNoAuth() throws Exception {
+    dev.flinkresilience.operator.testing.ZooKeeperTrees.createWithAclCreator(
+        zookeeper.getConnectString(), CHECKPOINTS + "/" + flinkName(5));
+
+    HaStoreView view = read();
+
+    assertThat(view.state()).isEqualTo(HaStoreView.State.UNAVAILABLE);
+    assertThat(view.problem()).contains("NoAuth").contains(zookeeper.getConnectString());
+  }
+
+  @Test
   void nodeNamesAreFlinks() {
     assertThat(ZooKeeperHaLayout.checkpointId(flinkName(42))).hasValue(42);
     assertThat(ZooKeeperHaLayout.checkpointId(flinkName(Long.MAX_VALUE))).hasValue(Long.MAX_VALUE);
