@@ -12,18 +12,34 @@ import java.util.Optional;
  * @param pods those pods, as detection sees them
  * @param nodes the nodes hosting them, by name (absent when the node informer knows nothing)
  * @param sight how far the node views can be trusted now (see {@link NodeSight})
+ * @param answer the JobManager's latest REST answer and the node it came from, or null
  */
 public record ObservedCluster(
     Optional<JobManagerDeployment> jobManager,
     int podsRemaining,
     List<PodView> pods,
     Map<String, NodeView> nodes,
-    NodeSight sight) {
+    NodeSight sight,
+    JobManagerAnswer answer) {
 
   public ObservedCluster {
     pods = List.copyOf(pods);
     nodes = Map.copyOf(nodes);
     sight = sight == null ? NodeSight.CLEAR : sight;
+  }
+
+  public ObservedCluster(
+      Optional<JobManagerDeployment> jobManager,
+      int podsRemaining,
+      List<PodView> pods,
+      Map<String, NodeView> nodes,
+      NodeSight sight) {
+    this(jobManager, podsRemaining, pods, nodes, sight, null);
+  }
+
+  /** The same, with the JobManager's latest REST answer as a second signal about its node. */
+  public ObservedCluster withAnswer(JobManagerAnswer answer) {
+    return new ObservedCluster(jobManager, podsRemaining, pods, nodes, sight, answer);
   }
 
   /** A cluster whose node views are trusted as they are. */
@@ -35,16 +51,37 @@ public record ObservedCluster(
     this(jobManager, podsRemaining, pods, nodes, NodeSight.CLEAR);
   }
 
-  /** What the sight concludes about a node (see {@link NodeSight#judge}). */
+  /**
+   * What the sight concludes about a node (see {@link NodeSight#judge}), overruled by the REST API:
+   * a node whose JobManager answered within {@link JobManagerAnswer#FRESH} is alive, whatever its
+   * Lease says. An administrator's fencing (deleted, out-of-service) is not overruled.
+   */
   public NodeSight.Verdict verdict(
       NodeView node, java.time.Duration lostAfter, java.time.Instant now) {
-    return sight.judge(node, lostAfter, now);
+    NodeSight.Verdict verdict = sight.judge(node, lostAfter, now);
+    return verdict != NodeSight.Verdict.ALIVE && contradicted(node, now)
+        ? NodeSight.Verdict.ALIVE
+        : verdict;
+  }
+
+  /** Its Lease or Ready condition says lost, but its JobManager just answered: an anomaly. */
+  public boolean contradicted(NodeView node, java.time.Instant now) {
+    return answer != null && !node.isFenced() && answer.vouchesFor(node.name(), now);
+  }
+
+  /** Nodes whose Lease looks stale while their JobManager answers, for status and events. */
+  public List<String> contradictedNodes(java.time.Duration lostAfter, java.time.Instant now) {
+    return nodes.values().stream()
+        .filter(n -> sight.looksLost(n, lostAfter, now) && contradicted(n, now))
+        .map(NodeView::name)
+        .sorted()
+        .toList();
   }
 
   /** Nodes judged lost now: pods there are not to be trusted, nor polled. */
   public java.util.Set<String> lostNodes(java.time.Duration lostAfter, java.time.Instant now) {
     return nodes.values().stream()
-        .filter(n -> sight.judge(n, lostAfter, now) == NodeSight.Verdict.LOST)
+        .filter(n -> verdict(n, lostAfter, now) == NodeSight.Verdict.LOST)
         .map(NodeView::name)
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }

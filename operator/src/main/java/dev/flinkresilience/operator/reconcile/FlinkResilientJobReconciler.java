@@ -85,9 +85,9 @@ public class FlinkResilientJobReconciler
   public UpdateControl<FlinkResilientJob> reconcile(
       FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
     Instant now = clock.instant();
-    ObservedCluster observed = observe(job, ctx);
     DesiredState.Checked checked = DesiredState.check(job, policy);
     FlinkWatch.Seen seen = flink.seen(job, ctx);
+    ObservedCluster observed = observe(job, ctx).withAnswer(seen.answer());
     PlanInput input =
         new PlanInput(
             checked.desired(),
@@ -206,7 +206,7 @@ public class FlinkResilientJobReconciler
             input.desired(),
             input.violations(),
             input.status(),
-            observe(job, ctx),
+            observe(job, ctx).withAnswer(input.cluster().answer()),
             input.ha(),
             clock.instant());
     Decision confirmed = LifecyclePlanner.decide(fresh);

@@ -7,6 +7,7 @@ import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.FlinkObservation;
 import dev.flinkresilience.operator.decide.HaStoreView;
+import dev.flinkresilience.operator.decide.JobManagerAnswer;
 import dev.flinkresilience.operator.observe.FlinkPoller;
 import dev.flinkresilience.operator.observe.JobManagerAddress;
 import dev.flinkresilience.operator.observe.PollTarget;
@@ -39,7 +40,14 @@ public final class FlinkWatch {
   }
 
   /** This pass's view of Flink: the status with the newest poll merged in, and the HA store. */
-  record Seen(ObservationLedger.Merged merged, HaStoreView ha) {}
+  /**
+   * @param answer the JobManager's latest REST answer and the node of the pod that gave it, or null
+   */
+  record Seen(ObservationLedger.Merged merged, HaStoreView ha, JobManagerAnswer answer) {
+    Seen(ObservationLedger.Merged merged, HaStoreView ha) {
+      this(merged, ha, null);
+    }
+  }
 
   private final FlinkPoller poller;
   private final PollPacing pacing;
@@ -76,7 +84,35 @@ public final class FlinkWatch {
     HaStoreView ha = ha(job, running, status, polled, ctx);
     FlinkObservation observation = polled == null ? null : current(polled.rest(), status);
     var merged = ObservationLedger.merge(status, observation, ha, running.getRestartStrategy());
-    return new Seen(merged, ha);
+    return new Seen(merged, ha, answer(polled, ctx.getSecondaryResources(Pod.class)));
+  }
+
+  /**
+   * The poll's answer, attributed to the node of the pod whose IP was called. Any answer counts
+   * (the job known or not): a process that answers is alive, and so is its node. Calls through a
+   * Service or a URL template cannot be attributed to a node and give none.
+   */
+  static JobManagerAnswer answer(Polled polled, java.util.Collection<Pod> pods) {
+    if (polled == null || polled.rest() == null || polled.target().restBase() == null) {
+      return null;
+    }
+    var outcome = polled.rest().outcome();
+    if (outcome != FlinkObservation.Outcome.OK
+        && outcome != FlinkObservation.Outcome.JOB_NOT_FOUND) {
+      return null;
+    }
+    String host = polled.target().restBase().getHost();
+    return pods.stream()
+        .filter(p -> p.getStatus() != null && p.getSpec() != null)
+        .filter(
+            p ->
+                host != null
+                    && host.replace("[", "").replace("]", "").equals(p.getStatus().getPodIP()))
+        .map(p -> p.getSpec().getNodeName())
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
+        .map(node -> new JobManagerAnswer(node, polled.rest().observedAt()))
+        .orElse(null);
   }
 
   /**

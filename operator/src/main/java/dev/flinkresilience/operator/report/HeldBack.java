@@ -16,8 +16,11 @@ import java.util.Optional;
 final class HeldBack {
   private HeldBack() {}
 
+  /** Degraded reason of a node whose Lease looks stale while its JobManager answers. */
+  static final String LEASE_CONTRADICTED = "NodeLeaseStale";
+
   static Optional<NodeSight.Hold> of(PlanInput in, Instant now) {
-    if (in.cluster().sight().hold() == null || in.cluster().nodes().isEmpty()) {
+    if (in.cluster().nodes().isEmpty()) {
       return Optional.empty();
     }
     // An invalid spec keeps the running cluster, which is watched with the default threshold.
@@ -26,6 +29,41 @@ final class HeldBack {
             ? in.desired().spec().getRecovery().getNodeLostAfter()
             : new RecoverySpec().getNodeLostAfter();
     Duration threshold = Durations.parse(lostAfter);
-    return in.cluster().sight().holdingBack(in.cluster().nodes().values(), threshold, now);
+    if (in.cluster().sight().hold() != null) {
+      Optional<NodeSight.Hold> held =
+          in.cluster().sight().holdingBack(in.cluster().nodes().values(), threshold, now);
+      if (held.isPresent()) {
+        return held;
+      }
+    }
+    return contradicted(in, threshold, now);
+  }
+
+  /** The anomaly of DESIGN.md §5.6: a stale Lease that the JobManager's REST API contradicts. */
+  private static Optional<NodeSight.Hold> contradicted(
+      PlanInput in, Duration threshold, Instant now) {
+    var nodes = in.cluster().contradictedNodes(threshold, now);
+    if (nodes.isEmpty()) {
+      return Optional.empty();
+    }
+    var answer = in.cluster().answer();
+    var node = in.cluster().nodes().get(nodes.get(0));
+    String stale =
+        node.leaseRenewedAt() == null
+            ? "reads lost"
+            : "has not renewed its Lease for "
+                + Duration.between(node.leaseRenewedAt(), now).toSeconds()
+                + " s";
+    return Optional.of(
+        new NodeSight.Hold(
+            LEASE_CONTRADICTED,
+            "node "
+                + node.name()
+                + " "
+                + stale
+                + " but the JobManager on it answered "
+                + Math.max(0, Duration.between(answer.at(), now).toSeconds())
+                + " s ago, so it is not treated as lost (a kubelet renewing late, or cut off from"
+                + " the API server)"));
   }
 }

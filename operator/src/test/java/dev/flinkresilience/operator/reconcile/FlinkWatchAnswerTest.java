@@ -1,0 +1,68 @@
+package dev.flinkresilience.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinkresilience.operator.decide.FlinkObservation;
+import dev.flinkresilience.operator.decide.FlinkObservation.Outcome;
+import dev.flinkresilience.operator.decide.JobManagerAnswer;
+import dev.flinkresilience.operator.observe.PollTarget;
+import dev.flinkresilience.operator.observe.Polled;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which node a REST answer speaks for: the node of the pod whose IP the poller called. */
+class FlinkWatchAnswerTest {
+  private static final Instant AT = Instant.parse("2026-12-05T12:00:00Z");
+  private static final List<Pod> PODS =
+      List.of(pod("jm", "10.0.0.5", "node-a"), pod("tm", "10.0.0.6", "node-b"));
+
+  @Test
+  void anAnswerFromAPodIpSpeaksForItsNode() {
+    assertThat(FlinkWatch.answer(polled("http://10.0.0.5:8081", Outcome.OK), PODS))
+        .isEqualTo(new JobManagerAnswer("node-a", AT));
+    // A JobManager that answers without the job is still a live process on a live node.
+    assertThat(FlinkWatch.answer(polled("http://10.0.0.5:8081", Outcome.JOB_NOT_FOUND), PODS))
+        .isEqualTo(new JobManagerAnswer("node-a", AT));
+  }
+
+  @Test
+  void noAnswerOrAnUnattributableOneSpeaksForNoNode() {
+    assertThat(FlinkWatch.answer(polled("http://10.0.0.5:8081", Outcome.UNREACHABLE), PODS))
+        .isNull();
+    assertThat(FlinkWatch.answer(polled("http://10.0.0.5:8081", Outcome.BAD_ANSWER), PODS))
+        .isNull();
+    assertThat(FlinkWatch.answer(polled("http://orders-rest.streaming.svc:8081", Outcome.OK), PODS))
+        .as("through a Service: any pod may have answered")
+        .isNull();
+    assertThat(FlinkWatch.answer(polled("http://10.0.0.9:8081", Outcome.OK), PODS)).isNull();
+    assertThat(FlinkWatch.answer(null, PODS)).isNull();
+  }
+
+  private static Polled polled(String base, Outcome outcome) {
+    FlinkObservation rest =
+        outcome == Outcome.OK
+            ? new FlinkObservation(AT, Outcome.OK, null, "RUNNING", 0L, null, null, null)
+            : FlinkObservation.failed(AT, outcome, "x");
+    return new Polled(
+        new PollTarget(URI.create(base), "j", Duration.ofSeconds(5), null), rest, null);
+  }
+
+  private static Pod pod(String name, String ip, String node) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .endSpec()
+        .withNewStatus()
+        .withPodIP(ip)
+        .endStatus()
+        .build();
+  }
+}
