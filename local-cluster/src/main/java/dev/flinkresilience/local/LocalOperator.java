@@ -1,5 +1,6 @@
 package dev.flinkresilience.local;
 
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import dev.flinkresilience.operator.app.OperatorWiring;
 import dev.flinkresilience.operator.app.RunningOperator;
@@ -70,6 +71,25 @@ public final class LocalOperator implements AutoCloseable {
                                 "Established".equals(c.getType()) && "True".equals(c.getStatus()))),
         60,
         TimeUnit.SECONDS);
+    // Established is not yet served everywhere: a real API server may answer 404 for the new type
+    // for a moment after, and an operator starting then fails to start its informer.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        client.resources(FlinkResilientJob.class).inAnyNamespace().list();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 404 || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /** Stops the operator (the job keeps running, as when an operator pod goes away). */

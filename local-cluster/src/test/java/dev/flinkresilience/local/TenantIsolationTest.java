@@ -227,6 +227,7 @@ class TenantIsolationTest {
       KubernetesClient tenant, String name, Consumer<Map<String, Object>> change, String field)
       throws InterruptedException {
     create(tenant, name, change);
+    // The tenant reads its job's status itself: that much its rights allow.
     FlinkResilientJob job =
         new Waits(tenant, NS, name)
             .job(

@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import java.util.Map;
@@ -23,6 +24,7 @@ public class JobManagerSpec {
   @JsonPropertyDescription(
       "A pod (apiVersion/kind optional) merged into the JobManager pod; the main container is named flink-main-container.")
   @PreserveUnknownFields
+  @SchemaFrom(type = PodTemplateSchema.class)
   private Map<String, Object> podTemplate;
 
   public int getReplicas() {
