@@ -62,7 +62,10 @@ public final class Signals {
     }
     Instant handled = handledUntil(status);
     Optional<PodView> failingJm =
-        pods.stream().filter(p -> p.isJobManager() && isNewFailure(p, handled)).findFirst();
+        pods.stream()
+            .filter(p -> p.isJobManager() && isNewFailure(p, handled))
+            .filter(p -> !supersededJobManager(p, status))
+            .findFirst();
     if (failingJm.isPresent()) {
       PodView jm = failingJm.get();
       return Optional.of(
@@ -173,6 +176,28 @@ public final class Signals {
     }
     Instant at = p.failedAt() != null ? p.failedAt() : p.deletingSince();
     return at == null || handledUntil == null || at.isAfter(handledUntil);
+  }
+
+  /**
+   * A JobManager pod that had already failed when the last incident closed as recovered, and that
+   * incident named another pod as the serving JobManager: its failure was in view while that
+   * incident was verified and the job was seen running without it. Such a pod can linger for good
+   * (Terminating on a dead node, which alone could confirm the deletion), and counted as a new loss
+   * after the close it opened a JobManagerLost recorded against the checkpoints its replacement had
+   * completed since, which no restore could ever reach: the incident escalated after {@code
+   * haRecoveryTimeout} and tore the recovered cluster down (the node-loss benchmark's baseline,
+   * where the TaskManagers gave up on their frozen JobManager just before its eviction).
+   */
+  private static boolean supersededJobManager(PodView p, FlinkResilientJobStatus status) {
+    String serving =
+        status.getDeployment() == null ? null : status.getDeployment().getJobManagerPod();
+    var history = status.getRecovery().getHistory();
+    if (serving == null || serving.equals(p.name()) || history.isEmpty()) {
+      return false;
+    }
+    Instant closed = parse(history.get(history.size() - 1).getRecoveredAt(), null);
+    Instant at = p.failedAt() != null ? p.failedAt() : p.deletingSince();
+    return closed != null && at != null && at.isBefore(closed);
   }
 
   /**

@@ -150,6 +150,37 @@ class RecoveryPlannerTest {
                 },
                 opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
             row(
+                "JobManager stuck Terminating since before the last incident closed with its"
+                    + " replacement serving: already seen, no new loss (issue 17 item 7)",
+                w -> replacedWhileTerminating(w.ha(), NOW.minusSeconds(60), "orders-jm-2"),
+                Steady.class),
+            row(
+                "the same, without HA: no new loss either",
+                w -> replacedWhileTerminating(w, NOW.minusSeconds(60), "orders-jm-2"),
+                Steady.class),
+            row(
+                "JobManager deleted after the last incident closed, though another serves: new",
+                w -> replacedWhileTerminating(w.ha(), NOW.minusSeconds(10), "orders-jm-2"),
+                opened(Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY)),
+            row(
+                "JobManager failing since before the close that still named it serving: new",
+                w -> replacedWhileTerminating(w.ha(), NOW.minusSeconds(60), "orders-jm"),
+                opened(Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY)),
+            row(
+                "the serving replacement fails beside the stuck one: its loss is new",
+                w -> {
+                  replacedWhileTerminating(w.ha(), NOW.minusSeconds(60), "orders-jm-2");
+                  w.replacePod(
+                      "orders-jm-2",
+                      failed(
+                          RecoveryWorld.pod("orders-jm-2", PodView.Role.JOB_MANAGER, "node-b"),
+                          "Error"));
+                },
+                d -> {
+                  opened(Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY).accept(d);
+                  assertThat(((OpenIncident) d).signal().pod()).isEqualTo("orders-jm-2");
+                }),
+            row(
                 "node silent for less than nodeLostAfter: nothing yet",
                 w -> w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 15)),
                 Steady.class),
@@ -774,6 +805,36 @@ class RecoveryPlannerTest {
     for (long m : minutes) {
       w.status.getRecovery().getRedeploys().add(NOW.minus(Duration.ofMinutes(m)).toString());
     }
+  }
+
+  /**
+   * The benchmark's baseline after a TaskManagerLost (detected 90 s ago, closed 30 s ago) that
+   * named {@code serving} as the serving JobManager: orders-jm Terminating since {@code deleted} on
+   * node-a (which nothing confirms), its replacement orders-jm-2 Running on node-b.
+   */
+  private static void replacedWhileTerminating(RecoveryWorld w, Instant deleted, String serving) {
+    w.replacePod(
+        "orders-jm",
+        new PodView(
+            "orders-jm",
+            PodView.Role.JOB_MANAGER,
+            "node-a",
+            "Running",
+            true,
+            deleted,
+            null,
+            null,
+            NOW.minus(Duration.ofHours(1))));
+    w.pods.add(RecoveryWorld.pod("orders-jm-2", PodView.Role.JOB_MANAGER, "node-b"));
+    w.status.getDeployment().setJobManagerPod(serving);
+    Incident tm = new Incident();
+    tm.setReason(Reason.TASK_MANAGER_LOST.value());
+    tm.setNode("node-b");
+    tm.setPod("orders-tm");
+    tm.setDetectedAt(NOW.minusSeconds(90).toString());
+    tm.setRecoveredAt(NOW.minusSeconds(30).toString());
+    tm.setOutcome("Recovered");
+    w.status.getRecovery().setHistory(List.of(tm));
   }
 
   /** A NodeLost incident for {@code node}, detected at {@code at} and closed. */
