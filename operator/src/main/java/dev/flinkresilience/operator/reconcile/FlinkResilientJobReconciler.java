@@ -48,6 +48,8 @@ import java.util.Set;
 @ControllerConfiguration(name = FlinkResilientJobReconciler.NAME)
 public class FlinkResilientJobReconciler
     implements Reconciler<FlinkResilientJob>, Cleaner<FlinkResilientJob> {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(FlinkResilientJobReconciler.class);
   public static final String NAME = "flinkresilientjob";
 
   private final ClusterActions actions;
@@ -124,6 +126,18 @@ public class FlinkResilientJobReconciler
         || decision instanceof Decision.TearDownForRecovery) {
       actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName(), meta.getUid());
     } else if (decision instanceof Decision.ReleasePods release) {
+      // What the release rests on, for whoever has to explain it afterwards.
+      var node = input.cluster().nodes().get(release.node());
+      LOG.warn(
+          "{}/{}: releasing {} from node {} (Lease renewed at {}, seen as {}; JobManager's last"
+              + " answer: {})",
+          meta.getNamespace(),
+          meta.getName(),
+          release.pods(),
+          release.node(),
+          node == null ? null : node.leaseRenewedAt(),
+          node,
+          input.cluster().answer());
       if (release.jobManager()) {
         // Only then: changing the JobManager Deployment's template rolls its pod, which would
         // restart a JobManager that runs fine elsewhere when only a TaskManager was lost.

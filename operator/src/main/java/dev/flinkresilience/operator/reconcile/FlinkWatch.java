@@ -102,17 +102,21 @@ public final class FlinkWatch {
       return null;
     }
     String host = polled.target().restBase().getHost();
-    return pods.stream()
-        .filter(p -> p.getStatus() != null && p.getSpec() != null)
-        .filter(
-            p ->
-                host != null
-                    && host.replace("[", "").replace("]", "").equals(p.getStatus().getPodIP()))
-        .map(p -> p.getSpec().getNodeName())
-        .filter(java.util.Objects::nonNull)
-        .findFirst()
-        .map(node -> new JobManagerAnswer(node, polled.rest().observedAt()))
-        .orElse(null);
+    String ip = host == null ? null : host.replace("[", "").replace("]", "");
+    // A JobManager answered: among the pods with that IP, the JobManager is the one; when that is
+    // still not one pod (host networking, say), the answer speaks for no node.
+    List<Pod> jobManagers =
+        pods.stream()
+            .filter(p -> p.getStatus() != null && p.getSpec() != null)
+            .filter(p -> ip != null && ip.equals(p.getStatus().getPodIP()))
+            .filter(p -> p.getMetadata().getLabels() != null)
+            .filter(p -> "jobmanager".equals(p.getMetadata().getLabels().get("component")))
+            .toList();
+    if (jobManagers.size() != 1 || jobManagers.get(0).getSpec().getNodeName() == null) {
+      return null;
+    }
+    return new JobManagerAnswer(
+        jobManagers.get(0).getSpec().getNodeName(), polled.rest().observedAt());
   }
 
   /**

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 class FlinkWatchAnswerTest {
   private static final Instant AT = Instant.parse("2026-12-05T12:00:00Z");
   private static final List<Pod> PODS =
-      List.of(pod("jm", "10.0.0.5", "node-a"), pod("tm", "10.0.0.6", "node-b"));
+      List.of(
+          pod("jm", "jobmanager", "10.0.0.5", "node-a"),
+          pod("tm", "taskmanager", "10.0.0.6", "node-b"));
 
   @Test
   void anAnswerFromAPodIpSpeaksForItsNode() {
@@ -41,6 +43,26 @@ class FlinkWatchAnswerTest {
         .isNull();
     assertThat(FlinkWatch.answer(polled("http://10.0.0.9:8081", Outcome.OK), PODS)).isNull();
     assertThat(FlinkWatch.answer(null, PODS)).isNull();
+    assertThat(FlinkWatch.answer(polled("http://10.0.0.6:8081", Outcome.OK), PODS))
+        .as("not a JobManager's IP")
+        .isNull();
+  }
+
+  @Test
+  void sharedIpsSpeakOnlyForTheOneJobManager() {
+    List<Pod> shared =
+        List.of(
+            pod("tm", "taskmanager", "10.0.0.5", "node-b"),
+            pod("jm", "jobmanager", "10.0.0.5", "node-a"));
+    assertThat(FlinkWatch.answer(polled("http://10.0.0.5:8081", Outcome.OK), shared))
+        .isEqualTo(new JobManagerAnswer("node-a", AT));
+    List<Pod> twoJobManagers =
+        List.of(
+            pod("jm-1", "jobmanager", "10.0.0.5", "node-b"),
+            pod("jm-2", "jobmanager", "10.0.0.5", "node-a"));
+    assertThat(FlinkWatch.answer(polled("http://10.0.0.5:8081", Outcome.OK), twoJobManagers))
+        .as("host networking: no telling which answered")
+        .isNull();
   }
 
   private static Polled polled(String base, Outcome outcome) {
@@ -52,10 +74,11 @@ class FlinkWatchAnswerTest {
         new PollTarget(URI.create(base), "j", Duration.ofSeconds(5), null), rest, null);
   }
 
-  private static Pod pod(String name, String ip, String node) {
+  private static Pod pod(String name, String component, String ip, String node) {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
+        .withLabels(java.util.Map.of("component", component))
         .endMetadata()
         .withNewSpec()
         .withNodeName(node)

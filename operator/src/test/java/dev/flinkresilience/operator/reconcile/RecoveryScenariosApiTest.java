@@ -201,7 +201,10 @@ class RecoveryScenariosApiTest {
   void staleLeaseOfTheJobManagerNodeReleasesItsPodsWithinTheThreshold() {
     deployRunning(ha(), true);
 
+    // A dead node: its Lease stops and its JobManager falls silent (an answering JobManager
+    // would show the node alive, see the next test).
     kubelet.stopRenewing("node-a");
+    flink.down();
     long stoppedAt = System.nanoTime();
     operator.await("the JobManager pod force-deleted", () -> !kubelet.podExists(JM));
     double released = (System.nanoTime() - stoppedAt) / 1e9;
@@ -238,6 +241,41 @@ class RecoveryScenariosApiTest {
     assertIncident(done, "NodeLost", "Verify", 12L);
     assertThat(recoveryReasons()).containsExactly("NodeLost", "PodsReleased", "Recovered");
     assertThat(deploymentsDeleted).isEmpty();
+  }
+
+  /**
+   * DESIGN.md §5.6: a node whose Lease is stale while the JobManager on it answers is not dead (a
+   * kubelet renewing late, or cut off from the API server). Nothing is released, no incident opens,
+   * and the anomaly shows as Degraded NodeLeaseStale; once the Lease renews, it clears.
+   */
+  @Test
+  void aStaleLeaseWhoseJobManagerAnswersIsNotALoss() {
+    deployRunning(ha(), true);
+
+    kubelet.stopRenewing("node-a");
+    FlinkResilientJob held =
+        operator.awaitJob(
+            NS,
+            NAME,
+            "Degraded NodeLeaseStale",
+            j ->
+                j.getStatus().getConditions().stream()
+                    .anyMatch(
+                        c ->
+                            "Degraded".equals(c.getType())
+                                && "True".equals(c.getStatus())
+                                && "NodeLeaseStale".equals(c.getReason())));
+    assertThat(held.getStatus().getMessage()).contains("node-a").contains("answered");
+    sleep(3 * NODE_LOST_AFTER.toMillis());
+    assertThat(kubelet.podExists(JM)).as("the answering JobManager stays").isTrue();
+    assertThat(operator.get(NS, NAME).getStatus().getRecovery().getCurrent()).isNull();
+    assertThat(recoveryReasons()).isEmpty();
+    assertThat(deploymentsDeleted).isEmpty();
+
+    // The JobManager falls silent too: now the node is lost after all.
+    flink.down();
+    operator.await("the JobManager pod force-deleted", () -> !kubelet.podExists(JM));
+    assertThat(recoveryReasons()).startsWith("NodeLost");
   }
 
   @Test
