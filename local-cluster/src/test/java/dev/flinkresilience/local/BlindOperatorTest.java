@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -165,8 +166,11 @@ class BlindOperatorTest {
           () -> {
             cluster.renewIrregularly(
                 node, Duration.ofSeconds(15), Duration.ofSeconds(25), new Random(17));
-            Thread.sleep(90_000);
+            // Not vacuous: the Lease did go stale past nodeLostAfter, and the operator said so.
+            Set<String> reasons = degradedReasonsFor(run, Duration.ofSeconds(90));
             cluster.resumeRenewals(node);
+            run.note("Degraded reasons seen: " + reasons);
+            assertThat(reasons).contains("NodeLeaseStale");
           });
       OutputCheck output = run.output();
       assertThat(output.lost()).isZero();
@@ -232,6 +236,23 @@ class BlindOperatorTest {
     } finally {
       run.remove();
     }
+  }
+
+  /** Every Degraded reason the job shows while this samples it, twice a second. */
+  private static Set<String> degradedReasonsFor(ScenarioRun run, Duration duration)
+      throws InterruptedException {
+    Set<String> reasons = new java.util.TreeSet<>();
+    long end = System.nanoTime() + duration.toNanos();
+    while (System.nanoTime() < end) {
+      var job = run.get();
+      if (job != null && job.getStatus() != null) {
+        job.getStatus().getConditions().stream()
+            .filter(c -> "Degraded".equals(c.getType()) && "True".equals(c.getStatus()))
+            .forEach(c -> reasons.add(c.getReason()));
+      }
+      Thread.sleep(500);
+    }
+    return reasons;
   }
 
   private static void assertRecovered(ScenarioRun.Result r, long before) {
