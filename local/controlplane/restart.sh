@@ -12,7 +12,7 @@ DOWN="${2:-0}"
 CMD_FILE="$STATE/cmd/$NAME"
 PID_FILE="$STATE/pids/$NAME.pid"
 [[ -f "$CMD_FILE" && -f "$PID_FILE" ]] || { echo "[restart] $NAME: not started by start.sh in $STATE" >&2; exit 1; }
-# shellcheck disable=SC1090
+# shellcheck source=/dev/null
 source "$STATE/env"
 
 pid="$(cat "$PID_FILE")"
