@@ -95,7 +95,8 @@ public final class LifecyclePlanner {
     if (sameSpec && RecoveryPlanner.exhausted(in)) {
       return Optional.of(new Steady()); // phase Failed until the spec or restartNonce changes
     }
-    if (incident || sameSpec && in.cluster().jobManager().isPresent()) {
+    if (incident
+        || sameSpec && (in.cluster().jobManager().isPresent() || Signals.clusterVanished(in))) {
       return RecoveryPlanner.decide(in);
     }
     return Optional.empty();

@@ -4,6 +4,7 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
 import dev.flinkresilience.operator.api.v1alpha1.ObservationStatus;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.Signal.Reason;
 import dev.flinkresilience.operator.spec.Durations;
 import java.time.Duration;
@@ -73,6 +74,21 @@ public final class Signals {
     }
     String recorded =
         status.getDeployment() == null ? null : status.getDeployment().getJobManagerPod();
+    if (clusterVanished(in)) {
+      // Nothing is left to recover the job by itself, HA or not: Flink removes its own cluster
+      // once the job has ended for good (a FAILED job in application mode), or someone deleted it.
+      // A redeploy, counted in the budget: recreating it silently let a job that fails on every
+      // record be restarted without end whenever the cluster was gone before FAILED was polled.
+      return Optional.of(
+          new Signal(
+              Reason.JOB_MANAGER_LOST,
+              "the JobManager Deployment is gone with all its pods (Flink removes it once the job"
+                  + " has ended for good, or it was deleted)",
+              null,
+              recorded,
+              now,
+              true));
+    }
     if (recorded != null && pods.stream().noneMatch(p -> recorded.equals(p.name()))) {
       return Optional.of(
           jobManagerLost(in, ha, recorded, null, "JobManager pod " + recorded + " is gone", now));
@@ -164,6 +180,19 @@ public final class Signals {
           true);
     }
     return new Signal(Reason.JOB_MANAGER_LOST, detail, node, pod, failedAt, !ha);
+  }
+
+  /**
+   * The cluster of a deployment that was seen serving (a JobManager pod recorded) is gone, pods and
+   * all. A deployment not yet seen serving may simply not be in the informer cache yet.
+   */
+  static boolean clusterVanished(PlanInput in) {
+    var deployed = in.status().getDeployment();
+    return in.cluster().jobManager().isEmpty()
+        && in.cluster().podsRemaining() == 0
+        && in.status().getPhase() != Phase.SUSPENDED
+        && deployed != null
+        && deployed.getJobManagerPod() != null;
   }
 
   /**

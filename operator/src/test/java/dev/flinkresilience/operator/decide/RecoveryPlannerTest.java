@@ -230,6 +230,36 @@ class RecoveryPlannerTest {
                 },
                 Steady.class),
             row(
+                "the cluster it saw serving is gone, pods and all (Flink removed it after the job"
+                    + " FAILED between two polls): a redeploy, counted, even with HA",
+                w -> {
+                  w.ha();
+                  vanish(w);
+                },
+                opened(Reason.JOB_MANAGER_LOST, RecoveryAction.REDEPLOY)),
+            row(
+                "the same with the budget spent: give up, no silent recreation",
+                w -> {
+                  vanish(w);
+                  redeploysAgo(w, 1, 2, 3, 4, 5);
+                },
+                GiveUp.class),
+            row(
+                "a cluster deployed but not seen serving yet may just not be cached: no incident,"
+                    + " the lifecycle applies it again (idempotent)",
+                w -> {
+                  vanish(w);
+                  w.status.getDeployment().setJobManagerPod(null);
+                },
+                Decision.Deploy.class),
+            row(
+                "a suspended job has no cluster on purpose: no incident, it resumes",
+                w -> {
+                  vanish(w);
+                  w.status.setPhase(dev.flinkresilience.operator.api.v1alpha1.Phase.SUSPENDED);
+                },
+                Decision.Deploy.class),
+            row(
                 "budget exhausted at an older spec: the new spec may recover again",
                 w -> {
                   w.status.setJobState("FAILED");
@@ -799,6 +829,12 @@ class RecoveryPlannerTest {
     o.setProblem("GET /jobs/x: timed out");
     o.setProblemSince(NOW.minus(since).toString());
     w.status.setObservation(o);
+  }
+
+  /** The JobManager Deployment and every pod gone. */
+  private static void vanish(RecoveryWorld w) {
+    w.jobManager = null;
+    w.pods.clear();
   }
 
   private static void redeploysAgo(RecoveryWorld w, long... minutes) {
