@@ -137,10 +137,7 @@ class BlindOperatorTest {
           });
       long after = run.awaitCheckpointsAfter(run.latestCheckpoint(), 2, Duration.ofMinutes(2));
       run.note("checkpoint " + after + " completed after every fault");
-      OutputCheck output = run.output();
-      assertThat(output.lost()).isZero();
-      assertThat(output.duplicated()).isZero();
-      assertThat(output.stateErrors()).isZero();
+      assertExactlyOnce(run);
     } finally {
       run.remove();
     }
@@ -172,10 +169,7 @@ class BlindOperatorTest {
             run.note("Degraded reasons seen: " + reasons);
             assertThat(reasons).contains("NodeLeaseStale");
           });
-      OutputCheck output = run.output();
-      assertThat(output.lost()).isZero();
-      assertThat(output.duplicated()).isZero();
-      assertThat(output.stateErrors()).isZero();
+      assertExactlyOnce(run);
     } finally {
       run.remove();
     }
@@ -253,6 +247,14 @@ class BlindOperatorTest {
       Thread.sleep(500);
     }
     return reasons;
+  }
+
+  /** The committed output lost nothing, doubled nothing and kept its keyed state. */
+  private static void assertExactlyOnce(ScenarioRun run) throws InterruptedException {
+    OutputCheck output = run.output();
+    assertThat(output.lost()).isZero();
+    assertThat(output.duplicated()).isZero();
+    assertThat(output.stateErrors()).isZero();
   }
 
   private static void assertRecovered(ScenarioRun.Result r, long before) {
