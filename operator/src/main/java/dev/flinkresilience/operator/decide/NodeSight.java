@@ -75,12 +75,12 @@ public record NodeSight(Hold hold, Instant graceFrom) {
   }
 
   /**
-   * Lost by what the caches show, with the grace applied and the hold ignored: Node deleted or
-   * fenced, Ready False or Unknown, or a Lease not renewed for {@code lostAfter} since the later of
-   * its renewal and {@code graceFrom}.
+   * Lost by what the caches show, with the grace applied and the hold ignored: lost on the Node
+   * object's word ({@link NodeView#reportedLost()}), or a Lease not renewed for {@code lostAfter}
+   * since the later of its renewal and {@code graceFrom}.
    */
   public boolean looksLost(NodeView node, Duration lostAfter, Instant now) {
-    if (node.isUnschedulable()) {
+    if (node.reportedLost()) {
       return true;
     }
     Instant renewed = node.leaseRenewedAt();

@@ -18,15 +18,30 @@ public record NodeView(
   public static final String OUT_OF_SERVICE_TAINT = "node.kubernetes.io/out-of-service";
 
   /**
-   * Lost: its kubelet stopped renewing the Lease for longer than {@code lostAfter}, or the node is
-   * reported not Ready, or it is gone. A kubelet renews every 10 s; Kubernetes itself waits 40 s to
-   * mark a node NotReady and about 5 minutes more to evict its pods.
+   * Lost: its kubelet stopped renewing the Lease for longer than {@code lostAfter}, or the Node
+   * object says so by itself ({@link #reportedLost()}). A kubelet renews every 10 s; Kubernetes
+   * itself waits 40 s to mark a node NotReady and about 5 minutes more to evict its pods.
    */
   public boolean isLost(Duration lostAfter, Instant now) {
-    if (deleted || outOfService || "False".equals(ready) || "Unknown".equals(ready)) {
+    if (reportedLost()) {
       return true;
     }
     return leaseRenewedAt != null && Duration.between(leaseRenewedAt, now).compareTo(lostAfter) > 0;
+  }
+
+  /**
+   * Lost on the word of the Node object, whatever the Lease shows: gone, fenced, or its kubelet
+   * reports it not Ready. Ready Unknown is no such word: the node lifecycle controller writes it
+   * when <em>it</em> missed the Lease renewals, and it misses them too when it or the API server
+   * was down (after an API server restart it marked healthy nodes Unknown while their kubelets
+   * renewed). It is the controller's reading of the Lease, so where the operator reads the Lease
+   * itself its own reading decides; Unknown counts only for a node whose Lease is unknown.
+   */
+  public boolean reportedLost() {
+    return deleted
+        || outOfService
+        || "False".equals(ready)
+        || "Unknown".equals(ready) && leaseRenewedAt == null;
   }
 
   /**

@@ -43,10 +43,27 @@ class NodeSightTest {
                 lease(61),
                 Verdict.HELD),
             row(
-                "Ready Unknown while the watch is impaired: held (the cache may be stale)",
+                "Ready Unknown, no Lease known, while the watch is impaired: held (the cache may be"
+                    + " stale)",
                 IMPAIRED,
-                node(3, "Unknown", false, false),
+                new NodeView("n", null, "Unknown", false, false),
                 Verdict.HELD),
+            row(
+                "Ready Unknown, no Lease known, watch healthy: lost on the Node's word",
+                CLEAR_AN_HOUR,
+                new NodeView("n", null, "Unknown", false, false),
+                Verdict.LOST),
+            row(
+                "Ready Unknown but the Lease renewed 1 s ago: the node lifecycle controller was"
+                    + " blind (API server restart), the Lease decides",
+                HEALTHY_AGAIN_5S_AGO,
+                node(1, "Unknown", false, false),
+                Verdict.ALIVE),
+            row(
+                "Ready Unknown, Lease 61 s old, watch healthy again only 5 s ago: fresh grace",
+                HEALTHY_AGAIN_5S_AGO,
+                node(61, "Unknown", false, false),
+                Verdict.ALIVE),
             row("a fresh node while impaired is simply alive", IMPAIRED, lease(3), Verdict.ALIVE),
             row("Lease 25 s old under the mass-loss guard: held", GUARD, lease(25), Verdict.HELD),
             row(

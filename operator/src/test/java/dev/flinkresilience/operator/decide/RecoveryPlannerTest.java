@@ -185,8 +185,20 @@ class RecoveryPlannerTest {
                 w -> w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 15)),
                 Steady.class),
             row(
-                "node Ready=Unknown",
+                "node Ready=Unknown, no Lease known: lost on the Node's word",
+                w -> w.nodes.put("node-b", new NodeView("node-b", null, "Unknown", false, false)),
+                opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
+            row(
+                "node Ready=Unknown but its Lease renewed just now: the controller was blind, not"
+                    + " the node dead (found after an API server restart)",
                 w -> w.nodes.put("node-b", new NodeView("node-b", NOW, "Unknown", false, false)),
+                Steady.class),
+            row(
+                "node Ready=Unknown and its Lease stale past nodeLostAfter: lost",
+                w ->
+                    w.nodes.put(
+                        "node-b",
+                        new NodeView("node-b", NOW.minusSeconds(25), "Unknown", false, false)),
                 opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
             row(
                 "job FAILED: Flink gave up; redeploy",

@@ -134,7 +134,8 @@ class NodeWatchTest {
     start(Duration.ofMinutes(10));
     watch.track(JOB, Set.of("node-a"), Duration.ofMinutes(1));
 
-    // Already lost (Ready Unknown); the taint still matters: it fences the node.
+    // Ready Unknown with a fresh Lease is not lost (the Lease decides); the taint is the
+    // administrator's word: lost and fenced at once.
     client
         .nodes()
         .withName("node-a")
