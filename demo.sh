@@ -5,10 +5,12 @@
 # line, one JSON object with detection and recovery times, checkpoints and records lost and duplicated.
 #
 # Usage: ./demo.sh [--ha kubernetes|zookeeper|none] [--control-plane auto|real|mock]
-#        ./demo.sh baseline [--ha kubernetes|zookeeper]
-#   baseline: the node-loss benchmark instead (about 10 minutes; needs the real control plane): each
-#   node-loss scenario with the operator's node detection off (Kubernetes' own node lifecycle) and on,
-#   a table, and as the last line one JSON object with baselineRecoverySeconds and ratio.
+#        ./demo.sh baseline [--ha kubernetes|zookeeper] [--no-baseline]
+#   baseline: the node-loss benchmark instead (about 15 minutes; needs the real control plane): each
+#   node-loss scenario (a node killed right after its Lease renewal) with the operator's corroborated
+#   detection, with the Lease alone, and with node detection off (Kubernetes' own node lifecycle;
+#   --no-baseline skips it), a table, and as the last line one JSON object with
+#   baselineRecoverySeconds and ratio.
 # First run: builds the real control plane from Debian's Kubernetes source (about 5 minutes, cached in
 # ~/.cache/flink-resilience; it needs apt and root or sudo, else the demo runs on the mock API server)
 # and the project's jars (Maven). Later runs take a few minutes. Everything started is stopped at the end.

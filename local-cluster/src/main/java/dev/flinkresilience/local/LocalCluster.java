@@ -364,6 +364,17 @@ public final class LocalCluster implements AutoCloseable {
     n.kubelet().kill();
   }
 
+  /**
+   * The node dies right after its kubelet renewed the Lease: the worst case for detection, which
+   * then waits a full renewal period before the Lease even looks late.
+   */
+  public void killNodeRightAfterRenewal(String node) {
+    LOG.info("failure: killing node {} right after it renewed its Lease", node);
+    EmulatedNode n = node(node);
+    n.lease().renewOnceAndStop();
+    n.kubelet().kill();
+  }
+
   /** A partition: the node's processes are stopped (SIGSTOP) and its Lease is not renewed. */
   /**
    * The node's kubelet renews its Lease at random gaps between {@code min} and {@code max}, its

@@ -35,6 +35,7 @@ public final class SampleJob {
     values.put("EXTRA_ARGS", "");
     values.put("CHECKPOINT_INTERVAL", "5s");
     values.put("NODE_LOST_AFTER", "20s");
+    values.put("NODE_SUSPECT_AFTER", "12s");
     values.put("HA", "{type: none}");
     values.put("MAX_REDEPLOYS", "5");
     values.put("BAD_NODE_FAILURES", "3");
@@ -79,6 +80,12 @@ public final class SampleJob {
   }
 
   /** How long the job may be RESTARTING, or its JobManager unreachable, before a redeploy. */
+  /** {@code recovery.nodeSuspectAfter}; zero turns the corroborated detection off. */
+  public SampleJob nodeSuspectAfter(Duration after) {
+    values.put("NODE_SUSPECT_AFTER", after.isZero() ? "0s" : duration(after));
+    return this;
+  }
+
   public SampleJob stuckRestartingAfter(Duration after) {
     values.put("STUCK_AFTER", duration(after));
     return this;

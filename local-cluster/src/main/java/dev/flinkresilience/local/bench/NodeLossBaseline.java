@@ -21,14 +21,19 @@ import java.util.function.Function;
  * the real controller-manager, whose node lifecycle has Kubernetes' own defaults (a node NotReady
  * 40 s after its last heartbeat, its pods evicted after the 300 s toleration): once with the
  * operator's node-loss detection switched off (the baseline: recovery waits for Kubernetes) and
- * once with it on. Prints a table; the last line is one JSON object, the summary of the JobManager
- * node scenario with detection on plus {@code baselineRecoverySeconds} and {@code ratio}.
+ * with it on, in two modes: corroborated (the default: a Lease one renewal late plus a JobManager
+ * that stopped answering is a lost node, {@code nodeSuspectAfter} 12 s) and on the Lease alone
+ * ({@code nodeSuspectAfter} 0, {@code nodeLostAfter} 20 s). Each node is killed right after its
+ * kubelet renewed the Lease, the worst case for detection. Prints a table; the last line is one
+ * JSON object, the summary of the JobManager node scenario with corroborated detection plus {@code
+ * baselineRecoverySeconds} and {@code ratio}.
  *
  * <p>Both runs use the same job spec; its {@code stuckRestartingAfter} is set beyond the baseline's
  * eviction so that the operator's own redeploy for a job that is not running does not cut the
  * baseline short: the baseline measures Kubernetes and Flink HA alone.
  *
- * <p>Options: {@code --ha kubernetes|zookeeper} (default kubernetes).
+ * <p>Options: {@code --ha kubernetes|zookeeper} (default kubernetes); {@code --no-baseline} skips
+ * the Kubernetes-only runs (about 6 minutes each), and the JSON line then has no ratio.
  */
 public final class NodeLossBaseline {
   private static final Duration STUCK_AFTER = Duration.ofMinutes(15);
@@ -39,15 +44,36 @@ public final class NodeLossBaseline {
   /** One node-loss scenario: which node to kill once the job runs. */
   private record Scenario(String name, Function<ScenarioRun, Pod> victim) {}
 
-  private record Row(String scenario, boolean detection, ScenarioRun.Result result) {}
+  /** How the node loss is detected. */
+  enum Mode {
+    CORROBORATED("operator", true, Duration.ofSeconds(12)),
+    LEASE_ONLY("lease only", true, Duration.ZERO),
+    BASELINE("baseline", false, Duration.ZERO);
+
+    final String label;
+    final boolean detection;
+    final Duration suspectAfter;
+
+    Mode(String label, boolean detection, Duration suspectAfter) {
+      this.label = label;
+      this.detection = detection;
+      this.suspectAfter = suspectAfter;
+    }
+  }
+
+  private record Row(String scenario, Mode mode, ScenarioRun.Result result) {}
 
   public static void main(String[] args) throws Exception {
     SampleJob.Ha ha = SampleJob.Ha.KUBERNETES;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!"--ha".equals(args[i])) {
+    boolean baseline = true;
+    for (int i = 0; i < args.length; i++) {
+      if ("--no-baseline".equals(args[i])) {
+        baseline = false;
+      } else if ("--ha".equals(args[i]) && i + 1 < args.length) {
+        ha = SampleJob.Ha.valueOf(args[++i].toUpperCase(Locale.ROOT));
+      } else {
         throw new IllegalArgumentException("unknown option " + args[i]);
       }
-      ha = SampleJob.Ha.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
     }
     if (ha == SampleJob.Ha.NONE) {
       throw new IllegalArgumentException(
@@ -70,19 +96,22 @@ public final class NodeLossBaseline {
     try (LocalCluster cluster = LocalCluster.start(settings)) {
       out.println("== " + cluster.controlPlane().describe());
       for (Scenario scenario : scenarios) {
-        for (boolean detection : new boolean[] {true, false}) {
+        for (Mode mode : Mode.values()) {
+          if (mode == Mode.BASELINE && !baseline) {
+            continue;
+          }
           rows.add(
               new Row(
                   scenario.name(),
-                  detection,
-                  run(cluster, settings, scenario, detection, ha, rows.size() + 1, out)));
+                  mode,
+                  run(cluster, settings, scenario, mode, ha, rows.size() + 1, out)));
         }
       }
     }
     table(rows, ha, out);
     // The JobManager's node last: the last line is the headline.
     for (int i = scenarios.size() - 1; i >= 0; i--) {
-      out.println(summary(rows, scenarios.get(i).name()));
+      out.println(summary(rows, scenarios.get(i).name(), baseline));
     }
   }
 
@@ -90,27 +119,30 @@ public final class NodeLossBaseline {
       LocalCluster cluster,
       LocalCluster.Settings settings,
       Scenario scenario,
-      boolean detection,
+      Mode mode,
       SampleJob.Ha ha,
       int n,
       PrintStream out)
       throws Exception {
-    String label = scenario.name() + (detection ? " (operator)" : " (baseline)");
-    out.println("== " + label + ": node-loss detection " + (detection ? "on" : "off"));
+    out.println("== " + scenario.name() + " (" + mode.label + ")");
     String namespace = "bench-" + n;
     SampleJob job =
         SampleJob.of(namespace, "sequence", cluster.state().resolve("jobs/" + namespace))
             .ha(ha, cluster.zookeeperQuorum())
             .checkpointInterval(Duration.ofSeconds(3))
+            .nodeSuspectAfter(mode.suspectAfter)
             .stuckRestartingAfter(STUCK_AFTER);
     OperatorSettings operatorSettings =
-        OperatorSettings.allNamespaces().withNodeDetection(detection);
+        OperatorSettings.allNamespaces().withNodeDetection(mode.detection);
     try (LocalOperator operator = LocalOperator.start(cluster, settings.repo(), operatorSettings)) {
       ScenarioRun run = new ScenarioRun(cluster, job, line -> out.println("   " + line));
       try {
         run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
         String node = scenario.victim().apply(run).getSpec().getNodeName();
-        long before = run.inject(node + " killed", () -> cluster.killNode(node));
+        long before =
+            run.inject(
+                node + " killed right after a Lease renewal",
+                () -> cluster.killNodeRightAfterRenewal(node));
         ScenarioRun.Result r = run.awaitRecovery(scenario.name(), before, BASELINE_TIMEOUT);
         out.println("   " + r.json());
         return r;
@@ -148,7 +180,8 @@ public final class NodeLossBaseline {
     out.println(
         "== node loss, HA "
             + ha.name().toLowerCase(Locale.ROOT)
-            + ", nodeLostAfter 20s; controller-manager defaults: NotReady after 40 s, eviction"
+            + ", nodeLostAfter 20s, nodeSuspectAfter 12s (operator) or 0 (lease only); killed right"
+            + " after a Lease renewal; controller-manager defaults: NotReady after 40 s, eviction"
             + " after 300 s");
     String format = "%-22s %-10s %10s %10s %12s %9s %5s %5s %6s%n";
     out.printf(
@@ -169,7 +202,7 @@ public final class NodeLossBaseline {
           Locale.ROOT,
           format,
           row.scenario(),
-          row.detection() ? "operator" : "baseline",
+          row.mode().label,
           String.format(Locale.ROOT, "%.1f", r.detectionSeconds()),
           String.format(Locale.ROOT, "%.1f", r.recoverySeconds()),
           String.format(Locale.ROOT, "%.1f", r.firstCheckpointSeconds()),
@@ -181,35 +214,46 @@ public final class NodeLossBaseline {
     for (String scenario : rows.stream().map(Row::scenario).distinct().toList()) {
       out.printf(
           Locale.ROOT,
-          "%s: RUNNING again %.1f s with the operator vs %.1f s baseline, ratio %.1f%n",
+          "%s: RUNNING again %.1f s corroborated vs %.1f s on the Lease alone%n",
           scenario,
-          result(rows, scenario, true).recoverySeconds(),
-          result(rows, scenario, false).recoverySeconds(),
-          ratio(rows, scenario));
+          result(rows, scenario, Mode.CORROBORATED).recoverySeconds(),
+          result(rows, scenario, Mode.LEASE_ONLY).recoverySeconds());
+      if (rows.stream().anyMatch(r -> r.mode() == Mode.BASELINE)) {
+        out.printf(
+            Locale.ROOT,
+            "%s: RUNNING again %.1f s with the operator vs %.1f s baseline, ratio %.1f%n",
+            scenario,
+            result(rows, scenario, Mode.CORROBORATED).recoverySeconds(),
+            result(rows, scenario, Mode.BASELINE).recoverySeconds(),
+            ratio(rows, scenario));
+      }
     }
     out.println("(restored: the checkpoint restored / the latest completed before the failure)");
   }
 
   /** The scenario's JSON summary with detection on, plus the baseline and the ratio. */
-  private static String summary(List<Row> rows, String scenario) {
-    String json = result(rows, scenario, true).json();
+  private static String summary(List<Row> rows, String scenario, boolean baseline) {
+    String json = result(rows, scenario, Mode.CORROBORATED).json();
+    if (!baseline) {
+      return json;
+    }
     return json.substring(0, json.length() - 1)
         + String.format(
             Locale.ROOT,
             ",\"baselineDetectionSeconds\":%.2f,\"baselineRecoverySeconds\":%.2f,\"ratio\":%.2f}",
-            result(rows, scenario, false).detectionSeconds(),
-            result(rows, scenario, false).recoverySeconds(),
+            result(rows, scenario, Mode.BASELINE).detectionSeconds(),
+            result(rows, scenario, Mode.BASELINE).recoverySeconds(),
             ratio(rows, scenario));
   }
 
   private static double ratio(List<Row> rows, String scenario) {
-    return result(rows, scenario, false).recoverySeconds()
-        / result(rows, scenario, true).recoverySeconds();
+    return result(rows, scenario, Mode.BASELINE).recoverySeconds()
+        / result(rows, scenario, Mode.CORROBORATED).recoverySeconds();
   }
 
-  private static ScenarioRun.Result result(List<Row> rows, String scenario, boolean detection) {
+  private static ScenarioRun.Result result(List<Row> rows, String scenario, Mode mode) {
     return rows.stream()
-        .filter(r -> r.scenario().equals(scenario) && r.detection() == detection)
+        .filter(r -> r.scenario().equals(scenario) && r.mode() == mode)
         .findFirst()
         .orElseThrow()
         .result();

@@ -135,6 +135,12 @@ public final class NodeLease implements AutoCloseable {
             next[0], min.toMillis() + (long) (random.nextDouble() * spread), TimeUnit.MILLISECONDS);
   }
 
+  /** One last renewal, then silence. */
+  public synchronized void renewOnceAndStop() {
+    stop();
+    renew();
+  }
+
   /** No more renewals: to the control plane the node goes silent. */
   public synchronized void stop() {
     if (renewing != null) {

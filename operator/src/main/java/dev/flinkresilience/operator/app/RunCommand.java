@@ -133,6 +133,16 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "${env:ALLOWED_SERVICE_ACCOUNTS}")
   List<String> allowedServiceAccounts;
 
+  @Option(
+      names = "--kubelet-lease-renewal",
+      description =
+          "How often the cluster's kubelets renew their node Leases (default: ${DEFAULT-VALUE},"
+              + " Kubernetes' own). recovery.nodeLostAfter must be at least 1.5 renewals and"
+              + " recovery.nodeSuspectAfter past one. Env: KUBELET_LEASE_RENEWAL.",
+      defaultValue = "${env:KUBELET_LEASE_RENEWAL:-10s}",
+      converter = DurationConverter.class)
+  Duration kubeletLeaseRenewal;
+
   /** Kubernetes-style durations (500ms, 5s, 1m), as in the CRD. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -212,7 +222,11 @@ final class RunCommand implements Callable<Integer> {
         TenantPolicy.DEFAULT
             .withPodSecurity(podSecurity)
             .withAllowedServiceAccounts(
-                allowedServiceAccounts == null ? List.of() : allowedServiceAccounts);
+                allowedServiceAccounts == null ? List.of() : allowedServiceAccounts)
+            .withLeaseRenewal(
+                kubeletLeaseRenewal == null
+                    ? TenantPolicy.KUBELET_LEASE_RENEWAL
+                    : kubeletLeaseRenewal);
     String account = System.getenv("OPERATOR_SERVICE_ACCOUNT");
     String namespace = System.getenv("POD_NAMESPACE");
     if (namespace == null || namespace.isBlank()) {

@@ -6,8 +6,6 @@ import dev.flinkresilience.operator.decide.Decision.CloseIncident;
 import dev.flinkresilience.operator.decide.Decision.DismissIncident;
 import dev.flinkresilience.operator.decide.Decision.RecoveryAction;
 import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
-import dev.flinkresilience.operator.spec.Durations;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -35,8 +33,8 @@ final class NodeRecheck {
     if (node == null) {
       return Optional.empty(); // no pod of the job there any more: nothing to re-check
     }
-    Duration lostAfter = Durations.parse(in.desired().spec().getRecovery().getNodeLostAfter());
-    NodeSight.Verdict verdict = in.cluster().verdict(node, lostAfter, in.now());
+    NodeSight.Verdict verdict =
+        in.cluster().verdict(node, NodeThresholds.of(in.desired().spec().getRecovery()), in.now());
     if (verdict == NodeSight.Verdict.HELD) {
       boolean verify = RecoveryAction.of(current.getAction()) == RecoveryAction.VERIFY;
       if (verify

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param nodes the nodes hosting them, by name (absent when the node informer knows nothing)
  * @param sight how far the node views can be trusted now (see {@link NodeSight})
  * @param answer the JobManager's latest REST answer and the node it came from, or null
+ * @param silence the JobManager's REST calls failing to connect, and its node, or null
  */
 public record ObservedCluster(
     Optional<JobManagerDeployment> jobManager,
@@ -20,7 +21,8 @@ public record ObservedCluster(
     List<PodView> pods,
     Map<String, NodeView> nodes,
     NodeSight sight,
-    JobManagerAnswer answer) {
+    JobManagerAnswer answer,
+    JobManagerSilence silence) {
 
   public ObservedCluster {
     pods = List.copyOf(pods);
@@ -34,12 +36,17 @@ public record ObservedCluster(
       List<PodView> pods,
       Map<String, NodeView> nodes,
       NodeSight sight) {
-    this(jobManager, podsRemaining, pods, nodes, sight, null);
+    this(jobManager, podsRemaining, pods, nodes, sight, null, null);
   }
 
   /** The same, with the JobManager's latest REST answer as a second signal about its node. */
   public ObservedCluster withAnswer(JobManagerAnswer answer) {
-    return new ObservedCluster(jobManager, podsRemaining, pods, nodes, sight, answer);
+    return new ObservedCluster(jobManager, podsRemaining, pods, nodes, sight, answer, silence);
+  }
+
+  /** The same, with the JobManager's REST silence as a second signal about its node. */
+  public ObservedCluster withSilence(JobManagerSilence silence) {
+    return new ObservedCluster(jobManager, podsRemaining, pods, nodes, sight, answer, silence);
   }
 
   /** A cluster whose node views are trusted as they are. */
@@ -52,16 +59,29 @@ public record ObservedCluster(
   }
 
   /**
-   * What the sight concludes about a node (see {@link NodeSight#judge}), overruled by the REST API:
-   * a node whose JobManager answered within {@link JobManagerAnswer#FRESH} is alive, whatever its
-   * Lease says. An administrator's fencing (deleted, out-of-service) is not overruled.
+   * What the sight concludes about a node (see {@link NodeSight#judge}), with the REST API as a
+   * second signal both ways. A node whose JobManager answered within {@link JobManagerAnswer#FRESH}
+   * is alive, whatever its Lease says (an administrator's fencing is not overruled). A node whose
+   * Lease is older than {@code suspectAfter} while its JobManager has been silent over the same
+   * time ({@link JobManagerSilence}) is lost without waiting for {@code lostAfter}: two independent
+   * signals agree. The sight's hold (an impaired watch, the mass-loss guard) still holds it back.
    */
-  public NodeSight.Verdict verdict(
-      NodeView node, java.time.Duration lostAfter, java.time.Instant now) {
-    NodeSight.Verdict verdict = sight.judge(node, lostAfter, now);
-    return verdict != NodeSight.Verdict.ALIVE && contradicted(node, now)
-        ? NodeSight.Verdict.ALIVE
-        : verdict;
+  public NodeSight.Verdict verdict(NodeView node, NodeThresholds t, java.time.Instant now) {
+    NodeSight.Verdict verdict = sight.judge(node, t.lostAfter(), now);
+    if (verdict != NodeSight.Verdict.ALIVE) {
+      return contradicted(node, now) ? NodeSight.Verdict.ALIVE : verdict;
+    }
+    if (t.corroborates() && silenced(node, now)) {
+      return sight.judge(node, t.suspectAfter(), now);
+    }
+    return verdict;
+  }
+
+  /** Its JobManager has been silent long enough to speak for the node being dead. */
+  public boolean silenced(NodeView node, java.time.Instant now) {
+    return silence != null
+        && !contradicted(node, now)
+        && silence.corroboratesLossOf(node.name(), now);
   }
 
   /** Its Lease or Ready condition says lost, but its JobManager just answered: an anomaly. */
@@ -79,9 +99,9 @@ public record ObservedCluster(
   }
 
   /** Nodes judged lost now: pods there are not to be trusted, nor polled. */
-  public java.util.Set<String> lostNodes(java.time.Duration lostAfter, java.time.Instant now) {
+  public java.util.Set<String> lostNodes(NodeThresholds t, java.time.Instant now) {
     return nodes.values().stream()
-        .filter(n -> verdict(n, lostAfter, now) == NodeSight.Verdict.LOST)
+        .filter(n -> verdict(n, t, now) == NodeSight.Verdict.LOST)
         .map(NodeView::name)
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }

@@ -126,10 +126,10 @@ public final class RecoveryPlanner {
       // it ran for a second).
       return Optional.empty();
     }
-    Duration lostAfter = Durations.parse(spec.getRecovery().getNodeLostAfter());
+    NodeThresholds thresholds = NodeThresholds.of(spec.getRecovery());
     boolean ha = spec.getHighAvailability().getType() != HighAvailabilityType.NONE;
     for (NodeView node : in.cluster().nodes().values()) {
-      if (in.cluster().verdict(node, lostAfter, in.now()) != NodeSight.Verdict.LOST) {
+      if (in.cluster().verdict(node, thresholds, in.now()) != NodeSight.Verdict.LOST) {
         continue;
       }
       if (policy == ReleasePodsPolicy.WHEN_FENCED && !ha && !node.isFenced()) {

@@ -37,11 +37,11 @@ public final class Signals {
             .sorted(Comparator.comparing(PodView::isJobManager).reversed())
             .toList();
 
-    Duration lostAfter = Durations.parse(spec.getRecovery().getNodeLostAfter());
+    NodeThresholds thresholds = NodeThresholds.of(spec.getRecovery());
     for (PodView pod : pods) {
       NodeView node = pod.node() == null ? null : in.cluster().nodes().get(pod.node());
       if (node != null
-          && in.cluster().verdict(node, lostAfter, now) == NodeSight.Verdict.LOST
+          && in.cluster().verdict(node, thresholds, now) == NodeSight.Verdict.LOST
           && !lossHandled(node, pods, status)) {
         Optional<PodView> jobManagerThere =
             pods.stream().filter(p -> p.isJobManager() && node.name().equals(p.node())).findFirst();
@@ -51,7 +51,7 @@ public final class Signals {
                 "node "
                     + node.name()
                     + " lost ("
-                    + why(node, now)
+                    + why(node, in.cluster(), now)
                     + "); its pods: "
                     + podsOn(node, pods),
                 node.name(),
@@ -288,7 +288,7 @@ public final class Signals {
     return p.deletingSince() != null ? p.deletingSince() : now;
   }
 
-  private static String why(NodeView node, Instant now) {
+  private static String why(NodeView node, ObservedCluster cluster, Instant now) {
     if (node.deleted()) {
       return "Node deleted";
     }
@@ -298,9 +298,18 @@ public final class Signals {
     if ("False".equals(node.ready()) || "Unknown".equals(node.ready())) {
       return "Ready " + node.ready();
     }
-    return "Lease not renewed for "
-        + Duration.between(node.leaseRenewedAt(), now).toSeconds()
-        + "s";
+    String lease =
+        "Lease not renewed for " + Duration.between(node.leaseRenewedAt(), now).toSeconds() + "s";
+    if (cluster.silenced(node, now)) {
+      var silence = cluster.silence();
+      return lease
+          + " and its JobManager unreachable for "
+          + Duration.between(silence.since(), now).toSeconds()
+          + "s ("
+          + silence.calls()
+          + " calls in a row)";
+    }
+    return lease;
   }
 
   private static String podsOn(NodeView node, List<PodView> pods) {

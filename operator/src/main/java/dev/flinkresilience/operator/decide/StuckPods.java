@@ -3,7 +3,6 @@ package dev.flinkresilience.operator.decide;
 import dev.flinkresilience.operator.api.v1alpha1.Incident;
 import dev.flinkresilience.operator.api.v1alpha1.ReleasePodsPolicy;
 import dev.flinkresilience.operator.decide.Decision.ReleasePods;
-import dev.flinkresilience.operator.spec.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,7 +67,7 @@ final class StuckPods {
   }
 
   private static List<PodView> stuck(PlanInput in) {
-    Duration lostAfter = Durations.parse(in.desired().spec().getRecovery().getNodeLostAfter());
+    NodeThresholds thresholds = NodeThresholds.of(in.desired().spec().getRecovery());
     Instant now = in.now();
     return in.cluster().pods().stream()
         .filter(p -> p.deletingSince() != null && p.node() != null)
@@ -81,7 +80,7 @@ final class StuckPods {
                 return Duration.between(p.deletingSince(), now).compareTo(STUCK_AFTER) > 0;
               }
               // A node seen alive removes its pods itself; a held one may be alive.
-              return in.cluster().verdict(node, lostAfter, now) == NodeSight.Verdict.LOST;
+              return in.cluster().verdict(node, thresholds, now) == NodeSight.Verdict.LOST;
             })
         .toList();
   }

@@ -170,6 +170,7 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
                 polled = failure(target, error);
               }
               Polled before = t.latest;
+              polled = polled.after(before);
               t.latest = polled;
               if (worthAReconcile(before, polled) && getEventHandler() != null) {
                 getEventHandler().handleEvent(new Event(job));

@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.observe;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.decide.MassLoss;
 import dev.flinkresilience.operator.decide.NodeSight;
+import dev.flinkresilience.operator.decide.NodeThresholds;
 import dev.flinkresilience.operator.decide.NodeView;
 import dev.flinkresilience.operator.decide.WatchHealth;
 import io.fabric8.kubernetes.api.model.Node;
@@ -132,9 +133,11 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
   /**
    * Watches {@code nodeNames} for the job from now on (called every reconcile with the nodes its
    * pods are bound to). A node newly tracked counts as not lost until checked, so one that is
-   * already lost fires on the next tick: better one extra reconcile than a missed loss.
+   * already lost fires on the next tick: better one extra reconcile than a missed loss. The job is
+   * woken when a node passes either threshold: past {@code suspectAfter} only the reconciler can
+   * tell, with the JobManager's REST silence, whether it is lost.
    */
-  public void track(ResourceID job, Set<String> nodeNames, Duration nodeLostAfter) {
+  public void track(ResourceID job, Set<String> nodeNames, NodeThresholds thresholds) {
     if (nodeNames.isEmpty()) {
       forget(job);
       return;
@@ -145,7 +148,9 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
         (k, old) -> {
           Set<String> lost = new HashSet<>(old == null ? Set.of() : old.lost());
           lost.retainAll(names);
-          return new Tracked(names, nodeLostAfter, Set.copyOf(lost));
+          Set<String> suspect = new HashSet<>(old == null ? Set.of() : old.suspect());
+          suspect.retainAll(names);
+          return new Tracked(names, thresholds, Set.copyOf(lost), Set.copyOf(suspect));
         });
   }
 
@@ -237,14 +242,15 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     tracked.computeIfPresent(
         job,
         (k, t) -> {
-          Set<String> lostNow =
-              views(t.nodes()).values().stream()
-                  .filter(v -> sight.judge(v, t.lostAfter(), now) == NodeSight.Verdict.LOST)
-                  .map(NodeView::name)
-                  .collect(Collectors.toUnmodifiableSet());
-          if (force || !lostNow.equals(t.lost())) {
+          Collection<NodeView> views = views(t.nodes()).values();
+          Set<String> lostNow = judgedLost(views, t.thresholds().lostAfter(), now);
+          Set<String> suspectNow =
+              t.thresholds().corroborates()
+                  ? judgedLost(views, t.thresholds().suspectAfter(), now)
+                  : Set.of();
+          if (force || !lostNow.equals(t.lost()) || !suspectNow.equals(t.suspect())) {
             fire.set(true);
-            return new Tracked(t.nodes(), t.lostAfter(), lostNow);
+            return new Tracked(t.nodes(), t.thresholds(), lostNow, suspectNow);
           }
           return t;
         });
@@ -271,7 +277,11 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     NodeSight graced = NodeSight.of(health, Optional.empty(), guardLiftedAt);
     Duration lostAfter =
         tracked.values().stream()
-            .map(Tracked::lostAfter)
+            .map(
+                t ->
+                    t.thresholds().corroborates()
+                        ? t.thresholds().suspectAfter()
+                        : t.thresholds().lostAfter())
             .min(Duration::compareTo)
             .orElse(DEFAULT_LOST_AFTER);
     List<MassLoss.Node> all = new ArrayList<>();
@@ -387,7 +397,15 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     }
   }
 
-  private record Tracked(Set<String> nodes, Duration lostAfter, Set<String> lost) {}
+  private Set<String> judgedLost(Collection<NodeView> views, Duration after, Instant now) {
+    return views.stream()
+        .filter(v -> sight.judge(v, after, now) == NodeSight.Verdict.LOST)
+        .map(NodeView::name)
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private record Tracked(
+      Set<String> nodes, NodeThresholds thresholds, Set<String> lost, Set<String> suspect) {}
 
   private record Renewal(Instant renewTime, Instant seenAt) {}
 

@@ -8,6 +8,7 @@ import dev.flinkresilience.operator.api.v1alpha1.RecoverySpec;
 import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.LifecyclePlanner;
 import dev.flinkresilience.operator.decide.NodeSight;
+import dev.flinkresilience.operator.decide.NodeThresholds;
 import dev.flinkresilience.operator.decide.ObservedCluster;
 import dev.flinkresilience.operator.decide.Placement;
 import dev.flinkresilience.operator.decide.PlanInput;
@@ -18,7 +19,6 @@ import dev.flinkresilience.operator.observe.ClusterObserver;
 import dev.flinkresilience.operator.observe.NodeWatch;
 import dev.flinkresilience.operator.report.Report;
 import dev.flinkresilience.operator.report.StatusReporter;
-import dev.flinkresilience.operator.spec.Durations;
 import dev.flinkresilience.operator.validate.TenantPolicy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -89,7 +89,8 @@ public class FlinkResilientJobReconciler
     Instant now = clock.instant();
     DesiredState.Checked checked = DesiredState.check(job, policy);
     FlinkWatch.Seen seen = flink.seen(job, ctx);
-    ObservedCluster observed = observe(job, ctx).withAnswer(seen.answer());
+    ObservedCluster observed =
+        observe(job, ctx).withAnswer(seen.answer()).withSilence(seen.silence());
     PlanInput input =
         new PlanInput(
             checked.desired(),
@@ -130,14 +131,15 @@ public class FlinkResilientJobReconciler
       var node = input.cluster().nodes().get(release.node());
       LOG.warn(
           "{}/{}: releasing {} from node {} (Lease renewed at {}, seen as {}; JobManager's last"
-              + " answer: {})",
+              + " answer: {}; its silence: {})",
           meta.getNamespace(),
           meta.getName(),
           release.pods(),
           release.node(),
           node == null ? null : node.leaseRenewedAt(),
           node,
-          input.cluster().answer());
+          input.cluster().answer(),
+          input.cluster().silence());
       if (release.jobManager()) {
         // Only then: changing the JobManager Deployment's template rolls its pod, which would
         // restart a JobManager that runs fine elsewhere when only a TaskManager was lost.
@@ -220,7 +222,9 @@ public class FlinkResilientJobReconciler
             input.desired(),
             input.violations(),
             input.status(),
-            observe(job, ctx).withAnswer(input.cluster().answer()),
+            observe(job, ctx)
+                .withAnswer(input.cluster().answer())
+                .withSilence(input.cluster().silence()),
             input.ha(),
             clock.instant());
     Decision confirmed = LifecyclePlanner.decide(fresh);
@@ -234,15 +238,13 @@ public class FlinkResilientJobReconciler
 
   /** Nodes judged lost: a JobManager there is not polled, even if it still reads Ready. */
   private static Set<String> notSeenAlive(PlanInput in) {
-    return in.cluster().lostNodes(lostAfter(in), in.now());
+    return in.cluster().lostNodes(thresholds(in), in.now());
   }
 
-  private static java.time.Duration lostAfter(PlanInput in) {
-    // An invalid spec keeps the running cluster, which is watched with the default threshold.
-    return Durations.parse(
-        in.desired() != null
-            ? in.desired().spec().getRecovery().getNodeLostAfter()
-            : new RecoverySpec().getNodeLostAfter());
+  private static NodeThresholds thresholds(PlanInput in) {
+    // An invalid spec keeps the running cluster, which is watched with the default thresholds.
+    return NodeThresholds.of(
+        in.desired() != null ? in.desired().spec().getRecovery() : new RecoverySpec());
   }
 
   /** The node watch checks the nodes hosting the job's pods for staleness between passes. */
@@ -251,7 +253,7 @@ public class FlinkResilientJobReconciler
       return;
     }
     Set<String> hosting = ClusterObserver.nodesHosting(ctx.getSecondaryResources(Pod.class));
-    nodes.get().track(ResourceID.fromResource(job), hosting, lostAfter(in));
+    nodes.get().track(ResourceID.fromResource(job), hosting, thresholds(in));
   }
 
   private static String name(FlinkResilientJob job) {

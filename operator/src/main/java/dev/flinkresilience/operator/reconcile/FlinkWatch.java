@@ -8,6 +8,7 @@ import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.FlinkObservation;
 import dev.flinkresilience.operator.decide.HaStoreView;
 import dev.flinkresilience.operator.decide.JobManagerAnswer;
+import dev.flinkresilience.operator.decide.JobManagerSilence;
 import dev.flinkresilience.operator.observe.FlinkPoller;
 import dev.flinkresilience.operator.observe.JobManagerAddress;
 import dev.flinkresilience.operator.observe.PollTarget;
@@ -39,13 +40,20 @@ public final class FlinkWatch {
         String checkpointDir);
   }
 
-  /** This pass's view of Flink: the status with the newest poll merged in, and the HA store. */
   /**
+   * This pass's view of Flink: the status with the newest poll merged in, and the HA store.
+   *
    * @param answer the JobManager's latest REST answer and the node of the pod that gave it, or null
+   * @param silence the JobManager's REST calls failing to connect and the node of the pod called,
+   *     or null
    */
-  record Seen(ObservationLedger.Merged merged, HaStoreView ha, JobManagerAnswer answer) {
+  record Seen(
+      ObservationLedger.Merged merged,
+      HaStoreView ha,
+      JobManagerAnswer answer,
+      JobManagerSilence silence) {
     Seen(ObservationLedger.Merged merged, HaStoreView ha) {
-      this(merged, ha, null);
+      this(merged, ha, null, null);
     }
   }
 
@@ -84,7 +92,8 @@ public final class FlinkWatch {
     HaStoreView ha = ha(job, running, status, polled, ctx);
     FlinkObservation observation = polled == null ? null : current(polled.rest(), status);
     var merged = ObservationLedger.merge(status, observation, ha, running.getRestartStrategy());
-    return new Seen(merged, ha, answer(polled, ctx.getSecondaryResources(Pod.class)));
+    var pods = ctx.getSecondaryResources(Pod.class);
+    return new Seen(merged, ha, answer(polled, pods), silence(polled, pods));
   }
 
   /**
@@ -93,7 +102,7 @@ public final class FlinkWatch {
    * Service or a URL template cannot be attributed to a node and give none.
    */
   static JobManagerAnswer answer(Polled polled, java.util.Collection<Pod> pods) {
-    if (polled == null || polled.rest() == null || polled.target().restBase() == null) {
+    if (polled == null || polled.rest() == null) {
       return null;
     }
     var outcome = polled.rest().outcome();
@@ -101,10 +110,34 @@ public final class FlinkWatch {
         && outcome != FlinkObservation.Outcome.JOB_NOT_FOUND) {
       return null;
     }
+    String node = calledNode(polled, pods);
+    return node == null ? null : new JobManagerAnswer(node, polled.rest().observedAt());
+  }
+
+  /**
+   * The run of calls that failed to connect, attributed the same way: the silence of the JobManager
+   * pod whose IP was called speaks for its node only.
+   */
+  static JobManagerSilence silence(Polled polled, java.util.Collection<Pod> pods) {
+    if (polled == null || polled.rest() == null || polled.unreachableCalls() == 0) {
+      return null;
+    }
+    String node = calledNode(polled, pods);
+    return node == null
+        ? null
+        : new JobManagerSilence(
+            node, polled.unreachableSince(), polled.rest().observedAt(), polled.unreachableCalls());
+  }
+
+  /** The node of the one JobManager pod with the IP the poll called, or null. */
+  private static String calledNode(Polled polled, java.util.Collection<Pod> pods) {
+    if (polled.target().restBase() == null) {
+      return null;
+    }
     String host = polled.target().restBase().getHost();
     String ip = host == null ? null : host.replace("[", "").replace("]", "");
-    // A JobManager answered: among the pods with that IP, the JobManager is the one; when that is
-    // still not one pod (host networking, say), the answer speaks for no node.
+    // Among the pods with that IP, the JobManager is the one called; when that is still not one
+    // pod (host networking, say), the call speaks for no node.
     List<Pod> jobManagers =
         pods.stream()
             .filter(p -> p.getStatus() != null && p.getSpec() != null)
@@ -112,11 +145,7 @@ public final class FlinkWatch {
             .filter(p -> p.getMetadata().getLabels() != null)
             .filter(p -> "jobmanager".equals(p.getMetadata().getLabels().get("component")))
             .toList();
-    if (jobManagers.size() != 1 || jobManagers.get(0).getSpec().getNodeName() == null) {
-      return null;
-    }
-    return new JobManagerAnswer(
-        jobManagers.get(0).getSpec().getNodeName(), polled.rest().observedAt());
+    return jobManagers.size() == 1 ? jobManagers.get(0).getSpec().getNodeName() : null;
   }
 
   /**

@@ -65,7 +65,7 @@ public final class SpecValidator {
     HighAvailabilityRules.check(spec.getHighAvailability(), spec.getFlinkConfiguration(), v);
     RestartStrategyRules.check(spec.getRestartStrategy(), v);
     v.requiredEnum("spec.failoverStrategy", spec.getFailoverStrategy(), FailoverStrategy.class);
-    RecoveryRules.check(spec.getRecovery(), v);
+    RecoveryRules.check(spec.getRecovery(), v, policy.leaseRenewal());
     FlinkConfigurationRules.check(spec.getFlinkConfiguration(), v);
     v.atLeast("spec.restartNonce", spec.getRestartNonce(), 0);
     return v.toList();

@@ -12,6 +12,7 @@ import dev.flinkresilience.operator.testing.FakeFlinkRest.Failure;
 import dev.flinkresilience.operator.testing.Jobs;
 import dev.flinkresilience.operator.testing.Kubelet;
 import dev.flinkresilience.operator.testing.OperatorHarness;
+import dev.flinkresilience.operator.validate.TenantPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -186,7 +187,9 @@ public final class DetectionLatency {
             OperatorHarness.start(
                 client,
                 OperatorSettings.allNamespaces()
-                    .withPolling(new PollPacing(Duration.ofMillis(500), Duration.ofMillis(100))));
+                    .withPolling(new PollPacing(Duration.ofMillis(500), Duration.ofMillis(100)))
+                    // The emulated kubelets renew every 200 ms: a 1 s nodeLostAfter is valid here.
+                    .withTenantPolicy(TenantPolicy.DEFAULT.withLeaseRenewal(RENEW_EVERY)));
         Kubelet bystanders = new Kubelet(client, "bench-bystanders", RENEW_EVERY.toMillis())) {
       // A cluster is more than the nodes the scenarios kill, and the dead ones stay registered:
       // without live bystanders, the second node loss would be two of three nodes lost at once,
@@ -253,6 +256,8 @@ public final class DetectionLatency {
       }
       if (nodeLostAfter != null) {
         job.getSpec().getRecovery().setNodeLostAfter(nodeLostAfter.toMillis() + "ms");
+        // The Lease path is what this times (the fake JobManager keeps no REST silence).
+        job.getSpec().getRecovery().setNodeSuspectAfter("0s");
       }
       client.resources(FlinkResilientJob.class).inNamespace(ns).resource(job).create();
       String jobId =

@@ -1,5 +1,6 @@
 package dev.flinkresilience.operator.bench;
 
+import dev.flinkresilience.operator.decide.NodeThresholds;
 import dev.flinkresilience.operator.observe.NodeWatch;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -155,7 +156,7 @@ public final class NodeLossLatency {
       for (String name : names) {
         ResourceID job = new ResourceID("job-" + name, "bench");
         nodeOf.put(job, name);
-        watch.track(job, Set.of(name), lostAfter);
+        watch.track(job, Set.of(name), NodeThresholds.leaseOnly(lostAfter));
       }
       Thread.sleep(lostAfter.toMillis() + 500); // steady state first: renewals wake nobody
       if (!firedAt.isEmpty()) {

@@ -92,12 +92,13 @@ class RestCorroborationTest {
         new ObservedCluster(Optional.empty(), 1, List.of(), Map.of("n", node), NodeSight.CLEAR)
             .withAnswer(answer);
 
-    assertThat(cluster.verdict(node, LOST_AFTER, NOW)).isEqualTo(expected);
+    assertThat(cluster.verdict(node, NodeThresholds.leaseOnly(LOST_AFTER), NOW))
+        .isEqualTo(expected);
     boolean looksLost = NodeSight.CLEAR.looksLost(node, LOST_AFTER, NOW);
     assertThat(cluster.contradictedNodes(LOST_AFTER, NOW))
         .as("reported as an anomaly")
         .isEqualTo(looksLost && expected == Verdict.ALIVE ? List.of("n") : List.of());
-    assertThat(cluster.lostNodes(LOST_AFTER, NOW))
+    assertThat(cluster.lostNodes(NodeThresholds.leaseOnly(LOST_AFTER), NOW))
         .isEqualTo(expected == Verdict.LOST ? java.util.Set.of("n") : java.util.Set.of());
   }
 

@@ -96,6 +96,32 @@ class FlinkPollerTest {
   }
 
   @Test
+  void countsTheCallsInARowThatFailToConnectAndForgetsThemOnAnyAnswer() {
+    java.util.concurrent.atomic.AtomicLong second = new java.util.concurrent.atomic.AtomicLong();
+    rest.answer(
+        JM_1,
+        () ->
+            done(
+                FlinkObservation.failed(
+                    T0.plusSeconds(second.incrementAndGet()),
+                    Outcome.UNREACHABLE,
+                    "connection refused")));
+    poller.track(ordersId, target(JM_1, JOB_ID, QUICK));
+    await("three refused calls", () -> rest.calls(JM_1) >= 3);
+    Polled refused = poller.latest(ordersId).orElseThrow();
+    assertThat(refused.unreachableCalls()).isGreaterThanOrEqualTo(3);
+    assertThat(refused.unreachableSince()).as("the first of the run").isEqualTo(T0.plusSeconds(1));
+
+    // An HTTP 500 is an answer: a process that answers is alive, so the run ends.
+    rest.answer(
+        JM_1, () -> done(FlinkObservation.failed(T0.plusSeconds(60), Outcome.BAD_ANSWER, "500")));
+    int from = rest.calls(JM_1);
+    await("an answer", () -> rest.calls(JM_1) >= from + 1);
+    await("the run forgotten", () -> poller.latest(ordersId).orElseThrow().unreachableCalls() == 0);
+    assertThat(poller.latest(ordersId).orElseThrow().unreachableSince()).isNull();
+  }
+
+  @Test
   void theSameTargetAgainKeepsTheSchedule() throws Exception {
     rest.answer(JM_1, () -> done(running(7)));
     PollTarget target = target(JM_1, JOB_ID, Duration.ofMillis(300));

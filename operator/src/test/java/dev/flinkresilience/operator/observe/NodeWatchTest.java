@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flinkresilience.operator.decide.NodeSight;
+import dev.flinkresilience.operator.decide.NodeThresholds;
 import dev.flinkresilience.operator.decide.NodeView;
 import dev.flinkresilience.operator.testing.Kubelet;
 import io.fabric8.kubernetes.api.model.Node;
@@ -51,7 +52,7 @@ class NodeWatchTest {
     createNode("node-a", "True");
     renew("node-a");
     start(Duration.ofSeconds(1));
-    watch.track(JOB, Set.of("node-a"), LOST_AFTER);
+    watch.track(JOB, Set.of("node-a"), NodeThresholds.leaseOnly(LOST_AFTER));
 
     // Renewals every 300 ms for 2 s: the node stays fresh and nobody is woken.
     for (int i = 0; i < 7; i++) {
@@ -87,7 +88,7 @@ class NodeWatchTest {
     createNode("node-a", "True");
     renew("node-a");
     start(Duration.ofMinutes(10)); // no tick during the test: the event must come from the Node
-    watch.track(JOB, Set.of("node-a"), Duration.ofMinutes(1));
+    watch.track(JOB, Set.of("node-a"), NodeThresholds.leaseOnly(Duration.ofMinutes(1)));
 
     setReady("node-a", "False");
 
@@ -103,7 +104,7 @@ class NodeWatchTest {
     createNode("node-a", "True");
     renew("node-a");
     start(Duration.ofMinutes(10));
-    watch.track(JOB, Set.of("node-a"), Duration.ofMinutes(1));
+    watch.track(JOB, Set.of("node-a"), NodeThresholds.leaseOnly(Duration.ofMinutes(1)));
 
     setReady("node-a", "True"); // a new heartbeat time, same status
     renew("node-a");
@@ -117,7 +118,7 @@ class NodeWatchTest {
     createNode("node-a", "True");
     renew("node-a");
     start(Duration.ofMinutes(10));
-    watch.track(JOB, Set.of("node-a"), Duration.ofMinutes(1));
+    watch.track(JOB, Set.of("node-a"), NodeThresholds.leaseOnly(Duration.ofMinutes(1)));
 
     client.nodes().withName("node-a").delete();
 
@@ -132,7 +133,7 @@ class NodeWatchTest {
     createNode("node-a", "Unknown");
     renew("node-a");
     start(Duration.ofMinutes(10));
-    watch.track(JOB, Set.of("node-a"), Duration.ofMinutes(1));
+    watch.track(JOB, Set.of("node-a"), NodeThresholds.leaseOnly(Duration.ofMinutes(1)));
 
     // Ready Unknown with a fresh Lease is not lost (the Lease decides); the taint is the
     // administrator's word: lost and fenced at once.
@@ -162,8 +163,8 @@ class NodeWatchTest {
     createNode("node-a", "True");
     createNode("node-b", "True");
     start(Duration.ofMinutes(10));
-    watch.track(JOB, Set.of("node-a"), Duration.ofMinutes(1));
-    watch.track(OTHER_JOB, Set.of("node-b"), Duration.ofMinutes(1));
+    watch.track(JOB, Set.of("node-a"), NodeThresholds.leaseOnly(Duration.ofMinutes(1)));
+    watch.track(OTHER_JOB, Set.of("node-b"), NodeThresholds.leaseOnly(Duration.ofMinutes(1)));
 
     setReady("node-a", "False");
 
@@ -203,7 +204,7 @@ class NodeWatchTest {
     renew("node-b");
     Duration lostAfter = Duration.ofSeconds(2);
     startWith(Duration.ofMillis(200), Duration.ofMillis(1500), 0.5);
-    watch.track(JOB, Set.of("node-a", "node-b"), lostAfter);
+    watch.track(JOB, Set.of("node-a", "node-b"), NodeThresholds.leaseOnly(lostAfter));
 
     // The API server "freezes": no Lease event at all for 4 s, twice nodeLostAfter.
     Thread.sleep(4000);
@@ -235,7 +236,7 @@ class NodeWatchTest {
     }
     Duration lostAfter = Duration.ofSeconds(1);
     startWith(Duration.ofMillis(200), Duration.ofSeconds(30), 0.5);
-    watch.track(JOB, Set.of("node-a", "node-b"), lostAfter);
+    watch.track(JOB, Set.of("node-a", "node-b"), NodeThresholds.leaseOnly(lostAfter));
 
     // node-a and node-b stop renewing, node-c goes on: two of three look lost at once.
     long until = System.nanoTime() + 2_500_000_000L;

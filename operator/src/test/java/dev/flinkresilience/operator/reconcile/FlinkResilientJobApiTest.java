@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -42,7 +43,13 @@ class FlinkResilientJobApiTest {
 
   @BeforeEach
   void startOperator() {
-    operator = OperatorHarness.start(client, settings());
+    // The test kubelets renew every 200 ms: node thresholds of a few seconds are valid here.
+    OperatorSettings settings = settings();
+    operator =
+        OperatorHarness.start(
+            client,
+            settings.withTenantPolicy(
+                settings.tenantPolicy().withLeaseRenewal(Duration.ofMillis(200))));
   }
 
   /** How the operator under test runs; the chart RBAC tests run these scenarios both ways. */
@@ -364,6 +371,7 @@ class FlinkResilientJobApiTest {
       job.getSpec().getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
       job.getSpec().getHighAvailability().setStorageDir("file:///tmp/ha");
       job.getSpec().getRecovery().setNodeLostAfter("2s");
+      job.getSpec().getRecovery().setNodeSuspectAfter("0s"); // the Lease alone decides here
       create(job);
       awaitJobManager();
       kubelet.runJobManager(NAME, "orders-jm-1", "node-a", 8081);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flinkresilience.operator.decide.FlinkObservation;
 import dev.flinkresilience.operator.decide.FlinkObservation.Outcome;
 import dev.flinkresilience.operator.decide.JobManagerAnswer;
+import dev.flinkresilience.operator.decide.JobManagerSilence;
 import dev.flinkresilience.operator.observe.PollTarget;
 import dev.flinkresilience.operator.observe.Polled;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -62,6 +63,32 @@ class FlinkWatchAnswerTest {
             pod("jm-2", "jobmanager", "10.0.0.5", "node-a"));
     assertThat(FlinkWatch.answer(polled("http://10.0.0.5:8081", Outcome.OK), twoJobManagers))
         .as("host networking: no telling which answered")
+        .isNull();
+  }
+
+  @Test
+  void aRunOfRefusedCallsIsTheSilenceOfTheCalledPodsNode() {
+    Polled refused =
+        new Polled(
+            new PollTarget(URI.create("http://10.0.0.5:8081"), "j", Duration.ofSeconds(1), null),
+            FlinkObservation.failed(AT, Outcome.UNREACHABLE, "connection refused"),
+            null,
+            AT.minusSeconds(9),
+            8);
+    assertThat(FlinkWatch.silence(refused, PODS))
+        .isEqualTo(new JobManagerSilence("node-a", AT.minusSeconds(9), AT, 8));
+    assertThat(FlinkWatch.silence(polled("http://10.0.0.5:8081", Outcome.OK), PODS))
+        .as("it answered: no silence")
+        .isNull();
+    Polled throughService =
+        new Polled(
+            new PollTarget(URI.create("http://orders-rest:8081"), "j", Duration.ofSeconds(1), null),
+            refused.rest(),
+            null,
+            AT.minusSeconds(9),
+            8);
+    assertThat(FlinkWatch.silence(throughService, PODS))
+        .as("through a Service: the silence may be the network's, it speaks for no node")
         .isNull();
   }
 

@@ -16,6 +16,7 @@ import dev.flinkresilience.operator.testing.FakeFlinkRest.Checkpoint;
 import dev.flinkresilience.operator.testing.Jobs;
 import dev.flinkresilience.operator.testing.Kubelet;
 import dev.flinkresilience.operator.testing.OperatorHarness;
+import dev.flinkresilience.operator.validate.TenantPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -95,7 +96,9 @@ class RecoveryScenariosApiTest {
         OperatorHarness.start(
             client,
             OperatorSettings.allNamespaces()
-                .withPolling(new PollPacing(Duration.ofMillis(200), Duration.ofMillis(100))));
+                .withPolling(new PollPacing(Duration.ofMillis(200), Duration.ofMillis(100)))
+                // The test kubelets renew every 200 ms: a 2 s nodeLostAfter is valid here.
+                .withTenantPolicy(TenantPolicy.DEFAULT.withLeaseRenewal(Duration.ofMillis(200))));
     kubelet = new Kubelet(client, NS, 200);
     kubelet.registerNode("node-a");
     kubelet.registerNode("node-b");
@@ -458,6 +461,7 @@ class RecoveryScenariosApiTest {
     FlinkResilientJobSpec spec = job.getSpec();
     spec.getCheckpointing().setDirectory(CHECKPOINTS);
     spec.getRecovery().setNodeLostAfter(NODE_LOST_AFTER.toSeconds() + "s");
+    spec.getRecovery().setNodeSuspectAfter("0s"); // these scenarios time the Lease path
     spec.getRecovery().setHaRecoveryTimeout("5s");
     spec.getRecovery().setStuckRestartingAfter("3s");
     tune.accept(spec);

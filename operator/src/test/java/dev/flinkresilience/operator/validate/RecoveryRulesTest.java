@@ -81,7 +81,30 @@ class RecoveryRulesTest extends ValidationTable {
                 "zero nodeLostAfter",
                 s -> s.getRecovery().setNodeLostAfter("0s"),
                 R + ".nodeLostAfter",
-                "greater than 0"),
+                "at least 15s (kubelets renew their Leases every 10s)"),
+            spec(
+                "nodeLostAfter below one and a half renewals: a healthy node would look lost",
+                s -> s.getRecovery().setNodeLostAfter("14999ms"),
+                R + ".nodeLostAfter",
+                "at least 15s (kubelets renew their Leases every 10s); got '14999ms'"),
+            spec(
+                "nodeSuspectAfter within one renewal",
+                s -> s.getRecovery().setNodeSuspectAfter("10s"),
+                R + ".nodeSuspectAfter",
+                "must be 0 (off) or at least 11s (kubelets renew their Leases every 10s); got '10s'"),
+            spec(
+                "nodeSuspectAfter not below nodeLostAfter",
+                s -> {
+                  s.getRecovery().setNodeLostAfter("15s");
+                  s.getRecovery().setNodeSuspectAfter("15s");
+                },
+                R + ".nodeSuspectAfter",
+                "must be below nodeLostAfter (15s), or 0 to turn the faster detection off"),
+            spec(
+                "nodeSuspectAfter garbage",
+                s -> s.getRecovery().setNodeSuspectAfter("12 s"),
+                R + ".nodeSuspectAfter",
+                "duration"),
             spec(
                 "nodeLostAfter garbage",
                 s -> s.getRecovery().setNodeLostAfter("20 s"),
@@ -155,6 +178,19 @@ class RecoveryRulesTest extends ValidationTable {
             accepted(
                 "checkpoint stall detection on",
                 s -> s.getRecovery().setCheckpointStallAfter("10m")),
-            accepted("fast node loss detection", s -> s.getRecovery().setNodeLostAfter("500ms"))));
+            accepted(
+                "the fastest node loss detection", s -> s.getRecovery().setNodeLostAfter("15s")),
+            accepted(
+                "corroborated detection at one missed renewal",
+                s -> {
+                  s.getRecovery().setNodeLostAfter("15s");
+                  s.getRecovery().setNodeSuspectAfter("11s");
+                }),
+            accepted(
+                "corroborated detection off",
+                s -> {
+                  s.getRecovery().setNodeLostAfter("15s");
+                  s.getRecovery().setNodeSuspectAfter("0s");
+                })));
   }
 }

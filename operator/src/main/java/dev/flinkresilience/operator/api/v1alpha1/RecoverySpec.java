@@ -19,6 +19,14 @@ public class RecoverySpec {
   private String nodeLostAfter = "20s";
 
   @JsonPropertyDescription(
+      "A duration such as 500ms, 12s or 1m. A node whose Lease is older than this while its JobManager's REST API has failed to connect over the same time is lost without waiting for nodeLostAfter. 0 turns this off. Default: 12s (one missed renewal). Must be below nodeLostAfter.")
+  @Pattern("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$")
+  // A length bound also caps the API server's cost estimate of the rule below.
+  @Size(max = 64)
+  @ValidationRule(value = "duration(self) <= duration('24h')", message = "must be at most 24h")
+  private String nodeSuspectAfter = "12s";
+
+  @JsonPropertyDescription(
       "always, whenFenced (default: when HA is on or the node is confirmed gone) or never: when to force-delete this job's pods on a lost node.")
   private ReleasePodsPolicy releasePodsOnLostNode = ReleasePodsPolicy.WHEN_FENCED;
 
@@ -74,6 +82,14 @@ public class RecoverySpec {
 
   public void setNodeLostAfter(String nodeLostAfter) {
     this.nodeLostAfter = nodeLostAfter;
+  }
+
+  public String getNodeSuspectAfter() {
+    return nodeSuspectAfter;
+  }
+
+  public void setNodeSuspectAfter(String nodeSuspectAfter) {
+    this.nodeSuspectAfter = nodeSuspectAfter;
   }
 
   public ReleasePodsPolicy getReleasePodsOnLostNode() {
