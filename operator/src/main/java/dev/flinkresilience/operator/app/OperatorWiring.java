@@ -10,6 +10,8 @@ import dev.flinkresilience.operator.observe.ha.KubernetesHaStoreReader;
 import dev.flinkresilience.operator.observe.ha.ZooKeeperHaStoreReader;
 import dev.flinkresilience.operator.observe.rest.FlinkJobReader;
 import dev.flinkresilience.operator.observe.rest.HttpFlinkRestClient;
+import dev.flinkresilience.operator.observe.storage.CheckpointStorageReader;
+import dev.flinkresilience.operator.observe.storage.CheckpointStorageReads;
 import dev.flinkresilience.operator.ops.ForgetDeletedJobs;
 import dev.flinkresilience.operator.ops.HttpEndpoints;
 import dev.flinkresilience.operator.ops.JobMetrics;
@@ -35,12 +37,27 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The whole operator, wired by hand: settings → clients → components → reconciler → operator. */
 public final class OperatorWiring {
   /** A ZooKeeper read's hard bound: the poller's thread waits no longer than this. */
   private static final java.time.Duration ZOOKEEPER_TIMEOUT = java.time.Duration.ofSeconds(2);
+
+  /**
+   * A checkpoint storage read's bound (a listing and a few metadata lookups). Longer than the
+   * ZooKeeper one: an object store lists slower, and a read happens once per redeploy, not per
+   * poll. A read past it counts as the storage unreadable.
+   */
+  private static final java.time.Duration STORAGE_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+  /** Storage reads at once; more wait in a bounded queue (each read is one job's redeploy). */
+  private static final int STORAGE_THREADS = 4;
+
+  private static final int STORAGE_QUEUE = 256;
 
   private OperatorWiring() {}
 
@@ -115,6 +132,8 @@ public final class OperatorWiring {
                 }),
             new Teardown(actions, new HaMetadataCleaner(client), events, new StatusWriter(), clock),
             watch,
+            new CheckpointStorageReads(
+                new CheckpointStorageReader()::read, storageExecutor(), STORAGE_TIMEOUT),
             nodeWatch,
             clock,
             settings.tenantPolicy());
@@ -134,6 +153,27 @@ public final class OperatorWiring {
       throw e;
     }
     return new RunningOperator(operator, http, registry, stopping);
+  }
+
+  /**
+   * Daemon threads that end when idle: a hung read (an object store that never answers) holds one
+   * thread until its call returns, and at most {@link #STORAGE_THREADS} ever run.
+   */
+  private static ThreadPoolExecutor storageExecutor() {
+    var executor =
+        new ThreadPoolExecutor(
+            STORAGE_THREADS,
+            STORAGE_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(STORAGE_QUEUE),
+            r -> {
+              Thread t = new Thread(r, "checkpoint-storage-read");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
   }
 
   private static Optional<HttpEndpoints> serve(

@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
  * (ZooKeeperHaStoreMiniClusterTest): a {@code file:///} directory came back as {@code file:/}.
  */
 public final class CheckpointPaths {
+  /** The file that makes a checkpoint or savepoint directory complete and restorable. */
+  public static final String METADATA = "_metadata";
+
+  private static final Pattern CHECKPOINT_NAME = Pattern.compile("^chk-(\\d{1,18})$");
   private static final Pattern URI_LIKE =
       Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*:)(?://([^/]*))?(.*)$");
 
@@ -21,6 +25,30 @@ public final class CheckpointPaths {
 
   public static String of(String checkpointDirectory, String jobId, long checkpointId) {
     return normalized(checkpointDirectory + "/" + jobId + "/chk-" + checkpointId);
+  }
+
+  /**
+   * {@code <execution.checkpointing.dir>/<job id>}, where a job's {@code chk-*} directories are.
+   */
+  public static String jobDirectory(String checkpointDirectory, String jobId) {
+    return normalized(checkpointDirectory + "/" + jobId);
+  }
+
+  /**
+   * A restore path as the directory of its point: Flink accepts both a checkpoint's or savepoint's
+   * directory and its {@code _metadata} file, so {@code .../chk-7/_metadata} and {@code .../chk-7}
+   * name the same point.
+   */
+  public static String pointDirectory(String restorePath) {
+    String path = normalized(restorePath);
+    String suffix = "/" + METADATA;
+    return path.endsWith(suffix) ? path.substring(0, path.length() - suffix.length()) : path;
+  }
+
+  /** The id of a directory named {@code chk-<id>}; -1 for any other name. */
+  public static long checkpointId(String directoryName) {
+    Matcher m = CHECKPOINT_NAME.matcher(directoryName);
+    return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
   private static String normalized(String location) {

@@ -33,13 +33,27 @@ public sealed interface Decision {
   /** The cluster is gone and the job is to stay suspended. */
   record FinishSuspend() implements Decision {}
 
-  /** Deploy a new cluster. */
-  record Deploy(DeployReason reason, long serial, String jobId, RestorePoint restoreFrom)
-      implements Decision {}
+  /**
+   * Deploy a new cluster. {@code caveat}: what could not be checked about the restore point (the
+   * checkpoint storage unreadable), null when nothing.
+   */
+  record Deploy(
+      DeployReason reason, long serial, String jobId, RestorePoint restoreFrom, String caveat)
+      implements Decision {
+    public Deploy(DeployReason reason, long serial, String jobId, RestorePoint restoreFrom) {
+      this(reason, serial, jobId, restoreFrom, null);
+    }
+  }
+
+  /**
+   * A cluster is to be deployed, but its restore point is chosen only once the checkpoint storage
+   * was read ({@code query}), now that the old cluster is gone. Nothing is deployed in this pass.
+   */
+  record ReadCheckpointStorage(DeployReason reason, StorageQuery query) implements Decision {}
 
   /**
    * A cluster must be deployed, but no restore point is safe (none addressable at or above the
-   * recorded id, or too old): nothing is deployed until a human decides.
+   * recorded id, too old, or its metadata gone): nothing is deployed until a human decides.
    */
   record RefuseRestore(DeployReason reason, String why) implements Decision {}
 

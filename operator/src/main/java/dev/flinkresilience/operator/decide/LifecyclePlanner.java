@@ -116,18 +116,23 @@ public final class LifecyclePlanner {
         previous == null || previous.getSerial() == null ? 0 : previous.getSerial();
     RestoreChoice choice =
         RestorePoints.choose(
-            new RestorePoints.Request(reason, desired.spec(), status, in.ha(), in.now()));
+            new RestorePoints.Request(
+                reason, desired.spec(), status, in.ha(), in.storage(), in.now()));
     if (choice instanceof RestoreChoice.Refused refused) {
       return new RefuseRestore(reason, refused.why());
     }
-    RestorePoint restore = ((RestoreChoice.From) choice).point();
+    if (choice instanceof RestoreChoice.ReadStorageFirst read) {
+      return new Decision.ReadCheckpointStorage(reason, read.query());
+    }
+    RestoreChoice.From from = (RestoreChoice.From) choice;
+    RestorePoint restore = from.point();
     // The same deployment made again keeps its serial and job id; a new spec gets new ones. The
     // serial is ours, not metadata.generation, which not every API server maintains alike.
     boolean again = reason == DeployReason.RECREATE || reason == DeployReason.RECOVERY;
     if (again && previous != null && previous.getJobId() != null) {
-      return new Deploy(reason, previousSerial, previous.getJobId(), restore);
+      return new Deploy(reason, previousSerial, previous.getJobId(), restore, from.caveat());
     }
     long serial = previousSerial + 1;
-    return new Deploy(reason, serial, JobIds.of(desired.uid(), serial), restore);
+    return new Deploy(reason, serial, JobIds.of(desired.uid(), serial), restore, from.caveat());
   }
 }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param cluster what exists in the cluster
  * @param ha what Flink's HA store holds for the job ({@link HaStoreView#noHa()} without HA)
  * @param now the time of this pass
+ * @param storage what the checkpoint storage holds, read once the old cluster was gone ({@link
+ *     CheckpointStorageView#notRead()} until then)
  */
 public record PlanInput(
     DesiredJob desired,
@@ -20,4 +22,25 @@ public record PlanInput(
     FlinkResilientJobStatus status,
     ObservedCluster cluster,
     HaStoreView ha,
-    Instant now) {}
+    Instant now,
+    CheckpointStorageView storage) {
+
+  public PlanInput {
+    storage = storage == null ? CheckpointStorageView.notRead() : storage;
+  }
+
+  /** Before the checkpoint storage was read. */
+  public PlanInput(
+      DesiredJob desired,
+      List<String> violations,
+      FlinkResilientJobStatus status,
+      ObservedCluster cluster,
+      HaStoreView ha,
+      Instant now) {
+    this(desired, violations, status, cluster, ha, now, CheckpointStorageView.notRead());
+  }
+
+  public PlanInput withStorage(CheckpointStorageView read) {
+    return new PlanInput(desired, violations, status, cluster, ha, now, read);
+  }
+}

@@ -14,10 +14,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Where a deployment restores from (DESIGN.md §5.4 step 2). Pure: status, HA store and clock in, a
- * choice out.
+ * Where a deployment restores from (DESIGN.md §5.4 step 2, §5.5). Pure: status, HA store,
+ * checkpoint storage and clock in, a choice out.
  *
  * <p>The rules, in order:
  *
@@ -27,34 +29,86 @@ import java.util.Optional;
  *       saying "start from this one": it is used even when its id is below what was recorded. A new
  *       nonce alone means "redeploy now" and goes on from the latest checkpoint.
  *   <li>{@code restoreFrom: none} starts from empty state, by the user's choice.
- *   <li>Otherwise the candidates are: {@code latestSavepoint} only, for {@code latestSavepoint};
- *       for {@code latestCheckpoint}, the checkpoints in the HA store, the recorded latest
- *       checkpoint and savepoint, and what the running deployment restored from. Checkpoints and
- *       savepoints share one id counter per job, so the highest id is the newest state.
+ *   <li>Every other choice waits for the checkpoint storage to be read, after the old cluster is
+ *       gone ({@link RestoreChoice.ReadStorageFirst}): only then can nothing newer appear.
+ *   <li>The candidates are: {@code latestSavepoint} only, for {@code latestSavepoint}; for {@code
+ *       latestCheckpoint}, the checkpoints in the HA store, the complete checkpoints in the storage
+ *       (a {@code chk-<id>} with {@code _metadata}, possibly newer than any poll saw), the recorded
+ *       latest checkpoint and savepoint, and what the running deployment restored from. Checkpoints
+ *       and savepoints share one id counter per job, so the highest id is the newest state.
  *   <li>Only addressable candidates count, and never one below the highest id already recorded:
- *       restoring older state would replay and duplicate what sinks already saw. When nothing
- *       addressable reaches that floor, the choice is refused rather than lowered.
+ *       restoring older state would replay and duplicate what sinks already saw. The HA store and
+ *       the storage may only add newer points above that floor. When nothing addressable reaches
+ *       it, the choice is refused rather than lowered.
  *   <li>With {@code maxCheckpointAge} set, a candidate must be shown to be young enough. A point
  *       whose completion time is unknown (an HA-store entry) is as young as the newest known
  *       completion at or below its id, which is a lower bound; unknown age is refused.
+ *   <li>The chosen point's {@code _metadata} must exist in the storage. If it is gone (deleted by
+ *       hand, by retention), the choice is refused naming the path; it never falls back to an older
+ *       point, which would replay processed data.
+ *   <li>When the storage could not be read (timeout, permission, I/O error), the choice is made
+ *       from status and the HA store as before and says so; the metadata is then not verified.
+ *       Decided so because refusing would turn an outage of the storage into an outage of the job:
+ *       a crash redeploy would wait on it without end, while what status recorded was complete when
+ *       Flink reported it.
  * </ol>
  */
 public final class RestorePoints {
   private static final String HA = "haStore";
+  private static final String STORAGE = "storage";
 
   private RestorePoints() {}
 
-  /** What the choice is made from. {@code ha} is {@link HaStoreView#noHa()} when unknown. */
+  /**
+   * What the choice is made from. {@code ha} is {@link HaStoreView#noHa()} when unknown; {@code
+   * storage} is {@link CheckpointStorageView#notRead()} until the storage was read.
+   */
   public record Request(
       DeployReason reason,
       FlinkResilientJobSpec spec,
       FlinkResilientJobStatus status,
       HaStoreView ha,
+      CheckpointStorageView storage,
       Instant now) {
     public Request {
       status = status == null ? new FlinkResilientJobStatus() : status;
       ha = ha == null ? HaStoreView.noHa() : ha;
+      storage = storage == null ? CheckpointStorageView.notRead() : storage;
     }
+  }
+
+  /**
+   * What to read from the storage for {@code r}: the torn-down deployment's job directory (in the
+   * checkpoint directory it was deployed with), and every restore point status and the HA store
+   * name, so that whichever is chosen can be verified.
+   */
+  public static StorageQuery storageQuery(Request r) {
+    FlinkResilientJobStatus s = r.status();
+    FlinkResilientJobSpec deployed = s.getDeployedSpec() != null ? s.getDeployedSpec() : r.spec();
+    String directory =
+        deployed.getCheckpointing() == null ? null : deployed.getCheckpointing().getDirectory();
+    String jobId =
+        s.getDeployment() != null && s.getDeployment().getJobId() != null
+            ? s.getDeployment().getJobId()
+            : s.getJobId();
+    Set<String> paths = new TreeSet<>();
+    for (CheckpointRef ref :
+        new CheckpointRef[] {
+          s.getLatestCheckpoint(), s.getLatestSavepoint(), s.getRestoredFrom()
+        }) {
+      addressable(ref == null ? null : ref.getPath()).ifPresent(paths::add);
+    }
+    if (r.ha().state() == HaStoreView.State.READ) {
+      r.ha().checkpoints().forEach(c -> addressable(c.path()).ifPresent(paths::add));
+    }
+    boolean known = directory != null && !directory.isBlank() && jobId != null;
+    return new StorageQuery(known ? CheckpointPaths.jobDirectory(directory, jobId) : null, paths);
+  }
+
+  private static Optional<String> addressable(String path) {
+    return path == null || path.isBlank() || FlinkCheckpoint.NOT_ADDRESSABLE.equals(path)
+        ? Optional.empty()
+        : Optional.of(CheckpointPaths.pointDirectory(path));
   }
 
   /** The first deployment's point: {@code job.initialSavepointPath}, or empty state. */
@@ -80,11 +134,60 @@ public final class RestorePoints {
     if (policy == RestoreFrom.NONE) {
       return new RestoreChoice.From(RestorePoint.EMPTY_BY_CHOICE, "recovery.restoreFrom is none");
     }
+    StorageQuery query = storageQuery(r);
+    if (!r.storage().answers(query)) {
+      return new RestoreChoice.ReadStorageFirst(query);
+    }
+    return verified(choose(r, policy), r);
+  }
+
+  /**
+   * The chosen point, if its metadata is confirmed. A storage that could not be read verifies
+   * nothing and is named in the reason (see rule 9).
+   */
+  private static RestoreChoice verified(RestoreChoice choice, Request r) {
+    if (!(choice instanceof RestoreChoice.From from) || from.point().isNone()) {
+      return choice;
+    }
+    CheckpointStorageView storage = r.storage();
+    if (storage.state() == CheckpointStorageView.State.FAILED) {
+      return new RestoreChoice.From(
+          from.point(),
+          from.why(),
+          "storage unreadable: "
+              + storage.problem()
+              + " (chosen from what was recorded; _metadata not verified)");
+    }
+    String path = from.point().path();
+    Optional<Boolean> exists = storage.exists(path);
+    if (exists.orElse(false)) {
+      return choice;
+    }
+    RestorePoint point = from.point();
+    String metadata = CheckpointPaths.pointDirectory(path) + "/" + CheckpointPaths.METADATA;
+    return new RestoreChoice.Refused(
+        "the newest restore point "
+            + path
+            + " ("
+            + (point.checkpointId() == null ? "" : "id " + point.checkpointId() + ", ")
+            + "from "
+            + point.source()
+            + ") "
+            + (exists.isPresent()
+                ? "is gone: " + metadata + " does not exist"
+                : "could not be verified: " + metadata + " was not found in the storage read")
+            + "; not falling back to an older point, which would replay processed data. To start"
+            + " from a point of your choice, set spec.job.initialSavepointPath together with a new"
+            + " spec.restartNonce");
+  }
+
+  private static RestoreChoice choose(Request r, RestoreFrom policy) {
     List<Candidate> candidates = candidates(policy, r);
-    // The floor is what status recorded; the HA store may only add newer points above it.
+    // The floor is what status recorded; the HA store and the storage may only add newer points
+    // above it.
     Optional<Long> floor =
         candidates.stream()
-            .filter(c -> !HA.equals(c.source()))
+            .filter(c -> !HA.equals(c.source()) && !STORAGE.equals(c.source()))
             .map(Candidate::id)
             .max(Long::compare);
     Optional<Candidate> best =
@@ -152,6 +255,11 @@ public final class RestorePoints {
         all.add(new Candidate(c.id(), c.addressable() ? c.path() : null, c.completedAt(), HA));
       }
     }
+    if (r.storage().state() == CheckpointStorageView.State.READ) {
+      for (FlinkCheckpoint c : r.storage().checkpoints()) {
+        all.add(new Candidate(c.id(), c.path(), c.completedAt(), STORAGE));
+      }
+    }
     return all;
   }
 
@@ -207,7 +315,9 @@ public final class RestorePoints {
     FlinkResilientJobStatus s = r.status();
     return s.getLatestCheckpoint() != null
         || s.getRestoredFrom() != null
-        || r.ha().state() == HaStoreView.State.READ && !r.ha().checkpoints().isEmpty();
+        || r.ha().state() == HaStoreView.State.READ && !r.ha().checkpoints().isEmpty()
+        || r.storage().state() == CheckpointStorageView.State.READ
+            && !r.storage().checkpoints().isEmpty();
   }
 
   private static boolean userAskedFor(

@@ -5,6 +5,7 @@ import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.act.ObjectNotOwned;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.RecoverySpec;
+import dev.flinkresilience.operator.decide.CheckpointStorageView;
 import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.LifecyclePlanner;
 import dev.flinkresilience.operator.decide.NodeSight;
@@ -17,6 +18,7 @@ import dev.flinkresilience.operator.model.DeploymentStamp;
 import dev.flinkresilience.operator.model.DesiredState;
 import dev.flinkresilience.operator.observe.ClusterObserver;
 import dev.flinkresilience.operator.observe.NodeWatch;
+import dev.flinkresilience.operator.observe.storage.CheckpointStorageReads;
 import dev.flinkresilience.operator.report.Report;
 import dev.flinkresilience.operator.report.StatusReporter;
 import dev.flinkresilience.operator.validate.TenantPolicy;
@@ -57,6 +59,7 @@ public class FlinkResilientJobReconciler
   private final StatusWriter statusWriter;
   private final Teardown teardown;
   private final FlinkWatch flink;
+  private final CheckpointStorageReads storage;
 
   /** Empty when node-loss detection is switched off (the operator may not read nodes). */
   private final Optional<NodeWatch> nodes;
@@ -70,6 +73,7 @@ public class FlinkResilientJobReconciler
       StatusWriter statusWriter,
       Teardown teardown,
       FlinkWatch flink,
+      CheckpointStorageReads storage,
       Optional<NodeWatch> nodes,
       Clock clock,
       TenantPolicy policy) {
@@ -78,6 +82,7 @@ public class FlinkResilientJobReconciler
     this.statusWriter = statusWriter;
     this.teardown = teardown;
     this.flink = flink;
+    this.storage = storage;
     this.nodes = nodes;
     this.clock = clock;
     this.policy = policy;
@@ -98,10 +103,12 @@ public class FlinkResilientJobReconciler
             seen.merged().status(),
             observed,
             seen.ha(),
-            now);
+            now,
+            storage(job, observed));
     Plan plan = plan(job, ctx, input);
     input = plan.input();
     Decision decision = act(job, input, plan.decision());
+    afterAct(job, decision);
     Report report = StatusReporter.report(name(job), generation(job), input, decision, now);
     seen.merged().events().forEach(e -> events.emit(job, e));
     report.events().forEach(e -> events.emit(job, e));
@@ -160,6 +167,29 @@ public class FlinkResilientJobReconciler
     return decision;
   }
 
+  /**
+   * The checkpoint storage is read only once the old cluster is gone (DESIGN.md §5.5): then no
+   * checkpoint newer than the listing can appear. A view is forgotten as soon as a cluster is seen
+   * again, so the next teardown reads afresh.
+   */
+  private CheckpointStorageView storage(FlinkResilientJob job, ObservedCluster observed) {
+    ResourceID id = ResourceID.fromResource(job);
+    if (observed.jobManager().isPresent() || observed.podsRemaining() > 0) {
+      storage.forget(id);
+      return CheckpointStorageView.notRead();
+    }
+    return storage.view(id);
+  }
+
+  private void afterAct(FlinkResilientJob job, Decision decision) {
+    ResourceID id = ResourceID.fromResource(job);
+    if (decision instanceof Decision.ReadCheckpointStorage read) {
+      storage.request(id, read.query());
+    } else if (decision instanceof Decision.Deploy) {
+      storage.forget(id);
+    }
+  }
+
   private void deploy(FlinkResilientJob job, PlanInput input, Decision.Deploy deploy) {
     var desired = input.desired();
     var incident = input.status().getRecovery().getCurrent();
@@ -178,6 +208,7 @@ public class FlinkResilientJobReconciler
   public DeleteControl cleanup(FlinkResilientJob job, Context<FlinkResilientJob> ctx)
       throws Exception {
     flink.forget(job);
+    storage.forget(ResourceID.fromResource(job));
     nodes.ifPresent(n -> n.forget(ResourceID.fromResource(job)));
     return teardown.onDelete(job, observe(job, ctx), ctx);
   }
@@ -226,7 +257,8 @@ public class FlinkResilientJobReconciler
                 .withAnswer(input.cluster().answer())
                 .withSilence(input.cluster().silence()),
             input.ha(),
-            clock.instant());
+            clock.instant(),
+            input.storage());
     Decision confirmed = LifecyclePlanner.decide(fresh);
     return confirmed.equals(decision) ? new Plan(input, decision) : new Plan(fresh, confirmed);
   }

@@ -12,6 +12,7 @@ import java.time.Duration;
 final class Pacing {
   private static final Duration WATCH_TIME = Duration.ofSeconds(1);
   static final Duration NAME_TAKEN_RETRY = Duration.ofSeconds(30);
+  static final Duration STORAGE_READ_CHECK = Duration.ofMillis(200);
 
   private Pacing() {}
 
@@ -23,6 +24,10 @@ final class Pacing {
       // and a node that died sends no event: without this, the teardown or the release of a lost
       // node's pods after a detection waited the 2 s floor.
       return Duration.ofMillis(100);
+    }
+    if (decision instanceof Decision.ReadCheckpointStorage) {
+      // The read runs on its own threads and sends no event; it usually takes milliseconds.
+      return STORAGE_READ_CHECK;
     }
     if (decision instanceof Decision.RejectSpec || decision instanceof Decision.RefuseRestore) {
       return Duration.ofMinutes(1);

@@ -81,7 +81,7 @@ final class StatusConditions {
             now),
         degraded(
             HeldBack.of(in, now),
-            refused ? "NoSafeRestorePoint" : nameTaken ? NAME_TAKEN : null,
+            refused ? "RestoreRefused" : nameTaken ? NAME_TAKEN : null,
             restProblem,
             CheckpointStall.check(in, previous, now),
             phase,
@@ -174,6 +174,9 @@ final class StatusConditions {
     }
     if (decision instanceof AwaitTeardown) {
       return phase == Phase.SUSPENDED ? "Suspending" : "TearingDown";
+    }
+    if (decision instanceof Decision.ReadCheckpointStorage) {
+      return "Deploying";
     }
     if (phase == Phase.RECOVERING) {
       return "Recovering";

@@ -12,6 +12,7 @@ import dev.flinkresilience.operator.decide.Decision.AwaitTeardown;
 import dev.flinkresilience.operator.decide.Decision.BeginOperation;
 import dev.flinkresilience.operator.decide.Decision.DeleteCluster;
 import dev.flinkresilience.operator.decide.Decision.Deploy;
+import dev.flinkresilience.operator.decide.Decision.DeployReason;
 import dev.flinkresilience.operator.decide.Decision.FinishSuspend;
 import dev.flinkresilience.operator.decide.Decision.NameTaken;
 import dev.flinkresilience.operator.decide.Decision.RefuseRestore;
@@ -88,6 +89,19 @@ public final class StatusReporter {
       phase = Phase.DEPLOYING;
       message = deployMessage(name, deploy);
       events.add(EventSpec.normal("Deploying", message));
+    } else if (decision instanceof Decision.ReadCheckpointStorage read) {
+      // A resume stays Suspended until it deploys: the planner tells a resume from a recreation
+      // by that phase. Recovery keeps its phase; an upgrade or a recreation is deploying.
+      phase =
+          read.reason() == DeployReason.RESUME
+              ? Phase.SUSPENDED
+              : in.status().getRecovery().getCurrent() != null ? Phase.RECOVERING : Phase.DEPLOYING;
+      message =
+          "Reading the checkpoint storage"
+              + (read.query().jobDirectory() == null ? "" : " " + read.query().jobDirectory())
+              + " before deploying ("
+              + read.reason().name().toLowerCase()
+              + "): the newest checkpoint that exists is the restore point";
     } else if (decision instanceof RefuseRestore refuse) {
       message = "Not deploying (" + refuse.reason().name().toLowerCase() + "): " + refuse.why();
       if (!message.equals(previous.getMessage())) {
@@ -226,7 +240,8 @@ public final class StatusReporter {
         + deploy.jobId()
         + ", restoring from "
         + from
-        + ")";
+        + ")"
+        + (deploy.caveat() == null ? "" : "; " + deploy.caveat());
   }
 
   private static String taken(NameTaken taken) {

@@ -237,7 +237,8 @@ public final class DetectionLatency {
         String ns,
         String name,
         boolean ha,
-        Duration nodeLostAfter) {
+        Duration nodeLostAfter)
+        throws java.io.IOException {
       this.client = client;
       this.operator = operator;
       this.ns = ns;
@@ -265,6 +266,12 @@ public final class DetectionLatency {
               .getStatus()
               .getJobId();
       Checkpoint recorded = Checkpoint.at(CHECKPOINTS, jobId, CHECKPOINT);
+      // What Flink would have written: the operator confirms the restore point's _metadata in the
+      // checkpoint storage before it redeploys from it.
+      java.nio.file.Path metadata =
+          java.nio.file.Path.of(java.net.URI.create(recorded.path() + "/_metadata"));
+      java.nio.file.Files.createDirectories(metadata.getParent());
+      java.nio.file.Files.writeString(metadata, "metadata");
       flink = FakeFlinkRest.start(jobId).latestCompleted(recorded).restored(recorded);
       if (ha) {
         // What Flink's HA services keep: the checkpoint a new JobManager will restore.

@@ -186,8 +186,9 @@ class LifecyclePlannerTest {
     var violations = c.valid() ? List.<String>of() : List.of("spec.image: must be set");
     var decision =
         LifecyclePlanner.decide(
-            new PlanInput(
-                desired, violations, status, c.cluster(), HaStoreView.noHa(), Instant.EPOCH));
+            StorageHolds.whatWasRecorded(
+                new PlanInput(
+                    desired, violations, status, c.cluster(), HaStoreView.noHa(), Instant.EPOCH)));
     assertThat(decision).isEqualTo(c.expected());
   }
 

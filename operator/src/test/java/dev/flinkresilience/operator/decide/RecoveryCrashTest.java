@@ -36,14 +36,15 @@ class RecoveryCrashTest {
     for (int pass = 0; pass < 12; pass++) {
       w.now = w.now.plusSeconds(1);
       PlanInput in =
-          new PlanInput(
-              new DesiredJob(w.spec, w.specHash, 1, "uid"),
-              List.of(),
-              copy(stored),
-              new ObservedCluster(
-                  Optional.ofNullable(w.jobManager), w.pods.size(), w.pods, w.nodes),
-              w.ha,
-              w.now);
+          StorageHolds.whatWasRecorded(
+              new PlanInput(
+                  new DesiredJob(w.spec, w.specHash, 1, "uid"),
+                  List.of(),
+                  copy(stored),
+                  new ObservedCluster(
+                      Optional.ofNullable(w.jobManager), w.pods.size(), w.pods, w.nodes),
+                  w.ha,
+                  w.now));
       Decision d = LifecyclePlanner.decide(in);
       acted.add(d);
       // Act, as the cluster would see it.
@@ -120,14 +121,15 @@ class RecoveryCrashTest {
         w.pods.clear();
       }
       PlanInput in =
-          new PlanInput(
-              new DesiredJob(w.spec, w.specHash, 1, "uid"),
-              List.of(),
-              copy(stored),
-              new ObservedCluster(
-                  Optional.ofNullable(w.jobManager), w.pods.size(), w.pods, w.nodes),
-              w.ha,
-              w.now);
+          StorageHolds.whatWasRecorded(
+              new PlanInput(
+                  new DesiredJob(w.spec, w.specHash, 1, "uid"),
+                  List.of(),
+                  copy(stored),
+                  new ObservedCluster(
+                      Optional.ofNullable(w.jobManager), w.pods.size(), w.pods, w.nodes),
+                  w.ha,
+                  w.now));
       Decision d = LifecyclePlanner.decide(in);
       acted.add(d);
       if (d instanceof Decision.TearDownForRecovery) {

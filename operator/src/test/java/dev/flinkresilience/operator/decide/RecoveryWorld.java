@@ -63,13 +63,14 @@ final class RecoveryWorld {
   }
 
   PlanInput input() {
-    return new PlanInput(
-        new DesiredJob(spec, specHash, 1, "uid"),
-        List.of(),
-        status,
-        new ObservedCluster(Optional.ofNullable(jobManager), pods.size(), pods, nodes, sight),
-        ha,
-        now);
+    return StorageHolds.whatWasRecorded(
+        new PlanInput(
+            new DesiredJob(spec, specHash, 1, "uid"),
+            List.of(),
+            status,
+            new ObservedCluster(Optional.ofNullable(jobManager), pods.size(), pods, nodes, sight),
+            ha,
+            now));
   }
 
   Decision decide() {

@@ -176,7 +176,77 @@ class RestorePointsTest {
                       s.setRestartNonce(1);
                       s.getJob().setInitialSavepointPath("s3://b/sp/new");
                     })
-                .expectCheckpoint(12, "rest"))
+                .expectCheckpoint(12, "rest"),
+            // The checkpoint storage, read after the teardown (issue 12, items 3 and 4)
+            row("storage not read yet: read it first, nothing chosen")
+                .checkpoint(12, minutesAgo(1))
+                .storageNotRead()
+                .expectReadFirst(),
+            row("storage newer than recorded: storage chosen (a spec change without HA)")
+                .reason(DeployReason.UPGRADE)
+                .checkpoint(7, minutesAgo(1))
+                .storage(6, 7, 8)
+                .expectCheckpoint(8, "storage"),
+            row("storage older than recorded: recorded kept")
+                .checkpoint(12, minutesAgo(1))
+                .storage(10, 11)
+                .expectCheckpoint(12, "rest"),
+            row("storage unreadable: recorded, with the reason")
+                .checkpoint(12, minutesAgo(1))
+                .storageUnreadable("reading s3://b/cp failed (AccessDeniedException)")
+                .expectCheckpoint(12, "rest")
+                .expectCaveat(
+                    "storage unreadable: reading s3://b/cp failed (AccessDeniedException)"),
+            row("newest recorded point's _metadata missing: refused, naming it")
+                .checkpoint(12, minutesAgo(1))
+                .storage(10, 11)
+                .gone(path(12))
+                .expectRefused(path(12) + "/_metadata does not exist"),
+            row("the refusal says how to override")
+                .checkpoint(12, minutesAgo(1))
+                .storage(11)
+                .gone(path(12))
+                .expectRefused(
+                    "spec.job.initialSavepointPath together with a new spec.restartNonce"),
+            row("HA-off crash redeploy picks storage's newest")
+                .reason(DeployReason.RECOVERY)
+                .checkpoint(3, minutesAgo(1))
+                .storage(2, 3, 4)
+                .expectCheckpoint(4, "storage"),
+            row("resume with HA: storage beyond both HA store and status")
+                .reason(DeployReason.RESUME)
+                .checkpoint(3, minutesAgo(1))
+                .ha(3)
+                .storage(3, 4)
+                .expectCheckpoint(4, "storage"),
+            row("HA store names a checkpoint whose _metadata is gone: refused, not lowered")
+                .checkpoint(12, minutesAgo(1))
+                .ha(13)
+                .storage(12)
+                .gone(path(13))
+                .expectRefused(path(13) + "/_metadata does not exist"),
+            row("storage only (the JobManager died before the first poll)")
+                .storage(1, 2)
+                .expectCheckpoint(2, "storage"),
+            row("same id in storage and status: the recorded one")
+                .checkpoint(12, minutesAgo(1))
+                .storage(12)
+                .expectCheckpoint(12, "rest"),
+            row("a restore path naming the _metadata file is the same point")
+                .restored(7, path(7) + "/_metadata")
+                .storage()
+                .expect(path(7) + "/_metadata", 7L, "rest"),
+            row("savepoint gone under restoreFrom latestSavepoint: refused")
+                .policy(RestoreFrom.LATEST_SAVEPOINT)
+                .savepoint(10, minutesAgo(5))
+                .storage(12)
+                .gone("s3://b/sp/savepoint-10")
+                .expectRefused("s3://b/sp/savepoint-10/_metadata does not exist"),
+            row("storage checkpoint young enough by its _metadata time")
+                .maxAge("1h")
+                .checkpoint(12, minutesAgo(120))
+                .storageAt(13, minutesAgo(10))
+                .expectCheckpoint(13, "storage"))
         .map(r -> dynamicTest(r.name, r::check));
   }
 
@@ -202,6 +272,7 @@ class RestorePointsTest {
                 Jobs.validSpec(),
                 status,
                 new HaStoreView(HaStoreView.State.READ, ha, null, null),
+                CheckpointStorageView.failed(null, "not read in this property"),
                 NOW));
     long floor = Math.max(recorded, savepoint);
     if (choice instanceof RestoreChoice.From from) {
@@ -248,7 +319,14 @@ class RestorePointsTest {
     final FlinkResilientJobSpec spec = Jobs.validSpec();
     final FlinkResilientJobStatus status = new FlinkResilientJobStatus();
     HaStoreView ha = HaStoreView.noHa();
-    Consumer<RestoreChoice> expectation;
+
+    /** Complete checkpoints in the storage; every other point asked about exists unless gone. */
+    final List<FlinkCheckpoint> stored = new ArrayList<>();
+
+    final List<String> gone = new ArrayList<>();
+    String storageProblem;
+    boolean storageRead = true;
+    Consumer<RestoreChoice> expectation = c -> {};
 
     Row(String name) {
       this.name = name;
@@ -336,6 +414,70 @@ class RestorePointsTest {
       return this;
     }
 
+    Row storage(long... ids) {
+      for (long id : ids) {
+        stored.add(FlinkCheckpoint.at(id, path(id), minutesAgo(0)));
+      }
+      status.setJobId(JOB);
+      return this;
+    }
+
+    Row storageAt(long id, Instant at) {
+      stored.add(FlinkCheckpoint.at(id, path(id), at));
+      status.setJobId(JOB);
+      return this;
+    }
+
+    Row gone(String point) {
+      gone.add(point);
+      return this;
+    }
+
+    Row storageUnreadable(String problem) {
+      storageProblem = problem;
+      return this;
+    }
+
+    Row storageNotRead() {
+      storageRead = false;
+      return this;
+    }
+
+    /** The storage as read for the query the choice asks: only the gone points are missing. */
+    CheckpointStorageView storageView() {
+      if (!storageRead) {
+        return CheckpointStorageView.notRead();
+      }
+      StorageQuery query =
+          RestorePoints.storageQuery(
+              new RestorePoints.Request(reason, spec, status, ha, null, NOW));
+      if (storageProblem != null) {
+        return CheckpointStorageView.failed(query.jobDirectory(), storageProblem);
+      }
+      var checked = new java.util.HashMap<String, Boolean>();
+      query.paths().forEach(p -> checked.put(p, !gone.contains(p)));
+      return new CheckpointStorageView(
+          CheckpointStorageView.State.READ, query.jobDirectory(), stored, checked, null);
+    }
+
+    Row expectReadFirst() {
+      expectation =
+          c -> {
+            assertThat(c).as(name).isInstanceOf(RestoreChoice.ReadStorageFirst.class);
+            StorageQuery q = ((RestoreChoice.ReadStorageFirst) c).query();
+            assertThat(q.paths()).as(name).contains(path(12));
+          };
+      return this;
+    }
+
+    Row expectCaveat(String caveat) {
+      Consumer<RestoreChoice> before = expectation;
+      expectation =
+          before.andThen(
+              c -> assertThat(((RestoreChoice.From) c).caveat()).as(name).contains(caveat));
+      return this;
+    }
+
     Row expectEmpty() {
       return expect(null, null, null);
     }
@@ -369,7 +511,8 @@ class RestorePointsTest {
 
     void check() {
       expectation.accept(
-          RestorePoints.choose(new RestorePoints.Request(reason, spec, status, ha, NOW)));
+          RestorePoints.choose(
+              new RestorePoints.Request(reason, spec, status, ha, storageView(), NOW)));
     }
   }
 }
