@@ -24,16 +24,21 @@ public record JobManagerSilence(String node, Instant since, Instant lastAt, int 
    */
   public static final Duration MIN_SPAN = Duration.ofSeconds(4);
 
-  /** Failing polls repeat every second; an older failure says nothing about now. */
-  public static final Duration RECENT = Duration.ofSeconds(6);
-
-  /** Whether this silence speaks for {@code node} being dead at {@code now}. */
-  public boolean corroboratesLossOf(String node, Instant now) {
+  /**
+   * Whether this silence speaks for {@code node}, whose Lease was last renewed at {@code
+   * renewedAt}, being dead: at least two failed calls over at least {@link #MIN_SPAN}, and a
+   * silence that began after the node's last renewal, so both signals went quiet over the same
+   * window (a JobManager already silent while its node kept renewing is Flink's business, not a
+   * dead node). It stays evidence after the poller stops calling: only a renewal or an answer from
+   * the node undoes it.
+   */
+  public boolean corroboratesLossOf(String node, Instant renewedAt, Instant now) {
     return this.node != null
         && this.node.equals(node)
         && calls >= 2
         && Duration.between(since, lastAt).compareTo(MIN_SPAN) >= 0
         && !lastAt.isAfter(now.plusSeconds(1))
-        && Duration.between(lastAt, now).compareTo(RECENT) <= 0;
+        && renewedAt != null
+        && !since.isBefore(renewedAt);
   }
 }

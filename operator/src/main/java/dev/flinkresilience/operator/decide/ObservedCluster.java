@@ -81,7 +81,7 @@ public record ObservedCluster(
   public boolean silenced(NodeView node, java.time.Instant now) {
     return silence != null
         && !contradicted(node, now)
-        && silence.corroboratesLossOf(node.name(), now);
+        && silence.corroboratesLossOf(node.name(), node.leaseRenewedAt(), now);
   }
 
   /** Its Lease or Ready condition says lost, but its JobManager just answered: an anomaly. */

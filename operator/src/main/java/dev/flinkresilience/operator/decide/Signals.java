@@ -51,7 +51,7 @@ public final class Signals {
                 "node "
                     + node.name()
                     + " lost ("
-                    + why(node, in.cluster(), now)
+                    + why(node, in.cluster(), thresholds, now)
                     + "); its pods: "
                     + podsOn(node, pods),
                 node.name(),
@@ -288,7 +288,8 @@ public final class Signals {
     return p.deletingSince() != null ? p.deletingSince() : now;
   }
 
-  private static String why(NodeView node, ObservedCluster cluster, Instant now) {
+  private static String why(
+      NodeView node, ObservedCluster cluster, NodeThresholds thresholds, Instant now) {
     if (node.deleted()) {
       return "Node deleted";
     }
@@ -300,7 +301,7 @@ public final class Signals {
     }
     String lease =
         "Lease not renewed for " + Duration.between(node.leaseRenewedAt(), now).toSeconds() + "s";
-    if (cluster.silenced(node, now)) {
+    if (thresholds.corroborates() && cluster.silenced(node, now)) {
       var silence = cluster.silence();
       return lease
           + " and its JobManager unreachable for "

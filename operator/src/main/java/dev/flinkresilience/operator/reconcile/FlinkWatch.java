@@ -58,6 +58,7 @@ public final class FlinkWatch {
   }
 
   private final FlinkPoller poller;
+  private final SilenceMemory silences = new SilenceMemory();
   private final PollPacing pacing;
   private final JobManagerAddress.Rule addressRule;
   private final KubernetesHaReader kubernetesHa;
@@ -93,7 +94,9 @@ public final class FlinkWatch {
     FlinkObservation observation = polled == null ? null : current(polled.rest(), status);
     var merged = ObservationLedger.merge(status, observation, ha, running.getRestartStrategy());
     var pods = ctx.getSecondaryResources(Pod.class);
-    return new Seen(merged, ha, answer(polled, pods), silence(polled, pods));
+    ResourceID id = ResourceID.fromResource(job);
+    JobManagerAnswer answer = answer(polled, pods);
+    return new Seen(merged, ha, answer, silences.update(id, silence(polled, pods), answer));
   }
 
   /**
@@ -181,6 +184,7 @@ public final class FlinkWatch {
 
   void forget(FlinkResilientJob job) {
     poller.forget(ResourceID.fromResource(job));
+    silences.forget(ResourceID.fromResource(job));
   }
 
   private HaStoreView ha(

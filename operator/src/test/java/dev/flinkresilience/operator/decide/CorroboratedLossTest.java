@@ -53,10 +53,22 @@ class CorroboratedLossTest {
             Verdict.LOST),
         row("Lease 13 s, one failed call: alive", 13, silent("n", 11, 11, 1), Verdict.ALIVE),
         row(
-            "Lease 13 s, the silence ended 7 s ago (nothing called since): alive",
+            "Lease 13 s, the JobManager not called for 7 s (the poller moved on once the node was"
+                + " judged lost): still evidence, nothing undid it",
             13,
-            silent("n", 13, 7, 6),
+            silent("n", 11, 7, 4),
+            Verdict.LOST),
+        row(
+            "Lease 13 s, the JobManager silent since before the node's last renewal (a JobManager"
+                + " restarting while its node renews is Flink's business): alive",
+            13,
+            silent("n", 14, 1, 12),
             Verdict.ALIVE),
+        row(
+            "Lease 25 s, silence since before the last renewal: lost on the Lease alone",
+            25,
+            silent("n", 30, 1, 25),
+            Verdict.LOST),
         row(
             "Lease 13 s, silence dated in the future (clock skew): alive",
             13,
