@@ -200,6 +200,16 @@ public final class ClusterActions {
    * gone, and the kubelet that would confirm a graceful deletion is dead. Only called once the
    * fencing rules allow it (see RecoveryPlanner).
    */
+  /**
+   * Releases Flink's Kubernetes HA leader lock if the JobManager at {@code releasedIp}, just
+   * released from a lost node, still holds it (see {@link
+   * dev.flinkresilience.operator.decide.LeadershipHandover}). True when released.
+   */
+  public boolean handOverLeadership(
+      String namespace, String clusterId, String releasedIp, java.time.Duration retryPeriod) {
+    return new FlinkLeadership(client).handOver(namespace, clusterId, releasedIp, retryPeriod);
+  }
+
   public void forceDeletePods(String namespace, List<String> pods) {
     for (String pod : pods) {
       LOG.warn("force-deleting pod {}/{} from a lost node", namespace, pod);

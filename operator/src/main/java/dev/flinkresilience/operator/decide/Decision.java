@@ -73,11 +73,18 @@ public sealed interface Decision {
    * stuck terminating that nothing else will remove.
    *
    * @param why why these pods, null for pods on a lost node
+   * @param handOverFrom the released JobManager pod whose Flink leadership (Kubernetes HA) is to be
+   *     handed over, null for none
    */
-  record ReleasePods(String node, List<String> pods, boolean jobManager, String why)
+  record ReleasePods(
+      String node, List<String> pods, boolean jobManager, String why, String handOverFrom)
       implements Decision {
+    public ReleasePods(String node, List<String> pods, boolean jobManager, String why) {
+      this(node, pods, jobManager, why, null);
+    }
+
     public ReleasePods(String node, List<String> pods, boolean jobManager) {
-      this(node, pods, jobManager, null);
+      this(node, pods, jobManager, null, null);
     }
   }
 

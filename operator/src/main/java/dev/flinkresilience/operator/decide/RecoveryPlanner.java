@@ -143,11 +143,23 @@ public final class RecoveryPlanner {
               .toList();
       if (!pods.isEmpty()) {
         // A Deployment that is being deleted needs no keeping off the node.
+        // With Kubernetes HA, the released JobManager's leadership is handed over at once: the
+        // next JobManager need not wait out a dead leader's lock (LeadershipHandover).
+        String handOverFrom =
+            redeploy || spec.getHighAvailability().getType() != HighAvailabilityType.KUBERNETES
+                ? null
+                : pods.stream()
+                    .filter(PodView::isJobManager)
+                    .map(PodView::name)
+                    .findFirst()
+                    .orElse(null);
         return Optional.of(
             new ReleasePods(
                 node.name(),
                 pods.stream().map(PodView::name).sorted().toList(),
-                !redeploy && pods.stream().anyMatch(PodView::isJobManager)));
+                !redeploy && pods.stream().anyMatch(PodView::isJobManager),
+                null,
+                handOverFrom));
       }
     }
     return StuckPods.release(in, current, ha);

@@ -107,7 +107,7 @@ public class FlinkResilientJobReconciler
             storage(job, observed));
     Plan plan = plan(job, ctx, input);
     input = plan.input();
-    Decision decision = act(job, input, plan.decision());
+    Decision decision = act(job, ctx, input, plan.decision());
     afterAct(job, decision);
     Report report = StatusReporter.report(name(job), generation(job), input, decision, now);
     seen.merged().events().forEach(e -> events.emit(job, e));
@@ -128,7 +128,8 @@ public class FlinkResilientJobReconciler
    * acting becomes status; every other exception is transient (a conflict, the API server away) and
    * goes to JOSDK's retry with back-off.
    */
-  private Decision act(FlinkResilientJob job, PlanInput input, Decision decision) {
+  private Decision act(
+      FlinkResilientJob job, Context<FlinkResilientJob> ctx, PlanInput input, Decision decision) {
     var meta = job.getMetadata();
     if (decision instanceof Decision.DeleteCluster
         || decision instanceof Decision.TearDownForRecovery) {
@@ -153,7 +154,12 @@ public class FlinkResilientJobReconciler
         actions.keepJobManagerOff(
             meta.getNamespace(), meta.getName(), meta.getUid(), release.node());
       }
+      String leaderIp = podIp(ctx, release.handOverFrom());
       actions.forceDeletePods(meta.getNamespace(), release.pods());
+      if (leaderIp != null) {
+        actions.handOverLeadership(
+            meta.getNamespace(), meta.getName(), leaderIp, leaderRetryPeriod(input));
+      }
     } else if (decision instanceof Decision.Deploy deploy) {
       try {
         deploy(job, input, deploy);
@@ -165,6 +171,36 @@ public class FlinkResilientJobReconciler
     // Every other decision changes status only; the intent of each destructive step above was
     // written to status by an earlier pass.
     return decision;
+  }
+
+  private static String podIp(Context<FlinkResilientJob> ctx, String pod) {
+    if (pod == null) {
+      return null;
+    }
+    return ctx.getSecondaryResources(Pod.class).stream()
+        .filter(p -> pod.equals(p.getMetadata().getName()) && p.getStatus() != null)
+        .map(p -> p.getStatus().getPodIP())
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Flink renews its leader lock every retry period: 5 s unless the job's configuration says. */
+  private static java.time.Duration leaderRetryPeriod(PlanInput input) {
+    String set =
+        input.desired().spec().getFlinkConfiguration() == null
+            ? null
+            : input
+                .desired()
+                .spec()
+                .getFlinkConfiguration()
+                .get("high-availability.kubernetes.leader-election.retry-period");
+    try {
+      return set == null
+          ? java.time.Duration.ofSeconds(5)
+          : org.apache.flink.util.TimeUtils.parseDuration(set);
+    } catch (RuntimeException e) {
+      return java.time.Duration.ofSeconds(5);
+    }
   }
 
   /**

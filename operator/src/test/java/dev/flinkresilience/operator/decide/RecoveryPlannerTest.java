@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
+import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
 import dev.flinkresilience.operator.api.v1alpha1.Incident;
 import dev.flinkresilience.operator.api.v1alpha1.ObservationStatus;
 import dev.flinkresilience.operator.api.v1alpha1.ReleasePodsPolicy;
@@ -295,6 +296,9 @@ class RecoveryPlannerTest {
                   assertThat(((ReleasePods) d).node()).isEqualTo("node-a");
                   assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm");
                   assertThat(((ReleasePods) d).jobManager()).isTrue();
+                  assertThat(((ReleasePods) d).handOverFrom())
+                      .as("Kubernetes HA: the released JobManager's leadership is handed over")
+                      .isEqualTo("orders-jm");
                 }),
             row(
                 "lost TaskManager node, HA on, still Ready to the scheduler: not released yet",
@@ -303,6 +307,18 @@ class RecoveryPlannerTest {
                   incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY).setPod(null);
                 },
                 AwaitRecovery.class),
+            row(
+                "lost node, ZooKeeper HA: released, no leadership handover (Kubernetes HA only)",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  w.spec.getHighAvailability().setType(HighAvailabilityType.ZOOKEEPER);
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm");
+                  assertThat(((ReleasePods) d).handOverFrom()).isNull();
+                }),
             row(
                 "lost TaskManager node, HA on, marked NotReady by Kubernetes: released",
                 w -> {

@@ -1,0 +1,96 @@
+package dev.flinkresilience.operator.act;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flinkresilience.operator.decide.LeadershipHandover;
+import dev.flinkresilience.operator.observe.ha.KubernetesHaLayout;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Releases Flink's Kubernetes HA leader lock held by a JobManager the operator released from a lost
+ * node, when {@link LeadershipHandover} allows it. Never throws: a handover that cannot be made
+ * leaves Flink to wait out the lock, as without it.
+ */
+final class FlinkLeadership {
+  private static final Logger LOG = LoggerFactory.getLogger(FlinkLeadership.class);
+
+  /** The annotation fabric8's (and so Flink's) ConfigMap lock keeps its record in. */
+  static final String LOCK_ANNOTATION = "control-plane.alpha.kubernetes.io/leader";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final KubernetesClient client;
+
+  FlinkLeadership(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** True when the lock was released. */
+  boolean handOver(String namespace, String clusterId, String releasedIp, Duration retryPeriod) {
+    String name = KubernetesHaLayout.clusterConfigMap(clusterId);
+    try {
+      ConfigMap map = client.configMaps().inNamespace(namespace).withName(name).get();
+      String record =
+          map == null || map.getMetadata().getAnnotations() == null
+              ? null
+              : map.getMetadata().getAnnotations().get(LOCK_ANNOTATION);
+      ObjectNode lock = record == null ? null : (ObjectNode) JSON.readTree(record);
+      Optional<String> refusal =
+          LeadershipHandover.refusal(
+              lock == null ? null : lockOf(lock, map), releasedIp, retryPeriod, Instant.now());
+      if (refusal.isPresent()) {
+        LOG.info("{}/{}: Flink's leadership left alone: {}", namespace, name, refusal.get());
+        return false;
+      }
+      lock.put("holderIdentity", "");
+      map.getMetadata().getAnnotations().put(LOCK_ANNOTATION, JSON.writeValueAsString(lock));
+      // Conditional on the resourceVersion read: a holder that renewed meanwhile wins.
+      client.configMaps().inNamespace(namespace).resource(map).update();
+      LOG.warn(
+          "{}/{}: released Flink's leader lock held by the JobManager at {} on a lost node",
+          namespace,
+          name,
+          releasedIp);
+      return true;
+    } catch (KubernetesClientException | java.io.IOException | ClassCastException e) {
+      LOG.warn("{}/{}: Flink's leadership not handed over: {}", namespace, name, e.toString());
+      return false;
+    }
+  }
+
+  private static LeadershipHandover.Lock lockOf(ObjectNode lock, ConfigMap map) {
+    String leader =
+        map.getData() == null
+            ? null
+            : KubernetesHaLayout.leaderAddress(
+                map.getData().get(KubernetesHaLayout.REST_SERVER_LEADER_KEY));
+    return new LeadershipHandover.Lock(
+        lock.path("holderIdentity").asText(""),
+        instant(lock.path("renewTime").asText(null)),
+        host(leader));
+  }
+
+  private static Instant instant(String time) {
+    try {
+      return time == null ? null : java.time.OffsetDateTime.parse(time).toInstant();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String host(String address) {
+    try {
+      return address == null ? null : URI.create(address).getHost();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}
