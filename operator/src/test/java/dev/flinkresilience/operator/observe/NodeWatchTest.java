@@ -84,6 +84,38 @@ class NodeWatchTest {
   }
 
   @Test
+  void aLeasePastNodeSuspectAfterWakesTheJobLongBeforeNodeLostAfter() throws Exception {
+    createNode("node-a", "True");
+    renew("node-a");
+    start(Duration.ofMillis(250));
+    // Past suspectAfter only the reconciler can tell, with the JobManager's REST silence.
+    watch.track(
+        JOB, Set.of("node-a"), new NodeThresholds(Duration.ofMinutes(1), Duration.ofSeconds(1)));
+    for (int i = 0; i < 4; i++) {
+      Thread.sleep(300);
+      renew("node-a");
+    }
+    assertThat(events).isEmpty();
+
+    long stopped = System.nanoTime();
+    Event suspect = events.poll(4, TimeUnit.SECONDS);
+    long tookMillis = (System.nanoTime() - stopped) / 1_000_000;
+    assertThat(suspect).as("woken at suspectAfter").isNotNull();
+    assertThat(tookMillis).isLessThan(Duration.ofMinutes(1).toMillis());
+    assertThat(events.poll(1, TimeUnit.SECONDS)).as("once, not on every tick").isNull();
+    assertThat(
+            watch
+                .views(List.of("node-a"))
+                .get("node-a")
+                .isLost(Duration.ofMinutes(1), Instant.now()))
+        .as("not lost on the Lease alone")
+        .isFalse();
+
+    renew("node-a");
+    assertThat(events.poll(2, TimeUnit.SECONDS)).as("back: woken again").isNotNull();
+  }
+
+  @Test
   void readyFalseFiresAtOnce() throws Exception {
     createNode("node-a", "True");
     renew("node-a");
