@@ -239,7 +239,27 @@ public final class Kubelet implements AutoCloseable {
       run = new PodRun(pod, addresses.next());
       runs.put(uid, run);
       start(run, pod);
+    } else if (run.reported != null && !run.terminating && !readyInApi(pod, run.reported)) {
+      // As a kubelet's status manager does: the node lifecycle controller marks a node's pods
+      // not Ready when it missed the node's renewals (an API server freeze does that); the
+      // kubelet, whose containers still run, writes its own view back.
+      report(run, run.reported);
     }
+  }
+
+  private static boolean readyInApi(Pod pod, PodStatus reported) {
+    String ours = readiness(reported);
+    return pod.getStatus() == null || ours == null || ours.equals(readiness(pod.getStatus()));
+  }
+
+  private static String readiness(PodStatus status) {
+    return status.getConditions() == null
+        ? null
+        : status.getConditions().stream()
+            .filter(c -> "Ready".equals(c.getType()))
+            .map(PodCondition::getStatus)
+            .findFirst()
+            .orElse(null);
   }
 
   private void start(PodRun run, Pod pod) {
@@ -491,6 +511,7 @@ public final class Kubelet implements AutoCloseable {
   }
 
   private void report(PodRun run, PodStatus status) {
+    run.reported = status;
     try {
       // A JSON patch computed from the pod as it is: a merge patch would do, but the mock API
       // server appends to lists in merge patches instead of replacing them.
@@ -597,6 +618,7 @@ public final class Kubelet implements AutoCloseable {
     Duration backoff = Duration.ZERO;
     boolean terminating;
     String phase;
+    PodStatus reported;
 
     PodRun(Pod pod, String ip) {
       this.uid = pod.getMetadata().getUid();
