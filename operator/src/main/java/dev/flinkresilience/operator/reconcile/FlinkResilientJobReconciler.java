@@ -237,6 +237,17 @@ public class FlinkResilientJobReconciler
         new DeploymentStamp(
             desired.generation(), desired.specHash(), deploy.serial(), deploy.jobId(), attempt);
     List<String> avoided = Placement.avoided(input);
+    var previous = input.status().getDeployment();
+    if (previous != null
+        && previous.getJobId() != null
+        && !previous.getJobId().equals(deploy.jobId())) {
+      try {
+        teardown.clearHaBeforeNewJob(job, previous.getJobId());
+      } catch (Exception e) {
+        // Nothing deployed yet: JOSDK retries the pass, which decides the same Deploy again.
+        throw new IllegalStateException("old HA data not cleared before a new job: " + e, e);
+      }
+    }
     actions.apply(DesiredState.objects(job, desired.spec(), stamp, deploy.restoreFrom(), avoided));
   }
 

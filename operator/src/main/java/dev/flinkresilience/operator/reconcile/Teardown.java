@@ -78,6 +78,39 @@ public final class Teardown {
     return DeleteControl.defaultDelete();
   }
 
+  /**
+   * Before a cluster with a new job id (an upgrade, a resume, a new restartNonce) starts where the
+   * old one ran: its HA data would make Flink recover the old job and fail the new one (found by
+   * LifecycleScenariosTest: with Kubernetes HA the first deployment failed and was redeployed, with
+   * ZooKeeper the JobManager crash-looped). The restore point is already chosen, as a path; the
+   * stopped job's checkpoint pointers are kept. A ZooKeeper tree the operator may not touch is
+   * left, with a warning: Flink then fails as before, visibly.
+   */
+  void clearHaBeforeNewJob(FlinkResilientJob job, String stoppedJobId) throws Exception {
+    HighAvailabilitySpec haSpec = haSpec(job);
+    if (haSpec == null || haData(job, haSpec) == null || stoppedJobId == null) {
+      return;
+    }
+    var meta = job.getMetadata();
+    try {
+      if (haSpec.getType() == HighAvailabilityType.KUBERNETES) {
+        ha.clearKubernetesHaForNewJob(meta.getNamespace(), meta.getName(), stoppedJobId);
+      } else {
+        ha.clearZooKeeperHaForNewJob(
+            haSpec.getZookeeper().getQuorum(),
+            haSpec.getZookeeper().getRootPath(),
+            haClusterId(job),
+            stoppedJobId);
+      }
+    } catch (HaMetadataCleaner.NotPermitted e) {
+      LOG.warn(
+          "{}/{}: old HA data left before a new job: {}",
+          meta.getNamespace(),
+          meta.getName(),
+          e.getMessage());
+    }
+  }
+
   private void deleteHa(FlinkResilientJob job, HighAvailabilitySpec haSpec) throws Exception {
     var meta = job.getMetadata();
     if (haSpec.getType() == HighAvailabilityType.KUBERNETES) {

@@ -35,6 +35,26 @@ class HaMetadataCleanerKubernetesTest {
         .containsExactlyInAnyOrder("flink-config-orders", "orders-2-cluster-config-map");
   }
 
+  @Test
+  void beforeANewJobKeepsOnlyTheStoppedJobsCheckpointPointers() {
+    create("orders-cluster-config-map", KubernetesUtils.getConfigMapLabels("orders"));
+    create(
+        "orders-00000000000000000000000000000042-config-map",
+        KubernetesUtils.getConfigMapLabels("orders"));
+    create(
+        "orders-00000000000000000000000000000041-config-map",
+        KubernetesUtils.getConfigMapLabels("orders"));
+    create("flink-config-orders", KubernetesUtils.getConfigMapLabels("orders"));
+
+    new HaMetadataCleaner(client)
+        .clearKubernetesHaForNewJob("streaming", "orders", "00000000000000000000000000000042");
+
+    assertThat(client.configMaps().inNamespace("streaming").list().getItems())
+        .extracting(cm -> cm.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "orders-00000000000000000000000000000042-config-map", "flink-config-orders");
+  }
+
   private static Map<String, String> flink1Labels(String clusterId) {
     Map<String, String> labels = new HashMap<>(KubernetesHaLayout.labels(clusterId));
     labels.put(KubernetesHaLayout.LEGACY_CONFIGMAP_TYPE_LABEL, "high-availability");

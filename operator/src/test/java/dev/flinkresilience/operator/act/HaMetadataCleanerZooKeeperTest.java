@@ -50,6 +50,34 @@ class HaMetadataCleanerZooKeeperTest {
   }
 
   @Test
+  void beforeANewJobKeepsOnlyTheStoppedJobsCheckpointPointers() throws Exception {
+    // As Flink 2.3 lays it out: the old job's plan and application would be recovered by the
+    // new JobManager and fail the new job.
+    zk.create().creatingParentsIfNeeded().forPath("/flink/streaming/orders/execution-plans/j1");
+    zk.create().creatingParentsIfNeeded().forPath("/flink/streaming/orders/applications/j1");
+    zk.create().creatingParentsIfNeeded().forPath("/flink/streaming/orders/leader/rest");
+    zk.create()
+        .creatingParentsIfNeeded()
+        .forPath("/flink/streaming/orders/jobs/j1/checkpoints/0000000000000000007");
+    zk.create().creatingParentsIfNeeded().forPath("/flink/streaming/orders/jobs/j0/checkpoints");
+    zk.create().creatingParentsIfNeeded().forPath("/flink/streaming/orders-2/execution-plans/x");
+
+    new HaMetadataCleaner(null)
+        .clearZooKeeperHaForNewJob(
+            zookeeper.getConnectString(), "/flink", "/streaming/orders", "j1");
+
+    assertThat(zk.getChildren().forPath("/flink/streaming/orders")).containsExactly("jobs");
+    assertThat(zk.getChildren().forPath("/flink/streaming/orders/jobs")).containsExactly("j1");
+    assertThat(
+            zk.checkExists()
+                .forPath("/flink/streaming/orders/jobs/j1/checkpoints/0000000000000000007"))
+        .isNotNull();
+    assertThat(zk.checkExists().forPath("/flink/streaming/orders-2/execution-plans/x"))
+        .as("another cluster's data")
+        .isNotNull();
+  }
+
+  @Test
   void absentDataIsFineAndTheRootIsNeverDeleted() throws Exception {
     var cleaner = new HaMetadataCleaner(null);
     cleaner.deleteZooKeeperHa(zookeeper.getConnectString(), "/flink", "/streaming/none");
