@@ -346,6 +346,38 @@ public final class LocalCluster implements AutoCloseable {
     process.kill();
   }
 
+  /**
+   * SIGSTOP the process of a pod's container, and only it: the pod stays Running and Ready in the
+   * API, its node and Lease are fine, but the process answers nothing (a JobManager hung in a long
+   * GC pause or a stuck syscall). A deletion still ends it: SIGKILL needs no cooperation.
+   */
+  public void freezePodProcess(String namespace, String pod) {
+    PodProcess process = processOf(namespace, pod);
+    LOG.info("failure: freezing the process of {}/{} (pid {})", namespace, pod, process.pid());
+    process.freeze();
+  }
+
+  /** SIGCONT the process of a pod's container, if it still runs. */
+  public void thawPodProcess(String namespace, String pod) {
+    nodeOf(namespace, pod)
+        .flatMap(node -> node(node).kubelet().process(namespace, pod))
+        .ifPresent(
+            process -> {
+              LOG.info("thawing the process of {}/{} (pid {})", namespace, pod, process.pid());
+              process.thaw();
+            });
+  }
+
+  private PodProcess processOf(String namespace, String pod) {
+    String node =
+        nodeOf(namespace, pod)
+            .orElseThrow(() -> new IllegalArgumentException(pod + " is not bound"));
+    return node(node)
+        .kubelet()
+        .process(namespace, pod)
+        .orElseThrow(() -> new IllegalStateException(pod + " has no running process on " + node));
+  }
+
   /** Deletes a pod through the API, gracefully, as {@code kubectl delete pod} does. */
   public void deletePod(String namespace, String pod) {
     LOG.info("failure: deleting pod {}/{}", namespace, pod);

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * files count (the sink's in-progress files are hidden, named {@code .part-…}); each line is {@code
  * n,count}. The source emits 0, 1, 2, … from one subtask and one committer writes, so committed
  * numbers must be exactly {@code 0..highest}, each once, and {@code count == n / 4 + 1} (the keyed
- * count of key {@code n % 4}) unless keyed state was lost or doubled.
+ * count of key {@code n % 4}) unless keyed state was lost or doubled. {@code highestDuplicated} (-1
+ * when none) tells a replay a user chose (from an older point) from a replay of new data.
  */
 public record OutputCheck(
     long records,
@@ -24,7 +25,8 @@ public record OutputCheck(
     long lost,
     long duplicated,
     long stateErrors,
-    int files) {
+    int files,
+    long highestDuplicated) {
 
   public static OutputCheck read(Path dir) {
     if (!Files.isDirectory(dir)) {
@@ -48,6 +50,7 @@ public record OutputCheck(
 
   public static OutputCheck of(List<String> lines, int files) {
     Set<Long> seen = new HashSet<>();
+    long highestDuplicated = -1;
     long records = 0;
     long highest = -1;
     long stateErrors = 0;
@@ -59,7 +62,9 @@ public record OutputCheck(
       long n = Long.parseLong(parts[0].trim());
       long count = Long.parseLong(parts[1].trim());
       records++;
-      seen.add(n);
+      if (!seen.add(n)) {
+        highestDuplicated = Math.max(highestDuplicated, n);
+      }
       highest = Math.max(highest, n);
       if (count != n / 4 + 1) {
         stateErrors++;
@@ -67,6 +72,13 @@ public record OutputCheck(
     }
     long distinct = seen.size();
     return new OutputCheck(
-        records, distinct, highest, highest + 1 - distinct, records - distinct, stateErrors, files);
+        records,
+        distinct,
+        highest,
+        highest + 1 - distinct,
+        records - distinct,
+        stateErrors,
+        files,
+        highestDuplicated);
   }
 }

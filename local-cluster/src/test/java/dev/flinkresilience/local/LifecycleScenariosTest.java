@@ -1,0 +1,520 @@
+package dev.flinkresilience.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinkresilience.local.chaos.ScenarioRun;
+import dev.flinkresilience.local.check.CheckpointStorage;
+import dev.flinkresilience.local.check.JobManagerRest;
+import dev.flinkresilience.local.check.OutputCheck;
+import dev.flinkresilience.local.controlplane.RealControlPlane;
+import dev.flinkresilience.local.lifecycle.PlannedRestart;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.JobState;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.app.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Planned restarts keep exactly-once (DESIGN.md §5.5, issue 12 item 8), on one local cluster and
+ * one operator, a fresh job in its own namespace for each scenario. Each acts at a random moment
+ * between two checkpoints and then checks: the new JobManager runs exactly one job, RUNNING; it
+ * restored a checkpoint at least as new as the newest complete one in storage when the action came
+ * (listed by the test itself), or a savepoint taken since the action began (a stop-with-savepoint);
+ * the committed output lost and doubled nothing and kept its keyed state.
+ *
+ * <p>The moment is drawn from a seed printed at the start ({@code -Dlifecycle.seed=N} replays it;
+ * each scenario derives its own stream from the seed and its name, so one scenario run alone
+ * replays the same delay). {@code -Dchaos.ha=kubernetes|zookeeper|none} runs every scenario in that
+ * HA mode, as for {@code ChaosScenariosTest}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LifecycleScenariosTest {
+  private static final Path REPO = Path.of(System.getProperty("repo.dir", "..")).toAbsolutePath();
+
+  /**
+   * One interval for every HA mode: a planned restart restores from the storage read after the
+   * teardown, so no mode needs checkpoints further apart than a poll (ChaosScenariosTest's HA-off
+   * 10 s is for crash redeploys).
+   */
+  private static final Duration INTERVAL = Duration.ofSeconds(3);
+
+  /**
+   * A planned restart takes 15 to 45 s here; the bound is generous for a loaded machine, and short
+   * enough that an operator that never brings the job back costs the class little.
+   */
+  private static final Duration RESTART = Duration.ofMinutes(2);
+
+  private LocalCluster cluster;
+  private LocalOperator operator;
+  private long seed;
+  private int jobs;
+
+  @BeforeAll
+  void start() {
+    String given = System.getProperty("lifecycle.seed", "");
+    seed = given.isBlank() ? System.currentTimeMillis() : Long.parseLong(given.trim());
+    System.out.println("lifecycle seed: " + seed + " (replay with -Dlifecycle.seed=" + seed + ")");
+    if (!RealControlPlane.available() && Boolean.getBoolean("fro.require-real-control-plane")) {
+      throw new IllegalStateException(
+          "the real control plane is required but not built: run local/controlplane/build.sh");
+    }
+    // The real control plane when built (fro.control-plane=auto), else the mock fallback.
+    cluster = LocalCluster.start(LocalCluster.Settings.defaults());
+    operator = LocalOperator.start(cluster, REPO, OperatorSettings.allNamespaces());
+    System.out.println("lifecycle on: " + cluster.controlPlane().describe());
+  }
+
+  @AfterAll
+  void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** (1) An upgrade: a Flink setting changed while the job runs. */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void upgradeWhileRunning() throws Exception {
+    scenario(
+        "upgrade",
+        SampleJob.Ha.KUBERNETES,
+        (run, restart) -> {
+          PlannedRestart.Before before = restart.awaitMoment();
+          act(run, before, "upgrade: heartbeat.interval 2000 -> 2500");
+          restart.edit(j -> flinkSetting(j, "heartbeat.interval", "2500"));
+          judge(run, restart, before, restart.awaitRestarted(before, RESTART));
+        });
+  }
+
+  /** (2) Suspend at a random moment, stay suspended a while, resume. */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void suspendAndResume() throws Exception {
+    scenario(
+        "suspend-resume",
+        SampleJob.Ha.ZOOKEEPER,
+        (run, restart) -> {
+          PlannedRestart.Before before = restart.awaitMoment();
+          act(run, before, "suspend");
+          restart.edit(j -> j.getSpec().getJob().setState(JobState.SUSPENDED));
+          awaitSuspended(run);
+          Thread.sleep(3_000);
+          run.note("ACTION: resume");
+          restart.edit(j -> j.getSpec().getJob().setState(JobState.RUNNING));
+          judge(run, restart, before, restart.awaitRestarted(before, RESTART));
+        });
+  }
+
+  /** (3) A new restartNonce: redeploy now, from the newest checkpoint. */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void newRestartNonce() throws Exception {
+    scenario(
+        "restart-nonce",
+        SampleJob.Ha.NONE,
+        (run, restart) -> {
+          PlannedRestart.Before before = restart.awaitMoment();
+          act(run, before, "restartNonce + 1");
+          restart.edit(j -> j.getSpec().setRestartNonce(j.getSpec().getRestartNonce() + 1));
+          judge(run, restart, before, restart.awaitRestarted(before, RESTART));
+        });
+  }
+
+  /**
+   * (4) An upgrade while the JobManager's process is frozen (SIGSTOP: its pod Running and Ready,
+   * its REST API silent). No savepoint can be taken; the operator must still restart the job
+   * safely, from the newest checkpoint in storage.
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void upgradeWhileTheJobManagerIsUnreachable() throws Exception {
+    scenario(
+        "upgrade-frozen-jobmanager",
+        SampleJob.Ha.KUBERNETES,
+        (run, restart) -> {
+          PlannedRestart.Before moment = restart.awaitMoment();
+          Pod jm = run.jobManagerPod();
+          String namespace = jm.getMetadata().getNamespace();
+          cluster.freezePodProcess(namespace, jm.getMetadata().getName());
+          try {
+            // Listed once the JobManager is frozen: nothing can complete after this.
+            PlannedRestart.Before before = restart.relisted(moment);
+            assertUnreachable(jm);
+            act(run, before, "JobManager frozen; upgrade: heartbeat.interval 2000 -> 2500");
+            restart.edit(j -> flinkSetting(j, "heartbeat.interval", "2500"));
+            judge(run, restart, before, restart.awaitRestarted(before, Duration.ofMinutes(3)));
+          } finally {
+            cluster.thawPodProcess(namespace, jm.getMetadata().getName());
+          }
+        });
+  }
+
+  /**
+   * (5) The newest restore point deleted by hand while the job is suspended: the resume is refused
+   * (RestoreRefused, status.message naming the missing path) and deploys nothing; the output so far
+   * is exactly-once. Then the user's override (initialSavepointPath on the newest remaining
+   * checkpoint, with a new restartNonce) deploys from exactly that point.
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void deletedNewestCheckpointIsRefusedUntilOverridden() throws Exception {
+    scenario(
+        "deleted-newest-checkpoint",
+        SampleJob.Ha.NONE,
+        (run, restart) -> {
+          PlannedRestart.Before before = restart.awaitMoment();
+          act(run, before, "suspend");
+          restart.edit(j -> j.getSpec().getJob().setState(JobState.SUSPENDED));
+          awaitSuspended(run);
+          // The newest restore point: the suspend's own savepoint where one was taken, else the
+          // newest complete checkpoint.
+          CheckpointStorage storage = restart.storage();
+          List<Path> savepoints = restart.savepointsSince(before);
+          long newest = storage.newest(before.jobId()).orElseThrow();
+          Path deleted =
+              savepoints.isEmpty()
+                  ? storage.checkpoint(before.jobId(), newest)
+                  : savepoints.get(savepoints.size() - 1);
+          CheckpointStorage.delete(deleted);
+          long remaining = storage.newest(before.jobId()).orElseThrow();
+          run.note("DELETED by hand: " + deleted + "; newest remaining: chk-" + remaining);
+          OutputCheck suspended = run.output();
+          assertExactlyOnce(suspended);
+
+          run.note("ACTION: resume");
+          restart.edit(j -> j.getSpec().getJob().setState(JobState.RUNNING));
+          FlinkResilientJob refused = awaitRefused(run, deleted);
+          run.note("refused: " + refused.getStatus().getMessage());
+          assertNothingDeployedFor(run, Duration.ofSeconds(10));
+          OutputCheck held = run.output();
+          assertExactlyOnce(held);
+          assertThat(held.records())
+              .as("records committed while refused")
+              .isEqualTo(suspended.records());
+
+          String chosen = "file://" + storage.checkpoint(before.jobId(), remaining);
+          run.note("ACTION: override: initialSavepointPath " + chosen + " and restartNonce + 1");
+          restart.edit(
+              j -> {
+                j.getSpec().getJob().setInitialSavepointPath(chosen);
+                j.getSpec().setRestartNonce(j.getSpec().getRestartNonce() + 1);
+              });
+          PlannedRestart.After after = restart.awaitRestarted(before, RESTART);
+          assertOneRunningJob(after);
+          assertThat(after.restored().map(JobManagerRest.Restored::id))
+              .as("restored the user's choice")
+              .contains(remaining);
+          awaitNewCheckpoint(restart, after);
+          OutputCheck output = run.output();
+          assertThat(output.lost()).as("lost").isZero();
+          assertThat(output.stateErrors()).as("state errors").isZero();
+          // The user chose an older point: what it replays is what was committed before the
+          // suspend, nothing newer.
+          assertThat(output.highestDuplicated())
+              .as(
+                  "highest number committed twice (the user's older point replays up to %d)",
+                  suspended.highest())
+              .isLessThanOrEqualTo(suspended.highest());
+          assertThat(output.highest()).isGreaterThan(suspended.highest());
+          assertNoIncidentSince(run.get(), before.at());
+        });
+  }
+
+  /**
+   * (6) The operator stopped right after it began deleting the cluster for a planned restart (a
+   * restartNonce), and a new one started: the restart completes once (one cluster, one new
+   * deployment serial) and exactly-once holds.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void operatorKilledInTheMiddleOfAPlannedRestart() throws Exception {
+    scenario(
+        "kill-operator-mid-restart",
+        SampleJob.Ha.ZOOKEEPER,
+        (run, restart) -> {
+          PlannedRestart.Before before = restart.awaitMoment();
+          String namespace = run.get().getMetadata().getNamespace();
+          act(run, before, "restartNonce + 1");
+          restart.edit(j -> j.getSpec().setRestartNonce(j.getSpec().getRestartNonce() + 1));
+          awaitEvent(namespace, "DeletingCluster");
+          operator.close();
+          run.note("FAILURE: operator stopped after DeletingCluster; starting a new one");
+          operator = LocalOperator.start(cluster, REPO, OperatorSettings.allNamespaces());
+          PlannedRestart.After after = restart.awaitRestarted(before, RESTART);
+          judge(run, restart, before, after);
+          assertThat(after.job().getStatus().getDeployment().getSerial())
+              .as("deployment serial: the restart made once")
+              .isEqualTo(before.serial() + 1);
+          assertThat(cluster.client().apps().deployments().inNamespace(namespace).list().getItems())
+              .as("JobManager Deployments")
+              .hasSize(1);
+        });
+  }
+
+  // ---- the checks every scenario makes ----
+
+  private void judge(
+      ScenarioRun run,
+      PlannedRestart restart,
+      PlannedRestart.Before before,
+      PlannedRestart.After after)
+      throws Exception {
+    double seconds = Duration.between(before.at(), Instant.now()).toMillis() / 1000.0;
+    assertOneRunningJob(after);
+    JobManagerRest.Restored restored =
+        after
+            .restored()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "the new job restored nothing (empty state); newest in storage at the"
+                            + " action: chk-"
+                            + before.newestInStorage()));
+    List<Path> savepoints = restart.savepointsSince(before);
+    boolean freshSavepoint =
+        restored.savepoint()
+            && savepoints.stream().anyMatch(p -> restored.path().contains(p.toString()));
+    run.note(
+        String.format(
+            Locale.ROOT,
+            "restored %s (%s); newest in storage at the action: chk-%d; savepoints since: %s;"
+                + " running again after %.1f s",
+            restored.path(),
+            restored.id(),
+            before.newestInStorage(),
+            savepoints,
+            seconds));
+    assertThat(restored.id() >= before.newestInStorage() || freshSavepoint)
+        .as(
+            "restored %s (id %d) vs the newest complete checkpoint in storage at the action, chk-%d"
+                + " (or a savepoint taken since: %s)",
+            restored.path(), restored.id(), before.newestInStorage(), savepoints)
+        .isTrue();
+    awaitNewCheckpoint(restart, after);
+    assertExactlyOnce(run.output());
+    assertNoIncidentSince(run.get(), before.at());
+  }
+
+  /**
+   * A planned restart is no failure: its first deployment runs the job, and the operator has no
+   * incident to open (a redeploy would be counted against the job's budget, and says the planned
+   * deployment itself failed).
+   */
+  private static void assertNoIncidentSince(FlinkResilientJob job, Instant action) {
+    var recovery = job.getStatus().getRecovery();
+    List<String> incidents =
+        java.util.stream.Stream.concat(
+                recovery.getHistory().stream(),
+                java.util.stream.Stream.ofNullable(recovery.getCurrent()))
+            .filter(i -> i.getDetectedAt() != null)
+            .filter(i -> !Instant.parse(i.getDetectedAt()).isBefore(action.minusSeconds(1)))
+            .map(
+                i ->
+                    i.getReason()
+                        + " at "
+                        + i.getDetectedAt()
+                        + " -> "
+                        + i.getAction()
+                        + " ("
+                        + i.getOutcome()
+                        + "): "
+                        + i.getDetail())
+            .toList();
+    assertThat(incidents).as("incidents opened by the planned restart").isEmpty();
+  }
+
+  private static void assertOneRunningJob(PlannedRestart.After after) {
+    assertThat(after.jobs())
+        .as("jobs in the new JobManager %s", after.jobManager().getMetadata().getName())
+        .hasSize(1)
+        .allSatisfy(j -> assertThat(j.state()).isEqualTo("RUNNING"));
+    assertThat(after.jobs().get(0).id()).isEqualTo(after.job().getStatus().getJobId());
+  }
+
+  private static void assertExactlyOnce(OutputCheck output) {
+    assertThat(output.records()).as("records committed").isPositive();
+    assertThat(output.lost()).as("lost").isZero();
+    assertThat(output.duplicated()).as("duplicated").isZero();
+    assertThat(output.stateErrors()).as("state errors").isZero();
+  }
+
+  /** A checkpoint of the new job completed, so what it processed since the restore is committed. */
+  private static void awaitNewCheckpoint(PlannedRestart restart, PlannedRestart.After after)
+      throws InterruptedException {
+    long from = after.restored().map(JobManagerRest.Restored::id).orElse(0L);
+    restart.storage().awaitNewer(after.job().getStatus().getJobId(), from, Duration.ofSeconds(60));
+  }
+
+  private static void assertUnreachable(Pod jm) throws InterruptedException {
+    try {
+      List<JobManagerRest.Job> jobs = new JobManagerRest(jm.getStatus().getPodIP()).overview();
+      throw new AssertionError("the frozen JobManager answered: " + jobs);
+    } catch (IOException expected) {
+      // a timeout: the port is open, nobody answers
+    }
+  }
+
+  // ---- waits ----
+
+  private void awaitSuspended(ScenarioRun run) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      FlinkResilientJob j = run.get();
+      if (j.getStatus() != null
+          && j.getStatus().getPhase() == Phase.SUSPENDED
+          && j.getStatus().getOperation() == null
+          && run.pods().isEmpty()) {
+        run.note("suspended: " + j.getStatus().getMessage());
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("not suspended within 2 min:\n" + status(run));
+  }
+
+  /** Waits for the refusal; fails at once, with what was deployed, if the operator deploys. */
+  private FlinkResilientJob awaitRefused(ScenarioRun run, Path deleted)
+      throws InterruptedException {
+    String namespace = run.get().getMetadata().getNamespace();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      FlinkResilientJob j = run.get();
+      assertThat(run.pods())
+          .as(
+              "pods deployed although the newest restore point %s is gone\n%s",
+              deleted, status(run))
+          .isEmpty();
+      String message = j.getStatus() == null ? null : j.getStatus().getMessage();
+      boolean condition =
+          j.getStatus() != null
+              && j.getStatus().getConditions().stream()
+                  .anyMatch(c -> "RestoreRefused".equals(c.getReason()));
+      if (message != null
+          && message.contains(deleted.toString())
+          && (condition || events(namespace, "RestoreRefused") > 0)) {
+        return j;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(
+        "no RestoreRefused naming " + deleted + " within 90 s:\n" + status(run));
+  }
+
+  private void assertNothingDeployedFor(ScenarioRun run, Duration hold)
+      throws InterruptedException {
+    String namespace = run.get().getMetadata().getNamespace();
+    long deadline = System.nanoTime() + hold.toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(run.pods()).as("pods while refused").isEmpty();
+      assertThat(cluster.client().apps().deployments().inNamespace(namespace).list().getItems())
+          .as("Deployments while refused")
+          .isEmpty();
+      Thread.sleep(500);
+    }
+  }
+
+  private void awaitEvent(String namespace, String reason) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (events(namespace, reason) > 0) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no " + reason + " event in " + namespace + " within 60 s");
+  }
+
+  private int events(String namespace, String reason) {
+    List<Event> events = cluster.client().v1().events().inNamespace(namespace).list().getItems();
+    return (int) events.stream().filter(e -> reason.equals(e.getReason())).count();
+  }
+
+  private static String status(ScenarioRun run) {
+    FlinkResilientJob j = run.get();
+    return j == null ? "(none)" : Serialization.asYaml(j.getStatus());
+  }
+
+  // ---- scenario frame ----
+
+  /** The steps of a scenario after the job runs and has checkpointed. */
+  @FunctionalInterface
+  private interface Steps {
+    void run(ScenarioRun run, PlannedRestart restart) throws Exception;
+  }
+
+  private void scenario(String name, SampleJob.Ha usual, Steps steps) throws Exception {
+    SampleJob.Ha ha = mode(usual);
+    String namespace = "lifecycle-" + (++jobs);
+    Path dir = cluster.state().resolve("jobs/" + namespace);
+    SampleJob job =
+        SampleJob.of(namespace, "sequence", dir)
+            .ha(ha, cluster.zookeeperQuorum())
+            .checkpointInterval(INTERVAL);
+    ScenarioRun run = new ScenarioRun(cluster, job, line -> System.out.println(name + " " + line));
+    // Per scenario, so that one scenario run alone draws the same moment as in the whole class.
+    Random random = new Random(seed ^ name.hashCode());
+    PlannedRestart restart =
+        new PlannedRestart(cluster, run, dir.resolve("checkpoints"), INTERVAL, random, run::note);
+    run.note(name + ": HA " + ha + ", seed " + seed);
+    long started = System.nanoTime();
+    try {
+      run.deployAndAwaitCheckpoints(1, Duration.ofMinutes(3));
+      steps.run(run, restart);
+    } finally {
+      run.note(
+          String.format(
+              Locale.ROOT,
+              "%s: %.0f s (HA %s, seed %d)",
+              name,
+              (System.nanoTime() - started) / 1e9,
+              ha,
+              seed));
+      run.remove();
+    }
+  }
+
+  private static void act(ScenarioRun run, PlannedRestart.Before before, String what) {
+    run.note(
+        "ACTION: "
+            + what
+            + " ("
+            + before.delayMillis()
+            + " ms after a checkpoint; newest complete in storage: chk-"
+            + before.newestInStorage()
+            + ")");
+  }
+
+  private static void flinkSetting(FlinkResilientJob j, String key, String value) {
+    var config = new HashMap<>(j.getSpec().getFlinkConfiguration());
+    config.put(key, value);
+    j.getSpec().setFlinkConfiguration(config);
+  }
+
+  /**
+   * The scenario's own HA mode, unless {@code -Dchaos.ha} names one for all (the switch
+   * ChaosScenariosTest reads): by default the six cover each mode twice.
+   */
+  private static SampleJob.Ha mode(SampleJob.Ha usual) {
+    String forced = System.getProperty("chaos.ha", "");
+    return forced.isBlank() ? usual : SampleJob.Ha.valueOf(forced.trim().toUpperCase(Locale.ROOT));
+  }
+}
