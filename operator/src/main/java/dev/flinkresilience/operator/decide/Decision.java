@@ -31,7 +31,16 @@ public sealed interface Decision {
   }
 
   /** The cluster is gone and the job is to stay suspended. */
-  record FinishSuspend() implements Decision {}
+  /**
+   * The suspend is done: the cluster is gone. {@code newestInStorage} is the newest completed
+   * checkpoint found in the storage after the teardown (null when none or unreadable): it is
+   * recorded, so a resume never restores an older one silently if it is deleted meanwhile.
+   */
+  record FinishSuspend(FlinkCheckpoint newestInStorage) implements Decision {
+    public FinishSuspend() {
+      this(null);
+    }
+  }
 
   /**
    * Deploy a new cluster. {@code caveat}: what could not be checked about the restore point (the

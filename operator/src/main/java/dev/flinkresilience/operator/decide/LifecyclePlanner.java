@@ -70,11 +70,39 @@ public final class LifecyclePlanner {
       return new AwaitTeardown(cluster.podsRemaining());
     }
     if (!desired.running()) {
-      return new FinishSuspend();
+      return finishSuspend(in);
     }
     DeployReason reason =
         operation.getType() == OperationType.SUSPEND ? DeployReason.RESUME : DeployReason.UPGRADE;
     return deploy(reason, desired, in);
+  }
+
+  /**
+   * The storage is read once the suspended cluster is gone, and its newest checkpoint recorded:
+   * status may lag it (the poll missed the last checkpoints), and a checkpoint deleted by hand
+   * while the job is suspended must be refused at resume, not silently replaced by an older one
+   * (found by LifecycleScenariosTest without HA).
+   */
+  private static Decision finishSuspend(PlanInput in) {
+    StorageQuery query =
+        RestorePoints.storageQuery(
+            new RestorePoints.Request(
+                DeployReason.RESUME,
+                in.desired().spec(),
+                in.status(),
+                in.ha(),
+                in.storage(),
+                in.now()));
+    if (query.jobDirectory() == null) {
+      return new FinishSuspend();
+    }
+    if (!in.storage().answers(query)) {
+      return new Decision.ReadCheckpointStorage(DeployReason.RESUME, query);
+    }
+    return new FinishSuspend(
+        in.storage().checkpoints().stream()
+            .max(java.util.Comparator.comparingLong(FlinkCheckpoint::id))
+            .orElse(null));
   }
 
   /**

@@ -221,7 +221,8 @@ public class FlinkResilientJobReconciler
     ResourceID id = ResourceID.fromResource(job);
     if (decision instanceof Decision.ReadCheckpointStorage read) {
       storage.request(id, read.query());
-    } else if (decision instanceof Decision.Deploy) {
+    } else if (decision instanceof Decision.Deploy || decision instanceof Decision.FinishSuspend) {
+      // A suspended job may stay so for days: its resume reads the storage afresh.
       storage.forget(id);
     }
   }

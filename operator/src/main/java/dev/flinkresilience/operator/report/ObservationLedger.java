@@ -168,6 +168,16 @@ public final class ObservationLedger {
         .max(Comparator.comparingLong(FlinkCheckpoint::id));
   }
 
+  /**
+   * Records the newest checkpoint found in the storage after a teardown, if newer than recorded:
+   * from then on it is the floor a restore may not go below.
+   */
+  public static void raiseFromStorage(FlinkResilientJobStatus next, FlinkCheckpoint found) {
+    if (found != null && found.addressable()) {
+      raise(next::getLatestCheckpoint, next::setLatestCheckpoint, found, "storage");
+    }
+  }
+
   /** Records {@code seen} if it is newer than what is recorded; never lowers the id. */
   private static void raise(
       java.util.function.Supplier<CheckpointRef> get,

@@ -81,6 +81,7 @@ public final class StatusReporter {
               + (wait.stuck() == null ? "" : "; " + wait.stuck());
     } else if (decision instanceof FinishSuspend finish) {
       next.setOperation(null);
+      ObservationLedger.raiseFromStorage(next, finish.newestInStorage());
       phase = Phase.SUSPENDED;
       message = "Suspended; checkpoints kept";
       events.add(EventSpec.normal("Suspended", "Job suspended; cluster " + name + " deleted"));
@@ -96,12 +97,17 @@ public final class StatusReporter {
           read.reason() == DeployReason.RESUME
               ? Phase.SUSPENDED
               : in.status().getRecovery().getCurrent() != null ? Phase.RECOVERING : Phase.DEPLOYING;
+      String where = read.query().jobDirectory() == null ? "" : " " + read.query().jobDirectory();
       message =
-          "Reading the checkpoint storage"
-              + (read.query().jobDirectory() == null ? "" : " " + read.query().jobDirectory())
-              + " before deploying ("
-              + read.reason().name().toLowerCase()
-              + "): the newest checkpoint that exists is the restore point";
+          in.desired() != null && !in.desired().running()
+              ? "Reading the checkpoint storage"
+                  + where
+                  + " to record the newest checkpoint before the job is suspended"
+              : "Reading the checkpoint storage"
+                  + where
+                  + " before deploying ("
+                  + read.reason().name().toLowerCase()
+                  + "): the newest checkpoint that exists is the restore point";
     } else if (decision instanceof RefuseRestore refuse) {
       message = "Not deploying (" + refuse.reason().name().toLowerCase() + "): " + refuse.why();
       if (!message.equals(previous.getMessage())) {
