@@ -179,6 +179,28 @@ public final class FlinkWatch {
             rest, status.getJobId(), pacing.intervalFor(status), zooKeeper(job, running)));
   }
 
+  /**
+   * When the JobManager last answered a poll knowing the job of this status: whether Flink can be
+   * asked for a savepoint now. Null when it never did.
+   */
+  Instant answeredAt(FlinkResilientJob job) {
+    String jobId = job.getStatus() == null ? null : job.getStatus().getJobId();
+    return poller
+        .latest(ResourceID.fromResource(job))
+        .filter(p -> p.isOf(jobId) && p.rest() != null)
+        .filter(p -> p.rest().outcome() == FlinkObservation.Outcome.OK)
+        .map(p -> p.rest().observedAt())
+        .orElse(null);
+  }
+
+  /** The REST address the job is polled at, if one is known. */
+  java.util.Optional<URI> restBase(FlinkResilientJob job) {
+    return poller
+        .latest(ResourceID.fromResource(job))
+        .map(p -> p.target().restBase())
+        .filter(java.util.Objects::nonNull);
+  }
+
   void forget(FlinkResilientJob job) {
     poller.forget(ResourceID.fromResource(job));
   }
