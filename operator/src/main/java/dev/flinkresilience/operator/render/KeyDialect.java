@@ -67,6 +67,11 @@ public final class KeyDialect {
      * then seen FAILED through the REST API (a JobFailed signal) instead of as a vanished cluster.
      */
     SHUTDOWN_ON_APPLICATION_FINISH("execution.shutdown-on-application-finish"),
+    /**
+     * Always true, with the above: a main() that throws before submitting leaves a FAILED job under
+     * the fixed job id for the REST API to report, rather than a JobManager without a job.
+     */
+    SUBMIT_FAILED_JOB_ON_APPLICATION_ERROR("execution.submit-failed-job-on-application-error"),
     HADOOP_CONF_MOUNT_DECORATOR("kubernetes.decorator.hadoop-conf-mount.enabled"),
 
     // "high-availability" is only a deprecated fallback of HighAvailabilityOptions.HA_MODE.

@@ -34,6 +34,9 @@ public final class OwnedKeys {
           new Owner(
               "execution.shutdown-on-application-finish",
               "(always false: the JobManager stays to report a stop's savepoint)"),
+          new Owner(
+              "execution.submit-failed-job-on-application-error",
+              "(always true: a failing main() is reported as a FAILED job)"),
           new Owner("kubernetes.cluster-id", "metadata.name"),
           new Owner("kubernetes.namespace", "metadata.namespace"),
           new Owner("kubernetes.container.image", "spec.image"),
