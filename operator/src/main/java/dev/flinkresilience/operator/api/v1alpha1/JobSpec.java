@@ -29,7 +29,7 @@ public class JobSpec {
   private int parallelism = 1;
 
   @JsonPropertyDescription(
-      "running (default) or suspended. Suspending tears the cluster down and keeps the checkpoints; resuming restores the latest one.")
+      "running (default) or suspended. Suspending stops the job per upgradeMode (by default with a savepoint) and tears the cluster down, keeping checkpoints and savepoints; resuming starts from that savepoint, or per upgradeMode when none was taken.")
   private JobState state = JobState.RUNNING;
 
   @JsonPropertyDescription("Savepoint or checkpoint to start from on the first deployment only.")
