@@ -42,6 +42,10 @@ class SavepointStopsTest {
             @Override
             public CompletableFuture<String> stop(URI rest, String jobId, String dir, String t) {
               calls.add("POST " + t + " " + dir);
+              if (stopAnswer.get().isDone() && !stopAnswer.get().isCompletedExceptionally()) {
+                // As Flink does: the stop is known under its trigger id once acknowledged.
+                nextStatus.set(CompletableFuture.completedFuture(inProgress()));
+              }
               return stopAnswer.get();
             }
           },
@@ -59,7 +63,6 @@ class SavepointStopsTest {
     nextStatus.set(notFound());
     stops.follow(JOB, REST, "job", TRIGGER, "s3://sp");
     until(() -> calls.contains("POST " + TRIGGER + " s3://sp"));
-    nextStatus.set(CompletableFuture.completedFuture(inProgress()));
     until(() -> stops.progress(JOB).map(p -> p.state() == State.IN_PROGRESS).orElse(false));
     nextStatus.set(
         CompletableFuture.completedFuture(
@@ -91,6 +94,19 @@ class SavepointStopsTest {
     sleep(200);
     // One chain reads every 20 ms: about 10 reads, not 30.
     assertThat(calls.size()).isLessThan(16);
+  }
+
+  @Test
+  void aStopFlinkForgetsAfterAcknowledgingItFails() {
+    // Acknowledged, then unknown: a JobManager that restarted (an HA failover) lost the stop.
+    nextStatus.set(notFound());
+    stopAnswer.set(new CompletableFuture<>());
+    stops.follow(JOB, REST, "job", TRIGGER, "s3://sp");
+    until(() -> calls.stream().anyMatch(c -> c.startsWith("POST")));
+    stopAnswer.get().complete(TRIGGER);
+    until(() -> stops.progress(JOB).map(StopProgress::isFinal).orElse(false));
+    assertThat(stops.progress(JOB).get().state()).isEqualTo(State.FAILED);
+    assertThat(stops.progress(JOB).get().failure()).contains("no longer knows");
   }
 
   @Test
