@@ -104,6 +104,38 @@ class StopWithSavepointApiTest {
   }
 
   @Test
+  void anOperatorRestartedMidStopFollowsTheSameStop() throws Exception {
+    deployRunning(UpgradeMode.SAVEPOINT);
+    flink.savepointDoneAtRead(8); // reads are 1 s apart: the stop outlives the first operator
+    edit(j -> j.getSpec().getJob().setParallelism(3));
+    operator.await("the stop sent", () -> !flink.stopRequests().isEmpty());
+    String trigger = operator.get(NS, NAME).getStatus().getOperation().getSavepointTriggerId();
+    assertThat(trigger).isNotNull();
+
+    operator.close();
+    operator =
+        OperatorHarness.start(
+            client,
+            OperatorSettings.allNamespaces()
+                .withPolling(new PollPacing(Duration.ofMillis(200), Duration.ofMillis(100))));
+
+    FlinkResilientJob upgraded =
+        operator.awaitJob(
+            NS,
+            NAME,
+            "the upgrade deployed",
+            j ->
+                j.getStatus().getDeployment() != null
+                    && j.getStatus().getDeployment().getSerial() == 2L
+                    && j.getStatus().getOperation() == null);
+    assertThat(flink.stopRequests())
+        .as("the new operator read the stop in status and did not send another")
+        .hasSize(1);
+    assertThat(upgraded.getStatus().getDeployment().getRestorePath())
+        .isEqualTo(flink.savepointPath(trigger));
+  }
+
+  @Test
   void aJobThatIsNotRunningFallsBackToLastStateAndSaysSo() {
     deployRunning(UpgradeMode.SAVEPOINT);
     flink.jobState("RESTARTING");

@@ -150,6 +150,12 @@ public final class FakeFlinkRest implements AutoCloseable {
     return this;
   }
 
+  /** A stop's savepoint completes at the {@code read}th read of its status (3 by default). */
+  public FakeFlinkRest savepointDoneAtRead(int read) {
+    savepointDoneAtRead = read;
+    return this;
+  }
+
   /** Stop-with-savepoint requests received so far (their JSON bodies). */
   public java.util.List<String> stopRequests() {
     return java.util.List.copyOf(stopRequests);
