@@ -160,7 +160,10 @@ public final class FlinkWatch {
       java.util.Set<String> nodesNotSeenAlive) {
     ResourceID id = ResourceID.fromResource(job);
     FlinkResilientJobSpec running = runningSpec(job, status);
-    if (status.getJobId() == null || running == null || status.getPhase() == Phase.SUSPENDED) {
+    // A suspend in progress still needs Flink: its stop with a savepoint is asked of a job that
+    // answers, and the stop's address is the poll's.
+    boolean suspended = status.getPhase() == Phase.SUSPENDED && status.getOperation() == null;
+    if (status.getJobId() == null || running == null || suspended) {
       poller.forget(id);
       return;
     }

@@ -77,7 +77,9 @@ final class SavepointReport {
               + delete.fallback()
               + "; deleting cluster "
               + name
-              + ", then restoring the newest checkpoint that exists";
+              + (delete.type() == OperationType.SUSPEND
+                  ? "; the resume restores the newest checkpoint that exists"
+                  : ", then restoring the newest checkpoint that exists");
       List<EventSpec> events = new ArrayList<>();
       events.add(EventSpec.warning(FALLBACK, message));
       events.add(EventSpec.normal("DeletingCluster", "Deleting cluster " + name));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.JobState;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.api.v1alpha1.UpgradeMode;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import dev.flinkresilience.operator.testing.FakeFlinkRest;
@@ -104,6 +106,41 @@ class StopWithSavepointApiTest {
   }
 
   @Test
+  void aSuspendStopsWithASavepointAndTheResumeStartsFromIt() {
+    deployRunning(UpgradeMode.SAVEPOINT);
+
+    edit(j -> j.getSpec().getJob().setState(JobState.SUSPENDED));
+    FlinkResilientJob suspended =
+        operator.awaitJob(
+            NS,
+            NAME,
+            "suspended, with the stop's savepoint kept",
+            j ->
+                j.getStatus().getPhase() == Phase.SUSPENDED
+                    && j.getStatus().getOperation() == null
+                    && j.getStatus().getFinalSavepoint() != null);
+    assertThat(flink.stopRequests()).hasSize(1);
+    String trigger = triggerOf(flink.stopRequests().get(0));
+    assertThat(suspended.getStatus().getFinalSavepoint().getPath())
+        .isEqualTo(flink.savepointPath(trigger));
+    assertThat(suspended.getStatus().getFinalSavepoint().getTriggerReason()).startsWith("Suspend");
+
+    edit(j -> j.getSpec().getJob().setState(JobState.RUNNING));
+    FlinkResilientJob resumed =
+        operator.awaitJob(
+            NS,
+            NAME,
+            "resumed",
+            j ->
+                j.getStatus().getDeployment() != null
+                    && j.getStatus().getDeployment().getSerial() == 2L);
+    assertThat(resumed.getStatus().getDeployment().getRestorePath())
+        .isEqualTo(flink.savepointPath(trigger));
+    assertThat(resumed.getStatus().getFinalSavepoint()).as("spent by the resume").isNull();
+    assertThat(reasons()).doesNotContain("SavepointFallback");
+  }
+
+  @Test
   void anOperatorRestartedMidStopFollowsTheSameStop() throws Exception {
     deployRunning(UpgradeMode.SAVEPOINT);
     flink.savepointDoneAtRead(8); // reads are 1 s apart: the stop outlives the first operator
@@ -170,6 +207,14 @@ class StopWithSavepointApiTest {
     kubelet.markJobManagerReady(NAME);
     operator.awaitJob(NS, NAME, "job RUNNING", j -> "RUNNING".equals(j.getStatus().getJobState()));
     return jobId;
+  }
+
+  private static String triggerOf(String stopRequest) {
+    try {
+      return new ObjectMapper().readTree(stopRequest).get("triggerId").asText();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private List<String> reasons() {
