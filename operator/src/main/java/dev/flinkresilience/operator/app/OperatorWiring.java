@@ -6,10 +6,12 @@ import dev.flinkresilience.operator.act.HaMetadataCleaner;
 import dev.flinkresilience.operator.decide.WatchHealth;
 import dev.flinkresilience.operator.observe.FlinkPoller;
 import dev.flinkresilience.operator.observe.NodeWatch;
+import dev.flinkresilience.operator.observe.SavepointStops;
 import dev.flinkresilience.operator.observe.ha.KubernetesHaStoreReader;
 import dev.flinkresilience.operator.observe.ha.ZooKeeperHaStoreReader;
 import dev.flinkresilience.operator.observe.rest.FlinkJobReader;
 import dev.flinkresilience.operator.observe.rest.HttpFlinkRestClient;
+import dev.flinkresilience.operator.observe.rest.SavepointStatus;
 import dev.flinkresilience.operator.observe.storage.CheckpointStorageReader;
 import dev.flinkresilience.operator.observe.storage.CheckpointStorageReads;
 import dev.flinkresilience.operator.ops.ForgetDeletedJobs;
@@ -33,11 +35,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,6 +59,9 @@ public final class OperatorWiring {
    * poll. A read past it counts as the storage unreadable.
    */
   private static final java.time.Duration STORAGE_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+  /** How often a stop with a savepoint in progress is read; a savepoint takes seconds at least. */
+  private static final java.time.Duration SAVEPOINT_READ_EVERY = java.time.Duration.ofSeconds(1);
 
   /** Storage reads at once; more wait in a bounded queue (each read is one job's redeploy). */
   private static final int STORAGE_THREADS = 4;
@@ -97,10 +106,10 @@ public final class OperatorWiring {
             });
     var actions = new ClusterActions(client);
     var events = new EventEmitter(client, clock);
+    var flinkRest = new HttpFlinkRestClient(settings.polling().callTimeout());
     var poller =
         new FlinkPoller(
-            new FlinkJobReader(new HttpFlinkRestClient(settings.polling().callTimeout()), clock)
-                ::read,
+            new FlinkJobReader(flinkRest, clock)::read,
             // One ZooKeeper client per quorum, closed with the poller.
             new ZooKeeperHaStoreReader(ZOOKEEPER_TIMEOUT),
             clock);
@@ -134,6 +143,22 @@ public final class OperatorWiring {
             watch,
             new CheckpointStorageReads(
                 new CheckpointStorageReader()::read, storageExecutor(), STORAGE_TIMEOUT),
+            new SavepointStops(
+                new SavepointStops.Calls() {
+                  @Override
+                  public CompletableFuture<SavepointStatus> status(
+                      URI rest, String jobId, String triggerId) {
+                    return flinkRest.savepointStatus(rest, jobId, triggerId);
+                  }
+
+                  @Override
+                  public CompletableFuture<String> stop(
+                      URI rest, String jobId, String directory, String triggerId) {
+                    return flinkRest.stopWithSavepoint(rest, jobId, directory, triggerId);
+                  }
+                },
+                savepointTimer(),
+                SAVEPOINT_READ_EVERY),
             nodeWatch,
             clock,
             settings.tenantPolicy());
@@ -159,6 +184,19 @@ public final class OperatorWiring {
    * Daemon threads that end when idle: a hung read (an object store that never answers) holds one
    * thread until its call returns, and at most {@link #STORAGE_THREADS} ever run.
    */
+  /**
+   * One daemon thread only schedules the reads of stops with a savepoint; the calls themselves are
+   * asynchronous on the HTTP client.
+   */
+  private static ScheduledExecutorService savepointTimer() {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "savepoint-stops");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   private static ThreadPoolExecutor storageExecutor() {
     var executor =
         new ThreadPoolExecutor(

@@ -15,8 +15,33 @@ public sealed interface Decision {
   /** Record the intent of a destructive operation in status; nothing is deleted in this pass. */
   record BeginOperation(OperationType type, String reason) implements Decision {}
 
-  /** The intent is recorded: delete the cluster's objects. */
-  record DeleteCluster(OperationType type) implements Decision {}
+  /**
+   * The intent is recorded: delete the cluster's objects.
+   *
+   * @param fallback why no savepoint is taken although {@code upgradeMode} is savepoint (reported
+   *     as a Warning and recorded in the operation), null when none or already recorded
+   */
+  record DeleteCluster(OperationType type, String fallback) implements Decision {
+    public DeleteCluster(OperationType type) {
+      this(type, null);
+    }
+  }
+
+  /**
+   * Stop the job with a savepoint: record {@code triggerId} in the operation. Nothing is sent in
+   * this pass, so the id is in status before Flink ever sees it (DESIGN.md §5.5).
+   */
+  record RecordSavepointTrigger(OperationType type, String triggerId) implements Decision {}
+
+  /**
+   * The stop's trigger id is recorded: send it (again, after a restart: Flink takes one savepoint
+   * per trigger id) and follow it until it completes, fails or times out.
+   */
+  record AwaitSavepoint(OperationType type, String jobId, String triggerId, String targetDirectory)
+      implements Decision {}
+
+  /** The stop's savepoint completed: record it; the cluster is deleted in the next pass. */
+  record SavepointTaken(OperationType type, String path) implements Decision {}
 
   /**
    * The cluster is being deleted; its pods must be gone before anything new starts.

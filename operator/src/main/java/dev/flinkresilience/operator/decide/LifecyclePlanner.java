@@ -7,7 +7,6 @@ import dev.flinkresilience.operator.api.v1alpha1.OperationType;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.Decision.AwaitTeardown;
 import dev.flinkresilience.operator.decide.Decision.BeginOperation;
-import dev.flinkresilience.operator.decide.Decision.DeleteCluster;
 import dev.flinkresilience.operator.decide.Decision.Deploy;
 import dev.flinkresilience.operator.decide.Decision.DeployReason;
 import dev.flinkresilience.operator.decide.Decision.FinishSuspend;
@@ -64,7 +63,7 @@ public final class LifecyclePlanner {
     if (cluster.jobManager().isPresent()) {
       return cluster.jobManager().get().terminating()
           ? new AwaitTeardown(cluster.podsRemaining())
-          : new DeleteCluster(operation.getType());
+          : StopWithSavepoint.beforeTeardown(operation, in);
     }
     if (cluster.podsRemaining() > 0) {
       return new AwaitTeardown(cluster.podsRemaining());

@@ -15,6 +15,8 @@ import java.util.List;
  * @param now the time of this pass
  * @param storage what the checkpoint storage holds, read once the old cluster was gone ({@link
  *     CheckpointStorageView#notRead()} until then)
+ * @param savepoint the REST API's freshness and the progress of a stop with a savepoint ({@link
+ *     SavepointView#none()} when nothing is known)
  */
 public record PlanInput(
     DesiredJob desired,
@@ -23,10 +25,24 @@ public record PlanInput(
     ObservedCluster cluster,
     HaStoreView ha,
     Instant now,
-    CheckpointStorageView storage) {
+    CheckpointStorageView storage,
+    SavepointView savepoint) {
 
   public PlanInput {
     storage = storage == null ? CheckpointStorageView.notRead() : storage;
+    savepoint = savepoint == null ? SavepointView.none() : savepoint;
+  }
+
+  /** Knowing nothing of a stop with a savepoint. */
+  public PlanInput(
+      DesiredJob desired,
+      List<String> violations,
+      FlinkResilientJobStatus status,
+      ObservedCluster cluster,
+      HaStoreView ha,
+      Instant now,
+      CheckpointStorageView storage) {
+    this(desired, violations, status, cluster, ha, now, storage, SavepointView.none());
   }
 
   /** Before the checkpoint storage was read. */
@@ -41,6 +57,10 @@ public record PlanInput(
   }
 
   public PlanInput withStorage(CheckpointStorageView read) {
-    return new PlanInput(desired, violations, status, cluster, ha, now, read);
+    return new PlanInput(desired, violations, status, cluster, ha, now, read, savepoint);
+  }
+
+  public PlanInput withSavepoint(SavepointView view) {
+    return new PlanInput(desired, violations, status, cluster, ha, now, storage, view);
   }
 }

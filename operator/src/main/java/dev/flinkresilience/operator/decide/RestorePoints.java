@@ -5,6 +5,7 @@ import dev.flinkresilience.operator.api.v1alpha1.DeploymentRecord;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.RestoreFrom;
+import dev.flinkresilience.operator.api.v1alpha1.UpgradeMode;
 import dev.flinkresilience.operator.decide.Decision.DeployReason;
 import dev.flinkresilience.operator.spec.Durations;
 import java.time.Duration;
@@ -28,6 +29,12 @@ import java.util.TreeSet;
  *   <li>A new {@code restartNonce} together with a new {@code initialSavepointPath} is the user
  *       saying "start from this one": it is used even when its id is below what was recorded. A new
  *       nonce alone means "redeploy now" and goes on from the latest checkpoint.
+ *   <li>A planned restart (upgrade, resume) with {@code job.upgradeMode: stateless} starts from
+ *       empty state, by the user's choice.
+ *   <li>A planned restart whose stop took a savepoint ({@code status.finalSavepoint}) starts from
+ *       exactly that savepoint. Its id is unknown (Flink's savepoint answer has none) and it needs
+ *       no floor: a savepoint taken by stop-with-savepoint is the job's final state, so nothing can
+ *       be newer, and Flink committed the sinks' transactions on it.
  *   <li>{@code restoreFrom: none} starts from empty state, by the user's choice.
  *   <li>Every other choice waits for the checkpoint storage to be read, after the old cluster is
  *       gone ({@link RestoreChoice.ReadStorageFirst}): only then can nothing newer appear.
@@ -130,6 +137,16 @@ public final class RestorePoints {
       return new RestoreChoice.From(
           RestorePoint.user(initial), "new restartNonce with a new initialSavepointPath");
     }
+    boolean planned = r.reason() == DeployReason.UPGRADE || r.reason() == DeployReason.RESUME;
+    if (planned && r.spec().getJob().getUpgradeMode() == UpgradeMode.STATELESS) {
+      return new RestoreChoice.From(RestorePoint.EMPTY_BY_CHOICE, "job.upgradeMode is stateless");
+    }
+    CheckpointRef last = r.status().getFinalSavepoint();
+    if (planned && last != null && last.getPath() != null && !last.getPath().isBlank()) {
+      return new RestoreChoice.From(
+          RestorePoint.finalSavepoint(last.getPath()),
+          "the savepoint the job was stopped with, its final state");
+    }
     RestoreFrom policy = r.spec().getRecovery().getRestoreFrom();
     if (policy == RestoreFrom.NONE) {
       return new RestoreChoice.From(RestorePoint.EMPTY_BY_CHOICE, "recovery.restoreFrom is none");
@@ -143,7 +160,7 @@ public final class RestorePoints {
 
   /**
    * The chosen point, if its metadata is confirmed. A storage that could not be read verifies
-   * nothing and is named in the reason (see rule 9).
+   * nothing and is named in the reason (see rule 11).
    */
   private static RestoreChoice verified(RestoreChoice choice, Request r) {
     if (!(choice instanceof RestoreChoice.From from) || from.point().isNone()) {

@@ -15,12 +15,20 @@
  *                         BeginOperation(Upgrade|Suspend)   ── status.operation written first (WAL)
  *                                        │
  *                                        ▼
+ *               upgradeMode savepoint: StopWithSavepoint (its own diagram): trigger id into status,
+ *               stop through Flink, SavepointTaken into status; or a fallback to last-state
+ *                                        │
+ *                                        ▼
  *                                  DeleteCluster ──► AwaitTeardown (pods still present)
  *                                                         │
  *                                                         └─ desired suspended ──► FinishSuspend
  * </pre>
  *
- * A JobManager Deployment that disappears while no operation is recorded is deployed again
+ * The deployment after the teardown starts from the stop's savepoint ({@code
+ * status.finalSavepoint}), from empty state for {@code upgradeMode: stateless}, or else from the
+ * newest checkpoint in the storage ({@link dev.flinkresilience.operator.decide.RestorePoints}).
+ *
+ * <p>A JobManager Deployment that disappears while no operation is recorded is deployed again
  * (Recreate) with the same job id.
  *
  * <p>While the current spec runs, {@link dev.flinkresilience.operator.decide.RecoveryPlanner} takes

@@ -14,10 +14,12 @@ import dev.flinkresilience.operator.decide.ObservedCluster;
 import dev.flinkresilience.operator.decide.Placement;
 import dev.flinkresilience.operator.decide.PlanInput;
 import dev.flinkresilience.operator.decide.RecoveryAttempts;
+import dev.flinkresilience.operator.decide.SavepointView;
 import dev.flinkresilience.operator.model.DeploymentStamp;
 import dev.flinkresilience.operator.model.DesiredState;
 import dev.flinkresilience.operator.observe.ClusterObserver;
 import dev.flinkresilience.operator.observe.NodeWatch;
+import dev.flinkresilience.operator.observe.SavepointStops;
 import dev.flinkresilience.operator.observe.storage.CheckpointStorageReads;
 import dev.flinkresilience.operator.report.Report;
 import dev.flinkresilience.operator.report.StatusReporter;
@@ -60,6 +62,7 @@ public class FlinkResilientJobReconciler
   private final Teardown teardown;
   private final FlinkWatch flink;
   private final CheckpointStorageReads storage;
+  private final SavepointStops stops;
 
   /** Empty when node-loss detection is switched off (the operator may not read nodes). */
   private final Optional<NodeWatch> nodes;
@@ -74,6 +77,7 @@ public class FlinkResilientJobReconciler
       Teardown teardown,
       FlinkWatch flink,
       CheckpointStorageReads storage,
+      SavepointStops stops,
       Optional<NodeWatch> nodes,
       Clock clock,
       TenantPolicy policy) {
@@ -83,6 +87,7 @@ public class FlinkResilientJobReconciler
     this.teardown = teardown;
     this.flink = flink;
     this.storage = storage;
+    this.stops = stops;
     this.nodes = nodes;
     this.clock = clock;
     this.policy = policy;
@@ -104,7 +109,8 @@ public class FlinkResilientJobReconciler
             observed,
             seen.ha(),
             now,
-            storage(job, observed));
+            storage(job, observed),
+            savepoint(job));
     Plan plan = plan(job, ctx, input);
     input = plan.input();
     Decision decision = act(job, ctx, input, plan.decision());
@@ -160,6 +166,18 @@ public class FlinkResilientJobReconciler
         actions.handOverLeadership(
             meta.getNamespace(), meta.getName(), leaderIp, leaderRetryPeriod(input));
       }
+    } else if (decision instanceof Decision.AwaitSavepoint await) {
+      // Without an address nothing is sent; savepointTimeout then falls back to last-state.
+      flink
+          .restBase(job)
+          .ifPresent(
+              rest ->
+                  stops.follow(
+                      ResourceID.fromResource(job),
+                      rest,
+                      await.jobId(),
+                      await.triggerId(),
+                      await.targetDirectory()));
     } else if (decision instanceof Decision.Deploy deploy) {
       try {
         deploy(job, input, deploy);
@@ -225,6 +243,24 @@ public class FlinkResilientJobReconciler
       // A suspended job may stay so for days: its resume reads the storage afresh.
       storage.forget(id);
     }
+    if (decision instanceof Decision.DeleteCluster
+        || decision instanceof Decision.Deploy
+        || decision instanceof Decision.FinishSuspend) {
+      // The stop is over: its savepoint is in status, or it was given up for last-state.
+      stops.forget(id);
+    }
+  }
+
+  /**
+   * What the planner needs for a stop with a savepoint: whether the REST API answers, and how the
+   * stop followed for this job stands.
+   */
+  private SavepointView savepoint(FlinkResilientJob job) {
+    SavepointView view = SavepointView.answeredAt(flink.answeredAt(job));
+    return stops
+        .progress(ResourceID.fromResource(job))
+        .map(p -> view.following(p.triggerId(), p.state(), p.location(), p.failure()))
+        .orElse(view);
   }
 
   private void deploy(FlinkResilientJob job, PlanInput input, Decision.Deploy deploy) {
@@ -257,6 +293,7 @@ public class FlinkResilientJobReconciler
       throws Exception {
     flink.forget(job);
     storage.forget(ResourceID.fromResource(job));
+    stops.forget(ResourceID.fromResource(job));
     nodes.ifPresent(n -> n.forget(ResourceID.fromResource(job)));
     return teardown.onDelete(job, observe(job, ctx), ctx);
   }
@@ -269,6 +306,7 @@ public class FlinkResilientJobReconciler
     sources.add(ClusterEventSources.labelled(Pod.class, "pods", context));
     sources.add(ClusterEventSources.flinkHaConfigMaps(context));
     sources.add(flink.poller());
+    sources.add(stops);
     nodes.ifPresent(sources::add);
     return sources;
   }
@@ -306,7 +344,8 @@ public class FlinkResilientJobReconciler
                 .withSilence(input.cluster().silence()),
             input.ha(),
             clock.instant(),
-            input.storage());
+            input.storage(),
+            input.savepoint());
     Decision confirmed = LifecyclePlanner.decide(fresh);
     return confirmed.equals(decision) ? new Plan(input, decision) : new Plan(fresh, confirmed);
   }

@@ -163,7 +163,10 @@ public final class FlinkWatch {
       java.util.Set<String> nodesNotSeenAlive) {
     ResourceID id = ResourceID.fromResource(job);
     FlinkResilientJobSpec running = runningSpec(job, status);
-    if (status.getJobId() == null || running == null || status.getPhase() == Phase.SUSPENDED) {
+    // A suspend in progress still needs Flink: its stop with a savepoint is asked of a job that
+    // answers, and the stop's address is the poll's.
+    boolean suspended = status.getPhase() == Phase.SUSPENDED && status.getOperation() == null;
+    if (status.getJobId() == null || running == null || suspended) {
       poller.forget(id);
       return;
     }
@@ -180,6 +183,28 @@ public final class FlinkWatch {
         id,
         new PollTarget(
             rest, status.getJobId(), pacing.intervalFor(status), zooKeeper(job, running)));
+  }
+
+  /**
+   * When the JobManager last answered a poll knowing the job of this status: whether Flink can be
+   * asked for a savepoint now. Null when it never did.
+   */
+  Instant answeredAt(FlinkResilientJob job) {
+    String jobId = job.getStatus() == null ? null : job.getStatus().getJobId();
+    return poller
+        .latest(ResourceID.fromResource(job))
+        .filter(p -> p.isOf(jobId) && p.rest() != null)
+        .filter(p -> p.rest().outcome() == FlinkObservation.Outcome.OK)
+        .map(p -> p.rest().observedAt())
+        .orElse(null);
+  }
+
+  /** The REST address the job is polled at, if one is known. */
+  java.util.Optional<URI> restBase(FlinkResilientJob job) {
+    return poller
+        .latest(ResourceID.fromResource(job))
+        .map(p -> p.target().restBase())
+        .filter(java.util.Objects::nonNull);
   }
 
   void forget(FlinkResilientJob job) {

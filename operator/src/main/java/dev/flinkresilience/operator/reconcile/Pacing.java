@@ -18,12 +18,19 @@ final class Pacing {
 
   static Duration after(Decision decision, Phase phase) {
     if (decision instanceof Decision.BeginOperation
+        || decision instanceof Decision.RecordSavepointTrigger
+        || decision instanceof Decision.SavepointTaken
         || decision instanceof Decision.OpenIncident
         || decision instanceof Decision.Escalate) {
       // The intent is recorded: act on it in the next pass. Our own status write wakes nobody,
       // and a node that died sends no event: without this, the teardown or the release of a lost
       // node's pods after a detection waited the 2 s floor.
       return Duration.ofMillis(100);
+    }
+    if (decision instanceof Decision.AwaitSavepoint) {
+      // The stop's tracker wakes the job when the savepoint's result is in; this only bounds how
+      // late job.savepointTimeout is noticed.
+      return Duration.ofSeconds(1);
     }
     if (decision instanceof Decision.ReadCheckpointStorage) {
       // The read runs on its own threads and sends no event; it usually takes milliseconds.

@@ -112,6 +112,8 @@ public final class FlinkConfigRenderer {
     config.put(Setting.TASK_MANAGER_LABELS, labels);
     config.put(Setting.FIXED_JOB_ID, inputs.jobId());
     config.put(Setting.FIXED_APPLICATION_ID, inputs.jobId());
+    config.put(Setting.SHUTDOWN_ON_APPLICATION_FINISH, "false");
+    config.put(Setting.SUBMIT_FAILED_JOB_ON_APPLICATION_ERROR, "true");
     config.put(Setting.KERBEROS_MOUNT_DECORATOR, "false");
     config.put(Setting.HADOOP_CONF_MOUNT_DECORATOR, "false");
   }

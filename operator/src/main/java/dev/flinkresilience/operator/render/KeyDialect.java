@@ -60,6 +60,18 @@ public final class KeyDialect {
      * job's namespace. Always off; a job mounts such files through its pod templates.
      */
     KERBEROS_MOUNT_DECORATOR("kubernetes.decorator.kerberos-mount.enabled"),
+    /**
+     * Always false: after a stop with a savepoint the application finishes, and by default Flink
+     * then removes its own cluster, possibly before the operator read where the savepoint went. The
+     * JobManager stays to report; the operator deletes the cluster. A job that FAILED for good is
+     * then seen FAILED through the REST API (a JobFailed signal) instead of as a vanished cluster.
+     */
+    SHUTDOWN_ON_APPLICATION_FINISH("execution.shutdown-on-application-finish"),
+    /**
+     * Always true, with the above: a main() that throws before submitting leaves a FAILED job under
+     * the fixed job id for the REST API to report, rather than a JobManager without a job.
+     */
+    SUBMIT_FAILED_JOB_ON_APPLICATION_ERROR("execution.submit-failed-job-on-application-error"),
     HADOOP_CONF_MOUNT_DECORATOR("kubernetes.decorator.hadoop-conf-mount.enabled"),
 
     // "high-availability" is only a deprecated fallback of HighAvailabilityOptions.HA_MODE.

@@ -31,6 +31,12 @@ public final class OwnedKeys {
       List.of(
           new Owner("$internal.", "(operator internal)"),
           new Owner("execution.target", "(always kubernetes-application)"),
+          new Owner(
+              "execution.shutdown-on-application-finish",
+              "(always false: the JobManager stays to report a stop's savepoint)"),
+          new Owner(
+              "execution.submit-failed-job-on-application-error",
+              "(always true: a failing main() is reported as a FAILED job)"),
           new Owner("kubernetes.cluster-id", "metadata.name"),
           new Owner("kubernetes.namespace", "metadata.namespace"),
           new Owner("kubernetes.container.image", "spec.image"),

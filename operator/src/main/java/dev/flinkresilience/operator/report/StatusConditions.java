@@ -172,6 +172,11 @@ final class StatusConditions {
     if (decision instanceof DeleteCluster d) {
       return d.type() == OperationType.SUSPEND ? "Suspending" : "Upgrading";
     }
+    if (decision instanceof Decision.RecordSavepointTrigger
+        || decision instanceof Decision.AwaitSavepoint
+        || decision instanceof Decision.SavepointTaken) {
+      return phase == Phase.SUSPENDED ? "Suspending" : "Upgrading";
+    }
     if (decision instanceof AwaitTeardown) {
       return phase == Phase.SUSPENDED ? "Suspending" : "TearingDown";
     }

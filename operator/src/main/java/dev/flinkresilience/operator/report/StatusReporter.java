@@ -46,7 +46,9 @@ public final class StatusReporter {
     List<EventSpec> events = new ArrayList<>();
     Phase phase = runtimePhase(in, previous);
     String message;
-    var recoveryStep = RecoveryReport.apply(next, in, decision, now);
+    var recoveryStep =
+        RecoveryReport.apply(next, in, decision, now)
+            .or(() -> SavepointReport.apply(next, decision, name, now));
     if (recoveryStep.isPresent()) {
       phase = recoveryStep.get().phase();
       message = recoveryStep.get().message();
@@ -189,6 +191,13 @@ public final class StatusReporter {
       next.setLatestCheckpoint(null);
       next.setLatestSavepoint(null);
     }
+    if (deploy.restoreFrom().isFinalSavepoint()) {
+      // Every recorded checkpoint is older than the job's final savepoint: left as the floor, one
+      // would win over it should the new job fail before its first checkpoint.
+      next.setLatestCheckpoint(null);
+    }
+    // Used now (it becomes restoredFrom), or passed over by a user's choice: either way spent.
+    next.setFinalSavepoint(null);
     next.setJobId(deploy.jobId());
     next.setDeployedSpec(Redaction.redacted(in.desired().spec()));
     next.setOperation(null);

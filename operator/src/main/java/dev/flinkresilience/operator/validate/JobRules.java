@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.validate;
 
 import dev.flinkresilience.operator.api.v1alpha1.JobSpec;
 import dev.flinkresilience.operator.api.v1alpha1.JobState;
+import dev.flinkresilience.operator.api.v1alpha1.UpgradeMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -37,6 +38,10 @@ final class JobRules {
     }
     v.requiredEnum("spec.job.state", job.getState(), JobState.class);
     initialSavepointPath(job.getInitialSavepointPath(), v);
+    v.requiredEnum("spec.job.upgradeMode", job.getUpgradeMode(), UpgradeMode.class);
+    // A stop with a savepoint that runs longer than this falls back to last-state: it bounds how
+    // long a planned restart can wait on Flink.
+    v.positiveDuration("spec.job.savepointTimeout", job.getSavepointTimeout(), Limits.DAY);
   }
 
   private static void entryClass(String entryClass, Violations v) {

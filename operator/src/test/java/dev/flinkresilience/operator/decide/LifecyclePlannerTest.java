@@ -70,12 +70,14 @@ class LifecyclePlannerTest {
                 running("hash-v0"),
                 new BeginOperation(OperationType.UPGRADE, "spec changed (generation 3)")),
             new Case(
-                "upgrade recorded, cluster up: delete it",
+                "upgrade recorded, cluster up: delete it (upgradeMode savepoint, default, cannot"
+                    + " stop with a savepoint without a directory: last-state, said so)",
                 true,
                 JobState.RUNNING,
                 deployed().andThen(op(OperationType.UPGRADE)),
                 running("hash-v0"),
-                new DeleteCluster(OperationType.UPGRADE)),
+                new DeleteCluster(
+                    OperationType.UPGRADE, "spec.checkpointing.savepointDirectory is not set")),
             new Case(
                 "upgrade recorded, deployment terminating: wait",
                 true,

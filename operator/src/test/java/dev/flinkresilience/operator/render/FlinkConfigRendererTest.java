@@ -114,6 +114,15 @@ class FlinkConfigRendererTest {
     assertThat(render(spec)).isEqualTo(render(minimal(version)));
   }
 
+  @ParameterizedTest
+  @EnumSource(FlinkVersion.class)
+  void theJobManagerStaysAfterTheApplicationEndsToReportIt(FlinkVersion version) {
+    // A stop with a savepoint ends the application; the operator must still read its location.
+    assertThat(render(minimal(version)))
+        .containsEntry("execution.shutdown-on-application-finish", "false")
+        .containsEntry("execution.submit-failed-job-on-application-error", "true");
+  }
+
   @Test
   void missingRequiredFieldNamesTheField() {
     FlinkResilientJobSpec spec = minimal(FlinkVersion.V2_3);

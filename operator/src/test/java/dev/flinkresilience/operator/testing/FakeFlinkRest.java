@@ -73,6 +73,20 @@ public final class FakeFlinkRest implements AutoCloseable {
   private volatile Failure failure = Failure.NONE;
   private volatile Failure checkpointsFailure = Failure.NONE;
 
+  /** Stop-with-savepoint requests received (their JSON bodies), in order. */
+  private final java.util.List<String> stopRequests =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The stops Flink knows, by trigger id: how often each was read, and its target directory. */
+  private final java.util.Map<String, String> stops =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final java.util.Map<String, AtomicInteger> stopReads =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A stop's savepoint completes at this read of its status. */
+  private volatile int savepointDoneAtRead = 3;
+
   private FakeFlinkRest(String jobId) {
     this.jobId = jobId;
   }
@@ -136,6 +150,25 @@ public final class FakeFlinkRest implements AutoCloseable {
     return this;
   }
 
+  /** A stop's savepoint completes at the {@code read}th read of its status (3 by default). */
+  public FakeFlinkRest savepointDoneAtRead(int read) {
+    savepointDoneAtRead = read;
+    return this;
+  }
+
+  /** Stop-with-savepoint requests received so far (their JSON bodies). */
+  public java.util.List<String> stopRequests() {
+    return java.util.List.copyOf(stopRequests);
+  }
+
+  /** Where the stop {@code triggerId} writes its savepoint, as Flink names it. */
+  public String savepointPath(String triggerId) {
+    String target = stops.get(triggerId);
+    return target == null
+        ? null
+        : target + "/savepoint-" + jobId.substring(0, 6) + "-" + triggerId.substring(0, 12);
+  }
+
   /** Stops listening: calls are refused, as by a JobManager whose process is gone. */
   public void down() {
     HttpServer s = server;
@@ -193,12 +226,49 @@ public final class FakeFlinkRest implements AutoCloseable {
         answer(exchange, worse(failure, checkpointsFailure), this::checkpoints);
       } else if (path.equals(prefix + "/metrics") && "get=numRestarts".equals(query)) {
         answer(exchange, failure, this::restartsMetric);
+      } else if (path.equals(prefix + "/stop") && "POST".equals(exchange.getRequestMethod())) {
+        stop(exchange);
+      } else if (path.startsWith(prefix + "/savepoints/")) {
+        savepointStatus(exchange, path.substring((prefix + "/savepoints/").length()));
       } else if (path.startsWith("/jobs/")) {
         send(exchange, 404, notFound(path));
       } else {
         send(exchange, 404, "{\"errors\":[\"Not found: " + path + "\"]}");
       }
     }
+  }
+
+  /** Like Flink: one stop per trigger id, however often it is sent. */
+  private void stop(HttpExchange exchange) throws IOException {
+    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    stopRequests.add(body);
+    var request = JSON.readTree(body);
+    String trigger = request.path("triggerId").asText();
+    stops.putIfAbsent(trigger, request.path("targetDirectory").asText());
+    stopReads.putIfAbsent(trigger, new AtomicInteger());
+    send(exchange, 202, "{\"request-id\":\"" + trigger + "\"}");
+  }
+
+  private void savepointStatus(HttpExchange exchange, String trigger) throws IOException {
+    AtomicInteger reads = stopReads.get(trigger);
+    if (reads == null) {
+      send(
+          exchange,
+          404,
+          "{\"errors\":[\"There is no savepoint operation with triggerId=" + trigger + "\"]}");
+      return;
+    }
+    if (reads.incrementAndGet() < savepointDoneAtRead) {
+      send(exchange, 200, "{\"status\":{\"id\":\"IN_PROGRESS\"},\"operation\":null}");
+      return;
+    }
+    jobState = "FINISHED"; // a stop with a savepoint ends the job
+    send(
+        exchange,
+        200,
+        "{\"status\":{\"id\":\"COMPLETED\"},\"operation\":{\"location\":\""
+            + savepointPath(trigger)
+            + "\"}}");
   }
 
   private static Failure worse(Failure all, Failure one) {

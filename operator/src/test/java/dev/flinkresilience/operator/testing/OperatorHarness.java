@@ -55,7 +55,12 @@ public final class OperatorHarness implements AutoCloseable {
         Path.of(
             System.getProperty("crds.dir", "../crds"),
             "flinkresilientjobs.flinkresilience.dev-v1.yml");
-    client.apiextensions().v1().customResourceDefinitions().load(crd.toFile()).create();
+    var definitions = client.apiextensions().v1().customResourceDefinitions();
+    var definition = definitions.load(crd.toFile()).item();
+    // A second operator in the same test (one that replaces a stopped one) finds it installed.
+    if (definitions.withName(definition.getMetadata().getName()).get() == null) {
+      definitions.resource(definition).create();
+    }
     KubernetesClient operatorClient =
         new KubernetesClientBuilder()
             .withConfig(

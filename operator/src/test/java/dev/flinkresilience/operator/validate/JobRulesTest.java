@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.validate;
 import static dev.flinkresilience.operator.validate.ValidationCases.accepted;
 import static dev.flinkresilience.operator.validate.ValidationCases.spec;
 
+import dev.flinkresilience.operator.api.v1alpha1.UpgradeMode;
 import dev.flinkresilience.operator.validate.ValidationCases.Accepted;
 import dev.flinkresilience.operator.validate.ValidationCases.Rejected;
 import java.util.ArrayList;
@@ -15,6 +16,26 @@ class JobRulesTest extends ValidationTable {
   Stream<Rejected> rejectedRows() {
     return Stream.of(
         spec("no job", s -> s.setJob(null), "spec.job", "is required"),
+        spec(
+            "no upgradeMode",
+            s -> s.getJob().setUpgradeMode(null),
+            "spec.job.upgradeMode",
+            "savepoint"),
+        spec(
+            "savepointTimeout not a duration",
+            s -> s.getJob().setSavepointTimeout("five minutes"),
+            "spec.job.savepointTimeout",
+            "5m"),
+        spec(
+            "savepointTimeout zero",
+            s -> s.getJob().setSavepointTimeout("0s"),
+            "spec.job.savepointTimeout",
+            ""),
+        spec(
+            "savepointTimeout over a day",
+            s -> s.getJob().setSavepointTimeout("25h"),
+            "spec.job.savepointTimeout",
+            ""),
         spec("no jarURI", s -> s.getJob().setJarURI(null), "spec.job.jarURI", "is required"),
         spec("empty jarURI", s -> s.getJob().setJarURI(""), "spec.job.jarURI", "local:///"),
         spec(
@@ -95,6 +116,13 @@ class JobRulesTest extends ValidationTable {
   Stream<Accepted> acceptedRows() {
     return Stream.of(
         accepted("https jar", s -> s.getJob().setJarURI("https://repo.example.com/orders.jar")),
+        accepted(
+            "stateless, 30s savepoint timeout",
+            s -> {
+              s.getJob().setUpgradeMode(UpgradeMode.STATELESS);
+              s.getJob().setSavepointTimeout("30s");
+            }),
+        accepted("last-state", s -> s.getJob().setUpgradeMode(UpgradeMode.LAST_STATE)),
         accepted("file jar", s -> s.getJob().setJarURI("file:///opt/flink/usrlib/orders.jar")),
         accepted("no entryClass", s -> s.getJob().setEntryClass(null)),
         accepted("empty entryClass", s -> s.getJob().setEntryClass("")),

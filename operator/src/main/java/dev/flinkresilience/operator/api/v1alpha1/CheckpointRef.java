@@ -16,8 +16,20 @@ public class CheckpointRef {
   @JsonPropertyDescription("When it completed (RFC 3339).")
   private String completedAt;
 
-  @JsonPropertyDescription("Where the operator learned of it: rest, haStore, savepoint or user.")
+  @JsonPropertyDescription(
+      "Where the operator learned of it: rest, haStore, storage, savepoint, user, or stopWithSavepoint (the savepoint of a planned stop).")
   private String source;
+
+  @JsonPropertyDescription("Why the operator took this savepoint, e.g. Upgrade: spec changed.")
+  private String triggerReason;
+
+  public String getTriggerReason() {
+    return triggerReason;
+  }
+
+  public void setTriggerReason(String triggerReason) {
+    this.triggerReason = triggerReason;
+  }
 
   public Long getId() {
     return id;

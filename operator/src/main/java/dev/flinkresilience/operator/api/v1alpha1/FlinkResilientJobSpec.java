@@ -68,7 +68,8 @@ public class FlinkResilientJobSpec {
       "Extra Flink configuration passed through as is. Keys the operator owns (checkpointing, HA, restart strategy, cluster identity, resources) are rejected: set the typed field instead.")
   private Map<String, String> flinkConfiguration = new LinkedHashMap<>();
 
-  @JsonPropertyDescription("Change this number to redeploy the job now from its latest checkpoint.")
+  @JsonPropertyDescription(
+      "Change this number to restart the job now, as an upgrade: per job.upgradeMode (by default stopped with a savepoint and started from it).")
   private long restartNonce = 0;
 
   public String getImage() {

@@ -93,6 +93,18 @@ public class FlinkResilientJobStatus {
       "Lifecycle operation in progress (upgrade or suspend), written before anything is deleted.")
   private Operation operation;
 
+  @JsonPropertyDescription(
+      "The savepoint the last planned stop (upgrade, suspend, restartNonce) took: the job's final state, which the next deployment starts from. Cleared once a deployment is made.")
+  private CheckpointRef finalSavepoint;
+
+  public CheckpointRef getFinalSavepoint() {
+    return finalSavepoint;
+  }
+
+  public void setFinalSavepoint(CheckpointRef finalSavepoint) {
+    this.finalSavepoint = finalSavepoint;
+  }
+
   @JsonPropertyDescription("Human-readable summary.")
   private String message;
 

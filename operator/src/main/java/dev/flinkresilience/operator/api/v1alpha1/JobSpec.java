@@ -29,7 +29,7 @@ public class JobSpec {
   private int parallelism = 1;
 
   @JsonPropertyDescription(
-      "running (default) or suspended. Suspending tears the cluster down and keeps the checkpoints; resuming restores the latest one.")
+      "running (default) or suspended. Suspending stops the job per upgradeMode (by default with a savepoint) and tears the cluster down, keeping checkpoints and savepoints; resuming starts from that savepoint, or per upgradeMode when none was taken.")
   private JobState state = JobState.RUNNING;
 
   @JsonPropertyDescription("Savepoint or checkpoint to start from on the first deployment only.")
@@ -38,6 +38,14 @@ public class JobSpec {
   @JsonPropertyDescription(
       "Allow restoring a savepoint or checkpoint whose state no longer maps to an operator of the job.")
   private boolean allowNonRestoredState = false;
+
+  @JsonPropertyDescription(
+      "How an upgrade, a suspend or a new restartNonce carries the job's state over. savepoint (default): stop the job with a savepoint through Flink's REST API and start from exactly that savepoint; when the job is not RUNNING, its REST API does not answer, or the savepoint fails or times out, falls back to last-state (Warning event SavepointFallback). last-state: tear the cluster down, then start from the newest checkpoint that exists in the checkpoint storage. stateless: tear down and start from empty state.")
+  private UpgradeMode upgradeMode = UpgradeMode.SAVEPOINT;
+
+  @JsonPropertyDescription(
+      "How long a stop with a savepoint may take before the operator falls back to last-state, e.g. 5m. Default: 5m.")
+  private String savepointTimeout = "5m";
 
   public String getJarURI() {
     return jarURI;
@@ -85,6 +93,22 @@ public class JobSpec {
 
   public void setInitialSavepointPath(String initialSavepointPath) {
     this.initialSavepointPath = initialSavepointPath;
+  }
+
+  public UpgradeMode getUpgradeMode() {
+    return upgradeMode;
+  }
+
+  public void setUpgradeMode(UpgradeMode upgradeMode) {
+    this.upgradeMode = upgradeMode;
+  }
+
+  public String getSavepointTimeout() {
+    return savepointTimeout;
+  }
+
+  public void setSavepointTimeout(String savepointTimeout) {
+    this.savepointTimeout = savepointTimeout;
   }
 
   public boolean isAllowNonRestoredState() {

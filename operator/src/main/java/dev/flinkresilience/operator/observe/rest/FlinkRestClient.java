@@ -29,4 +29,19 @@ public interface FlinkRestClient {
    * "unknown", not zero.
    */
   CompletableFuture<OptionalLong> restarts(URI restBase, String jobId);
+
+  /**
+   * {@code POST /jobs/:id/stop}: stop the job with a savepoint into {@code targetDirectory}, not
+   * draining. {@code triggerId} (32 hex characters) is ours: Flink starts one stop per trigger id,
+   * so sending it again after a restart follows the same stop instead of taking a second savepoint.
+   * Completes with the trigger id Flink acknowledged.
+   */
+  CompletableFuture<String> stopWithSavepoint(
+      URI restBase, String jobId, String targetDirectory, String triggerId);
+
+  /**
+   * {@code GET /jobs/:id/savepoints/:triggerId}: how the savepoint of a stop (or trigger) stands. A
+   * trigger id Flink does not know fails with {@link FlinkRestException.Kind#NOT_FOUND}.
+   */
+  CompletableFuture<SavepointStatus> savepointStatus(URI restBase, String jobId, String triggerId);
 }

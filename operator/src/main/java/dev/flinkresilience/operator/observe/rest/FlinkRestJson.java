@@ -99,6 +99,59 @@ final class FlinkRestJson {
     return OptionalLong.empty();
   }
 
+  /** The body of {@code POST /jobs/:id/stop}: a savepoint, no drain, our trigger id. */
+  static byte[] stopRequest(String targetDirectory, String triggerId) {
+    var body = MAPPER.createObjectNode();
+    body.put("targetDirectory", targetDirectory);
+    body.put("drain", false);
+    body.put("triggerId", triggerId);
+    try {
+      return MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a stop request", e);
+    }
+  }
+
+  /** {@code {"request-id":"..."}}, the answer to a trigger. */
+  static String triggerId(String call, byte[] body) {
+    return text(call, tree(call, body), "request-id");
+  }
+
+  /**
+   * {@code {"status":{"id":"IN_PROGRESS"}}}, or {@code {"status":{"id":"COMPLETED"},
+   * "operation":{"location":...}}}; a failure is COMPLETED with {@code operation.failure-cause}.
+   */
+  static SavepointStatus savepointStatus(String call, byte[] body) {
+    JsonNode root = tree(call, body);
+    String id = text(call, field(call, root, "status"), "id");
+    if ("IN_PROGRESS".equals(id)) {
+      return new SavepointStatus(SavepointStatus.State.IN_PROGRESS, null, null);
+    }
+    if (!"COMPLETED".equals(id)) {
+      throw FlinkRestException.badAnswer(call, "unknown savepoint status " + id);
+    }
+    JsonNode operation = field(call, root, "operation");
+    JsonNode cause = operation.get("failure-cause");
+    if (cause != null && !cause.isNull()) {
+      return new SavepointStatus(SavepointStatus.State.FAILED, null, failureSummary(cause));
+    }
+    return new SavepointStatus(
+        SavepointStatus.State.COMPLETED, text(call, operation, "location"), null);
+  }
+
+  /**
+   * The first line of the failure's stack trace ("class: message"), which is what a human needs;
+   * the class alone when Flink sent no trace.
+   */
+  private static String failureSummary(JsonNode cause) {
+    String trace = cause.path("stack-trace").asText("");
+    String first = trace.lines().findFirst().orElse("").trim();
+    if (first.isEmpty()) {
+      first = cause.path("class").asText("unknown failure");
+    }
+    return first.length() > 300 ? first.substring(0, 300) + "..." : first;
+  }
+
   /**
    * The first line of Flink's {@code {"errors":[...]}} body, for a readable problem text; Flink
    * puts a whole stack trace there. Null when the body is not that shape.

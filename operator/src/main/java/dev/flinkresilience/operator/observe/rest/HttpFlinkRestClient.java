@@ -59,12 +59,44 @@ public final class HttpFlinkRestClient implements FlinkRestClient {
     return get(restBase, "/jobs/" + jobId + "/metrics?get=numRestarts", FlinkRestJson::restarts);
   }
 
+  @Override
+  public CompletableFuture<String> stopWithSavepoint(
+      URI restBase, String jobId, String targetDirectory, String triggerId) {
+    byte[] body = FlinkRestJson.stopRequest(targetDirectory, triggerId);
+    return send(
+        restBase,
+        "/jobs/" + jobId + "/stop",
+        HttpRequest.BodyPublishers.ofByteArray(body),
+        FlinkRestJson::triggerId);
+  }
+
+  @Override
+  public CompletableFuture<SavepointStatus> savepointStatus(
+      URI restBase, String jobId, String triggerId) {
+    return get(
+        restBase, "/jobs/" + jobId + "/savepoints/" + triggerId, FlinkRestJson::savepointStatus);
+  }
+
   private <T> CompletableFuture<T> get(
       URI restBase, String path, BiFunction<String, byte[], T> parse) {
-    String call = "GET " + path;
+    return send(restBase, path, null, parse);
+  }
+
+  /** A GET, or a POST of a JSON {@code body} when one is given. */
+  private <T> CompletableFuture<T> send(
+      URI restBase,
+      String path,
+      HttpRequest.BodyPublisher body,
+      BiFunction<String, byte[], T> parse) {
+    String call = (body == null ? "GET " : "POST ") + path;
     HttpRequest request;
     try {
-      request = HttpRequest.newBuilder(resolve(restBase, path)).timeout(timeout).GET().build();
+      HttpRequest.Builder builder =
+          HttpRequest.newBuilder(resolve(restBase, path)).timeout(timeout);
+      request =
+          body == null
+              ? builder.GET().build()
+              : builder.header("Content-Type", "application/json").POST(body).build();
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(
           new FlinkRestException(Kind.UNREACHABLE, 0, call + ": bad address " + restBase, e));
