@@ -15,7 +15,6 @@ import dev.flinkresilience.operator.decide.Decision.AwaitSavepoint;
 import dev.flinkresilience.operator.decide.Decision.DeleteCluster;
 import dev.flinkresilience.operator.decide.Decision.Deploy;
 import dev.flinkresilience.operator.decide.Decision.DeployReason;
-import dev.flinkresilience.operator.decide.Decision.FinishSuspend;
 import dev.flinkresilience.operator.decide.Decision.ReadCheckpointStorage;
 import dev.flinkresilience.operator.decide.Decision.RecordSavepointTrigger;
 import dev.flinkresilience.operator.decide.Decision.SavepointTaken;
@@ -228,13 +227,14 @@ class StopWithSavepointTest {
                 OperationType.SUSPEND,
                 StopWithSavepoint.triggerId(UID, operation(OperationType.SUSPEND)))),
         new Case(
-            "suspend, savepoint taken, cluster gone: FinishSuspend",
+            "suspend, savepoint taken, cluster gone: the storage is read (its newest checkpoint"
+                + " is recorded, SuspendRecordsStorageTest), then FinishSuspend",
             UpgradeMode.SAVEPOINT,
             JobState.SUSPENDED,
             running().andThen(op(OperationType.SUSPEND)).andThen(taken()),
             ObservedCluster.none(),
             SavepointView.none(),
-            new FinishSuspend()),
+            new ReadCheckpointStorage(DeployReason.RESUME, null)),
         new Case(
             "resume after a suspend with a savepoint: deploy from that savepoint",
             UpgradeMode.SAVEPOINT,
