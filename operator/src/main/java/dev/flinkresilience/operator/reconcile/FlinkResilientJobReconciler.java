@@ -198,6 +198,9 @@ public class FlinkResilientJobReconciler
     return ctx.getSecondaryResources(Pod.class).stream()
         .filter(p -> pod.equals(p.getMetadata().getName()) && p.getStatus() != null)
         .map(p -> p.getStatus().getPodIP())
+        // A pod not started yet has no IP; a null in the stream would fail the whole pass (seen:
+        // a chaos scenario's releases failed on it for two minutes).
+        .filter(java.util.Objects::nonNull)
         .findFirst()
         .orElse(null);
   }
