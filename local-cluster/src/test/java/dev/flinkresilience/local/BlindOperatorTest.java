@@ -307,9 +307,15 @@ class BlindOperatorTest {
         .isNull();
     List<Incident> history =
         recovery == null || recovery.getHistory() == null ? List.of() : recovery.getHistory();
+    // A false alarm, or Flink's own restart (its Kubernetes-HA leadership lost while the API
+    // server was away) that the operator only watched: nothing released in it.
     assertThat(history)
         .as("incidents after: " + what)
-        .allSatisfy(i -> assertThat(i.getOutcome()).isEqualTo("FalseAlarm"));
+        .allSatisfy(
+            i -> {
+              assertThat(i.getOutcome()).isIn("FalseAlarm", "Recovered");
+              assertThat(i.getReleasedPods()).as("pods released in it").isEmpty();
+            });
     run.note(
         "after "
             + what
