@@ -113,6 +113,11 @@ public final class SampleJob {
     return Path.of(values.get("OUTPUT"));
   }
 
+  /** Where Flink writes the job's checkpoints ({@code <dir>/<job id>/chk-N}). */
+  public Path checkpoints() {
+    return Path.of(values.get("CHECKPOINTS"));
+  }
+
   public String namespace() {
     return values.get("NAMESPACE");
   }

@@ -210,9 +210,13 @@ public final class ScenarioRun {
     return j.getStatus().getRecovery().getCurrent();
   }
 
-  /** Runs {@code failure} now; the timeline's zero. Returns the latest checkpoint id before it. */
+  /**
+   * Runs {@code failure} now; the timeline's zero. Returns the newest checkpoint completed before
+   * it, as found in storage ({@code chk-N/_metadata}), not as the operator recorded it: status may
+   * lag, and a restore from the lagging id would double output the check would then excuse.
+   */
   public long inject(String what, Action failure) throws Exception {
-    long before = latestCheckpoint();
+    long before = Math.max(latestCheckpoint(), newestInStorage());
     failedAt = Instant.now();
     failure.run();
     say("FAILURE: " + what + " (latest completed checkpoint: " + before + ")");
@@ -363,6 +367,17 @@ public final class ScenarioRun {
     }
     var r = job.getStatus() == null ? null : job.getStatus().getRestoredFrom();
     return r == null || r.getId() == null ? -1 : r.getId();
+  }
+
+  /** The newest complete checkpoint of the current job in storage, -1 when none. */
+  public long newestInStorage() {
+    FlinkResilientJob j = get();
+    String jobId = j == null || j.getStatus() == null ? null : j.getStatus().getJobId();
+    return jobId == null
+        ? -1
+        : dev.flinkresilience.local.check.CheckpointStorage.at(job.checkpoints())
+            .newest(jobId)
+            .orElse(-1);
   }
 
   public long latestCheckpoint() {
