@@ -13,6 +13,13 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
+    if (CommonPool.size() < 2) {
+      // Only a user's own -D…parallelism=1 gets here; say so rather than start a thread per answer.
+      System.err.println(
+          "warning: "
+              + CommonPool.PROPERTY
+              + " is below 2: every HTTP answer will start a thread; set it to 4 or more");
+    }
     System.exit(
         new CommandLine(new Main()).execute(args.length == 0 ? new String[] {"run"} : args));
   }

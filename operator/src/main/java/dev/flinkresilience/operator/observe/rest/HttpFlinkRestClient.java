@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
@@ -24,6 +26,21 @@ import java.util.function.BiFunction;
  */
 public final class HttpFlinkRestClient implements FlinkRestClient {
 
+  /**
+   * Where the client starts calls and delivers answers. Without one the JDK gives each client an
+   * unbounded cached pool. The handlers only parse a bounded body; the one blocking step is
+   * resolving a host name (JobManager addresses are usually pod IPs), so a few threads serve any
+   * number of jobs.
+   */
+  private static final ExecutorService ANSWERS =
+      Executors.newFixedThreadPool(
+          8,
+          r -> {
+            Thread t = new Thread(r, "flink-rest");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final HttpClient http;
   private final Duration timeout;
 
@@ -31,7 +48,7 @@ public final class HttpFlinkRestClient implements FlinkRestClient {
    * @param timeout bounds each call: connecting, and waiting for the whole answer
    */
   public HttpFlinkRestClient(Duration timeout) {
-    this(HttpClient.newBuilder().connectTimeout(timeout).build(), timeout);
+    this(HttpClient.newBuilder().connectTimeout(timeout).executor(ANSWERS).build(), timeout);
   }
 
   HttpFlinkRestClient(HttpClient http, Duration timeout) {
