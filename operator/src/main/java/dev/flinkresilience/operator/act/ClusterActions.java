@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ public final class ClusterActions {
     List<ObjectNotOwned.Taken> taken = new ArrayList<>();
     for (HasMetadata desired : objects) {
       String uid = Owners.jobUid(desired);
-      HasMetadata live = createOrGet(desired);
+      HasMetadata live = refusalNamed(desired, () -> createOrGet(desired));
       if (live == null) {
         continue;
       }
@@ -64,7 +65,19 @@ public final class ClusterActions {
     if (!taken.isEmpty()) {
       throw new ObjectNotOwned(taken);
     }
-    existing.forEach(e -> update(e.desired(), e.live()));
+    existing.forEach(e -> refusalNamed(e.desired(), () -> update(e.desired(), e.live())));
+  }
+
+  /** One write of {@code desired}, the server's refusal of it turned into {@link ObjectRefused}. */
+  private static <T> T refusalNamed(HasMetadata desired, Supplier<T> write) {
+    try {
+      return write.get();
+    } catch (KubernetesClientException e) {
+      if (ObjectRefused.isRefusal(e)) {
+        throw new ObjectRefused(desired, e);
+      }
+      throw e;
+    }
   }
 
   /** An object to apply whose name the job already holds. */
@@ -88,7 +101,7 @@ public final class ClusterActions {
     return live;
   }
 
-  private void update(HasMetadata desired, HasMetadata live) {
+  private HasMetadata update(HasMetadata desired, HasMetadata live) {
     // The live resourceVersion makes the update conditional: had the object been replaced by
     // someone else's since it was read, the API server refuses it (409, retried next pass).
     HasMetadata update = client.getKubernetesSerialization().clone(desired);
@@ -99,7 +112,7 @@ public final class ClusterActions {
       service.getSpec().setClusterIP(liveService.getSpec().getClusterIP());
       service.getSpec().setClusterIPs(liveService.getSpec().getClusterIPs());
     }
-    client.resource(update).update();
+    return client.resource(update).update();
   }
 
   /**

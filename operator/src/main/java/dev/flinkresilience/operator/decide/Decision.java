@@ -99,6 +99,15 @@ public sealed interface Decision {
    */
   record NameTaken(DeployReason reason, List<String> objects) implements Decision {}
 
+  /**
+   * Not planned but observed while acting: the API server refused one of the cluster's objects
+   * during a {@link Deploy} ({@code object} as {@code Kind namespace/name}, the HTTP {@code code}
+   * and the server's {@code answer}: a quota, a full Service range, an admission webhook). Reported
+   * on the job and tried again with back-off; the Deploy is idempotent.
+   */
+  record ObjectRefused(DeployReason reason, String object, int code, String answer)
+      implements Decision {}
+
   /** Recovery: record a detected failure as the incident in progress; nothing destructive yet. */
   record OpenIncident(Signal signal, RecoveryAction action) implements Decision {}
 

@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.reconcile;
 import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.act.ObjectNotOwned;
+import dev.flinkresilience.operator.act.ObjectRefused;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.RecoverySpec;
 import dev.flinkresilience.operator.decide.CheckpointStorageView;
@@ -124,15 +125,16 @@ public class FlinkResilientJobReconciler
     return UpdateControl.<FlinkResilientJob>noUpdate()
         .rescheduleAfter(
             Pacing.whileWaitingOnTime(
-                Pacing.after(decision, report.status().getPhase()), report.status()));
+                Pacing.after(decision, report.status(), now), report.status()));
   }
 
   /**
    * Carries out the decision and returns what the pass did: the decision itself, or for a Deploy
    * that found one of the cluster's names taken by an object the job does not own, {@link
-   * Decision.NameTaken}, reported and retried like any refusal. This is the one place an error of
-   * acting becomes status; every other exception is transient (a conflict, the API server away) and
-   * goes to JOSDK's retry with back-off.
+   * Decision.NameTaken}, and for one the API server refused, {@link Decision.ObjectRefused}: both
+   * reported and retried. This is the one place an error of acting becomes status; every other
+   * exception is transient (a conflict, the API server away) and goes to JOSDK's retry with
+   * back-off.
    */
   private Decision act(
       FlinkResilientJob job, Context<FlinkResilientJob> ctx, PlanInput input, Decision decision) {
@@ -184,6 +186,9 @@ public class FlinkResilientJobReconciler
       } catch (ObjectNotOwned e) {
         return new Decision.NameTaken(
             deploy.reason(), e.taken().stream().map(Object::toString).toList());
+      } catch (ObjectRefused e) {
+        LOG.warn("{}/{}: {}", meta.getNamespace(), meta.getName(), e.getMessage());
+        return new Decision.ObjectRefused(deploy.reason(), e.object(), e.code(), e.answer());
       }
     }
     // Every other decision changes status only; the intent of each destructive step above was

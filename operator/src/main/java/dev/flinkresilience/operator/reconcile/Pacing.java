@@ -4,6 +4,7 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.Decision;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * When to look again without an event. Informer events (pods, the JobManager Deployment, the
@@ -12,9 +13,34 @@ import java.time.Duration;
 final class Pacing {
   private static final Duration WATCH_TIME = Duration.ofSeconds(1);
   static final Duration NAME_TAKEN_RETRY = Duration.ofSeconds(30);
+  static final Duration REFUSED_RETRY_MIN = Duration.ofSeconds(5);
+  static final Duration REFUSED_RETRY_MAX = Duration.ofMinutes(5);
   static final Duration STORAGE_READ_CHECK = Duration.ofMillis(200);
 
   private Pacing() {}
+
+  /**
+   * As {@link #after(Decision, Phase)}, and for an object the API server refused, back-off: half
+   * the time the job has been refused so far (its Degraded condition says since when), from 5 s to
+   * 5 min. A quota raised, a Service range widened or a webhook fixed sends no event the operator
+   * watches; hundreds of refused jobs must not hammer the API server either.
+   */
+  static Duration after(Decision decision, FlinkResilientJobStatus status, Instant now) {
+    if (!(decision instanceof Decision.ObjectRefused)) {
+      return after(decision, status.getPhase());
+    }
+    Duration refused =
+        status.getConditions().stream()
+            .filter(c -> "Degraded".equals(c.getType()) && "ObjectRefused".equals(c.getReason()))
+            .filter(c -> c.getLastTransitionTime() != null)
+            .map(c -> Duration.between(Instant.parse(c.getLastTransitionTime()), now))
+            .findFirst()
+            .orElse(Duration.ZERO);
+    Duration half = refused.dividedBy(2);
+    return half.compareTo(REFUSED_RETRY_MIN) < 0
+        ? REFUSED_RETRY_MIN
+        : half.compareTo(REFUSED_RETRY_MAX) > 0 ? REFUSED_RETRY_MAX : half;
+  }
 
   static Duration after(Decision decision, Phase phase) {
     if (decision instanceof Decision.BeginOperation

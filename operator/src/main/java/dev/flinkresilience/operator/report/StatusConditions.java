@@ -30,6 +30,9 @@ final class StatusConditions {
   /** A name of the cluster is held by an object the job does not own (act/ObjectNotOwned). */
   private static final String NAME_TAKEN = "NameTaken";
 
+  /** The API server refused one of the cluster's objects (act/ObjectRefused). */
+  private static final String OBJECT_REFUSED = "ObjectRefused";
+
   private StatusConditions() {}
 
   static List<Condition> of(
@@ -44,12 +47,15 @@ final class StatusConditions {
     boolean invalid = decision instanceof RejectSpec;
     Optional<String> restProblem = ObservationLedger.lastingProblem(previous);
     boolean refused = decision instanceof RefuseRestore;
-    boolean nameTaken = decision instanceof NameTaken;
+    String notDeployed =
+        decision instanceof NameTaken
+            ? NAME_TAKEN
+            : decision instanceof Decision.ObjectRefused ? OBJECT_REFUSED : null;
     boolean moving =
         !(decision instanceof Steady
                 || decision instanceof RejectSpec
                 || decision instanceof RefuseRestore
-                || nameTaken
+                || notDeployed != null
                 || decision instanceof FinishSuspend
                 || decision instanceof Decision.CloseIncident
                 || decision instanceof Decision.DismissIncident
@@ -60,15 +66,21 @@ final class StatusConditions {
     String readyReason =
         invalid
             ? "InvalidSpec"
-            : nameTaken
-                ? NAME_TAKEN
+            : notDeployed != null
+                ? notDeployed
                 : phase == Phase.RUNNING && !jobRunning ? "Job" + camel(jobState) : phase.value();
     boolean ready =
-        !invalid && !nameTaken && phase == Phase.RUNNING && jobRunning && restProblem.isEmpty();
+        !invalid
+            && notDeployed == null
+            && phase == Phase.RUNNING
+            && jobRunning
+            && restProblem.isEmpty();
     String progressingReason =
         invalid
             ? "InvalidSpec"
-            : moving ? progressingReason(decision, phase) : nameTaken ? NAME_TAKEN : "Stable";
+            : moving
+                ? progressingReason(decision, phase)
+                : notDeployed != null ? notDeployed : "Stable";
     return List.of(
         Conditions.of(Conditions.READY, ready, readyReason, message, generation, old, now),
         Conditions.of(
@@ -81,7 +93,7 @@ final class StatusConditions {
             now),
         degraded(
             HeldBack.of(in, now),
-            refused ? "RestoreRefused" : nameTaken ? NAME_TAKEN : null,
+            refused ? "RestoreRefused" : notDeployed,
             restProblem,
             CheckpointStall.check(in, previous, now),
             phase,
@@ -92,7 +104,10 @@ final class StatusConditions {
             now));
   }
 
-  /** {@code refusal}: why nothing is deployed (no safe restore point, a name taken), or null. */
+  /**
+   * {@code refusal}: why nothing is deployed (no safe restore point, a name taken, an object the
+   * API server refused), or null.
+   */
   private static Condition degraded(
       Optional<NodeSight.Hold> held,
       String refusal,

@@ -120,6 +120,20 @@ public final class StatusReporter {
       if (!message.equals(previous.getMessage())) {
         events.add(EventSpec.warning("NameTaken", message));
       }
+    } else if (decision instanceof Decision.ObjectRefused refused) {
+      message =
+          "Not deploying ("
+              + refused.reason().name().toLowerCase()
+              + "): the API server refused "
+              + refused.object()
+              + " (HTTP "
+              + refused.code()
+              + "): "
+              + refused.answer()
+              + "; retrying";
+      if (!message.equals(previous.getMessage())) {
+        events.add(EventSpec.warning("ObjectRefused", message));
+      }
     } else if (decision instanceof Steady steady) {
       in.cluster().jobManager().ifPresent(jm -> syncDeployment(next, jm));
       if (in.desired() != null && !in.desired().running()) {

@@ -146,6 +146,45 @@ class StatusReporterTest {
   }
 
   @Test
+  void anObjectTheApiServerRefusedIsReportedOnANewJobNamingItAndTheServersAnswer() {
+    var refused =
+        new Decision.ObjectRefused(
+            Decision.DeployReason.INITIAL,
+            "Service streaming/orders-rest",
+            403,
+            "services \"orders-rest\" is forbidden: exceeded quota: services");
+
+    Report first =
+        report(input(new FlinkResilientJobStatus(), ObservedCluster.none()), refused, T0);
+
+    String message =
+        "Not deploying (initial): the API server refused Service streaming/orders-rest (HTTP 403):"
+            + " services \"orders-rest\" is forbidden: exceeded quota: services; retrying";
+    assertThat(first.status().getMessage()).isEqualTo(message);
+    assertThat(first.status().getPhase()).as("never a job without status").isEqualTo(Phase.PENDING);
+    assertThat(cond(first, "Ready").getStatus()).isEqualTo("False");
+    assertThat(cond(first, "Ready").getReason()).isEqualTo("ObjectRefused");
+    assertThat(cond(first, "Degraded").getStatus()).isEqualTo("True");
+    assertThat(cond(first, "Degraded").getReason()).isEqualTo("ObjectRefused");
+    assertThat(cond(first, "Progressing").getStatus()).isEqualTo("False");
+    assertThat(first.status().getDeployment()).as("nothing recorded as deployed").isNull();
+    assertThat(first.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo(EventSpec.Type.Warning);
+              assertThat(e.reason()).isEqualTo("ObjectRefused");
+              assertThat(e.message()).isEqualTo(message);
+            });
+
+    Report again = report(input(first.status(), ObservedCluster.none()), refused, T1);
+    assertThat(again.events()).as("reported once, not every retry").isEmpty();
+    assertThat(cond(again, "Degraded").getLastTransitionTime())
+        .as("the back-off counts from the first refusal")
+        .isEqualTo(cond(first, "Degraded").getLastTransitionTime());
+  }
+
+  @Test
   void beginOperationIsWrittenAheadAndFinishClearsIt() {
     var begin = new Decision.BeginOperation(OperationType.SUSPEND, "spec.job.state is suspended");
     Report r = report(input(new FlinkResilientJobStatus(), available()), begin, T0);
