@@ -14,6 +14,7 @@ import dev.flinkresilience.operator.validate.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 
 /**
@@ -39,21 +40,35 @@ public final class DesiredState {
   }
 
   public static Checked check(FlinkResilientJob job, TenantPolicy policy) {
+    return check(job, policy, new FlinkVerdicts());
+  }
+
+  /** As above, asking Flink only when the spec changed since {@code verdicts} last had it. */
+  public static Checked check(FlinkResilientJob job, TenantPolicy policy, FlinkVerdicts verdicts) {
     List<String> violations =
         SpecValidator.validate(job, policy).stream().map(Violation::toString).toList();
     if (!violations.isEmpty()) {
       return new Checked(null, violations);
     }
     FlinkResilientJobSpec spec = job.getSpec();
-    try {
-      objects(job, spec, new DeploymentStamp(0, "check", 0, CHECK_JOB_ID), RestorePoint.NONE);
-    } catch (IllegalArgumentException e) {
-      return new Checked(null, List.of("spec: " + e.getMessage()));
+    Optional<String> refusal = verdicts.refusal(job, () -> flinkRefusal(job, spec));
+    if (refusal.isPresent()) {
+      return new Checked(null, List.of("spec: " + refusal.get()));
     }
     var meta = job.getMetadata();
     long generation = meta.getGeneration() == null ? 1 : meta.getGeneration();
     return new Checked(
         new DesiredJob(spec, SpecHash.of(spec), generation, meta.getUid()), List.of());
+  }
+
+  /** Renders the cluster through Flink's own factory: its refusal, if it has one. */
+  private static Optional<String> flinkRefusal(FlinkResilientJob job, FlinkResilientJobSpec spec) {
+    try {
+      objects(job, spec, new DeploymentStamp(0, "check", 0, CHECK_JOB_ID), RestorePoint.NONE);
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.of(String.valueOf(e.getMessage()));
+    }
   }
 
   public static SortedMap<String, String> flinkConfiguration(

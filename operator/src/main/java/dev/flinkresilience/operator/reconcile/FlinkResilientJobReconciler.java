@@ -18,6 +18,7 @@ import dev.flinkresilience.operator.decide.RecoveryAttempts;
 import dev.flinkresilience.operator.decide.SavepointView;
 import dev.flinkresilience.operator.model.DeploymentStamp;
 import dev.flinkresilience.operator.model.DesiredState;
+import dev.flinkresilience.operator.model.FlinkVerdicts;
 import dev.flinkresilience.operator.observe.ClusterObserver;
 import dev.flinkresilience.operator.observe.NodeWatch;
 import dev.flinkresilience.operator.observe.SavepointStops;
@@ -70,6 +71,7 @@ public class FlinkResilientJobReconciler
 
   private final Clock clock;
   private final TenantPolicy policy;
+  private final FlinkVerdicts verdicts = new FlinkVerdicts();
 
   public FlinkResilientJobReconciler(
       ClusterActions actions,
@@ -98,7 +100,7 @@ public class FlinkResilientJobReconciler
   public UpdateControl<FlinkResilientJob> reconcile(
       FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
     Instant now = clock.instant();
-    DesiredState.Checked checked = DesiredState.check(job, policy);
+    DesiredState.Checked checked = DesiredState.check(job, policy, verdicts);
     FlinkWatch.Seen seen = flink.seen(job, ctx);
     ObservedCluster observed =
         observe(job, ctx).withAnswer(seen.answer()).withSilence(seen.silence());
@@ -299,6 +301,7 @@ public class FlinkResilientJobReconciler
   @Override
   public DeleteControl cleanup(FlinkResilientJob job, Context<FlinkResilientJob> ctx)
       throws Exception {
+    verdicts.forget(job.getMetadata().getNamespace(), job.getMetadata().getName());
     flink.forget(job);
     storage.forget(ResourceID.fromResource(job));
     stops.forget(ResourceID.fromResource(job));

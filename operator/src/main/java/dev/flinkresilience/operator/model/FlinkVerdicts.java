@@ -1,0 +1,59 @@
+package dev.flinkresilience.operator.model;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Flink's verdict on a job's spec, remembered until the spec changes. {@link DesiredState#check}
+ * asks Flink's own factory to render the whole cluster, since only Flink knows every way its
+ * configuration can be wrong; done on every pass, that was a third of the operator's CPU at 1,000
+ * jobs (issue 14). The verdict depends only on the job's name, namespace and spec, so it is kept
+ * per job under a digest of those; one entry per job, dropped when the job is.
+ */
+public final class FlinkVerdicts {
+  /** The digest of what was judged, and Flink's refusal ({@code null}: accepted). */
+  private record Verdict(String digest, String refusal) {}
+
+  private final Map<String, Verdict> byJob = new ConcurrentHashMap<>();
+
+  /** Flink's refusal of the job's spec, rendering only if the spec changed since last asked. */
+  Optional<String> refusal(FlinkResilientJob job, Supplier<Optional<String>> render) {
+    String key = key(job);
+    String digest = digest(job);
+    Verdict known = byJob.get(key);
+    if (known != null && known.digest().equals(digest)) {
+      return Optional.ofNullable(known.refusal());
+    }
+    Optional<String> refusal = render.get();
+    byJob.put(key, new Verdict(digest, refusal.orElse(null)));
+    return refusal;
+  }
+
+  public void forget(String namespace, String name) {
+    byJob.remove(namespace + "/" + name);
+  }
+
+  int size() {
+    return byJob.size();
+  }
+
+  private static String key(FlinkResilientJob job) {
+    return job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
+  }
+
+  private static String digest(FlinkResilientJob job) {
+    try {
+      byte[] spec = Serialization.asJson(job.getSpec()).getBytes(StandardCharsets.UTF_8);
+      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(spec));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.flinkresilience.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.testing.Jobs;
+import dev.flinkresilience.operator.validate.TenantPolicy;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Flink renders a job's cluster once per spec, not once per pass; and whatever the memo holds, the
+ * verdict is the one a fresh render gives.
+ */
+class FlinkVerdictsTest {
+  private final FlinkVerdicts verdicts = new FlinkVerdicts();
+  private final AtomicInteger renders = new AtomicInteger();
+
+  private Optional<String> ask(FlinkResilientJob job, String refusal) {
+    return verdicts.refusal(
+        job,
+        () -> {
+          renders.incrementAndGet();
+          return Optional.ofNullable(refusal);
+        });
+  }
+
+  @Test
+  void theSameSpecIsRenderedOnceAndItsVerdictKept() {
+    var job = Jobs.job("streaming", "orders");
+    assertThat(ask(job, null)).isEmpty();
+    assertThat(ask(job, "never asked")).isEmpty();
+    assertThat(renders).hasValue(1);
+
+    var refused = Jobs.job("streaming", "payments");
+    assertThat(ask(refused, "bad memory")).contains("bad memory");
+    assertThat(ask(refused, null)).as("kept, refusal too").contains("bad memory");
+    assertThat(renders).hasValue(2);
+  }
+
+  @Test
+  void anyChangeOfTheSpecIsRenderedAfresh() {
+    var job = Jobs.job("streaming", "orders");
+    ask(job, null);
+    job.getSpec().setFlinkConfiguration(Map.of("taskmanager.numberOfTaskSlots", "2"));
+    assertThat(ask(job, "now refused")).contains("now refused");
+    job.getSpec().getJob().setParallelism(3);
+    ask(job, null);
+    assertThat(renders).hasValue(3);
+  }
+
+  @Test
+  void aJobOfTheSameSpecElsewhereIsItsOwnVerdictAndAForgottenJobIsRenderedAgain() {
+    ask(Jobs.job("streaming", "orders"), null);
+    ask(Jobs.job("other", "orders"), null);
+    assertThat(renders).hasValue(2);
+    assertThat(verdicts.size()).isEqualTo(2);
+
+    verdicts.forget("streaming", "orders");
+    ask(Jobs.job("streaming", "orders"), null);
+    assertThat(renders).hasValue(3);
+  }
+
+  /** The memo changes when Flink is asked, never what the check says. */
+  @Test
+  void aCheckWithTheMemoSaysWhatAFreshCheckSays() {
+    var memo = new FlinkVerdicts();
+    var job = Jobs.job("streaming", "orders");
+    job.getSpec().setFlinkConfiguration(Map.of("taskmanager.memory.process.size", "not a size"));
+    for (int pass = 0; pass < 3; pass++) {
+      var fresh = DesiredState.check(job, TenantPolicy.DEFAULT);
+      var memoized = DesiredState.check(job, TenantPolicy.DEFAULT, memo);
+      assertThat(memoized.valid()).isEqualTo(fresh.valid());
+      assertThat(memoized.violations()).isEqualTo(fresh.violations());
+    }
+    job.getSpec().setFlinkConfiguration(Map.of());
+    assertThat(DesiredState.check(job, TenantPolicy.DEFAULT, memo).valid()).isTrue();
+  }
+}
