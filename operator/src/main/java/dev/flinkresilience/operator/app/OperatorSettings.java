@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param tenantPolicy what a job's author may ask for (pod security level, service accounts)
  * @param massLossFraction the mass-loss guard holds every node loss when more than this fraction of
  *     the nodes look lost at once (DESIGN.md §5.6); in (0, 1]
+ * @param jobSelector a label selector: only FlinkResilientJobs matching it are this operator's;
+ *     empty for all. With disjoint selectors (or namespaces) and a Lease each, several operators
+ *     split the jobs between them (docs/operations.md, Sharding)
  */
 public record OperatorSettings(
     List<String> namespaces,
@@ -31,11 +34,13 @@ public record OperatorSettings(
     Optional<LeaderElectionSettings> leaderElection,
     boolean nodeDetection,
     TenantPolicy tenantPolicy,
-    double massLossFraction) {
+    double massLossFraction,
+    String jobSelector) {
   public static final int NO_HTTP = -1;
 
   public OperatorSettings {
     namespaces = List.copyOf(namespaces);
+    jobSelector = jobSelector == null ? "" : jobSelector.trim();
     java.util.Objects.requireNonNull(tenantPolicy, "tenantPolicy");
     if (!(massLossFraction > 0 && massLossFraction <= 1)) {
       throw new IllegalArgumentException(
@@ -55,7 +60,8 @@ public record OperatorSettings(
         Optional.empty(),
         true,
         TenantPolicy.DEFAULT,
-        MassLoss.DEFAULT_FRACTION);
+        MassLoss.DEFAULT_FRACTION,
+        "");
   }
 
   public OperatorSettings withPolling(PollPacing polling) {
@@ -67,7 +73,8 @@ public record OperatorSettings(
         leaderElection,
         nodeDetection,
         tenantPolicy,
-        massLossFraction);
+        massLossFraction,
+        jobSelector);
   }
 
   public OperatorSettings withNamespaces(List<String> namespaces) {
@@ -79,7 +86,8 @@ public record OperatorSettings(
         leaderElection,
         nodeDetection,
         tenantPolicy,
-        massLossFraction);
+        massLossFraction,
+        jobSelector);
   }
 
   public OperatorSettings withJobManagerAddress(JobManagerAddress.Rule mode) {
@@ -91,7 +99,8 @@ public record OperatorSettings(
         leaderElection,
         nodeDetection,
         tenantPolicy,
-        massLossFraction);
+        massLossFraction,
+        jobSelector);
   }
 
   public OperatorSettings withHealthPort(int port) {
@@ -103,7 +112,8 @@ public record OperatorSettings(
         leaderElection,
         nodeDetection,
         tenantPolicy,
-        massLossFraction);
+        massLossFraction,
+        jobSelector);
   }
 
   public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
@@ -115,7 +125,8 @@ public record OperatorSettings(
         Optional.of(election),
         nodeDetection,
         tenantPolicy,
-        massLossFraction);
+        massLossFraction,
+        jobSelector);
   }
 
   public OperatorSettings withNodeDetection(boolean on) {
@@ -127,7 +138,8 @@ public record OperatorSettings(
         leaderElection,
         on,
         tenantPolicy,
-        massLossFraction);
+        massLossFraction,
+        jobSelector);
   }
 
   public OperatorSettings withMassLossFraction(double fraction) {
@@ -139,7 +151,8 @@ public record OperatorSettings(
         leaderElection,
         nodeDetection,
         tenantPolicy,
-        fraction);
+        fraction,
+        jobSelector);
   }
 
   public OperatorSettings withTenantPolicy(TenantPolicy policy) {
@@ -151,6 +164,20 @@ public record OperatorSettings(
         leaderElection,
         nodeDetection,
         policy,
-        massLossFraction);
+        massLossFraction,
+        jobSelector);
+  }
+
+  public OperatorSettings withJobSelector(String selector) {
+    return new OperatorSettings(
+        namespaces,
+        polling,
+        jobManagerAddress,
+        healthPort,
+        leaderElection,
+        nodeDetection,
+        tenantPolicy,
+        massLossFraction,
+        selector);
   }
 }

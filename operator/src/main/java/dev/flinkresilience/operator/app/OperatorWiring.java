@@ -168,6 +168,11 @@ public final class OperatorWiring {
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(new HashSet<>(settings.namespaces()));
           }
+          if (!settings.jobSelector().isEmpty()) {
+            // The informer of FlinkResilientJobs lists and watches only these: a job outside the
+            // selector is another shard's, never seen here, so never acted on.
+            c.withLabelSelector(settings.jobSelector());
+          }
         });
     // Before start(): it blocks until the informers have synced, and the probes ask meanwhile.
     Optional<HttpEndpoints> http = serve(settings.healthPort(), operator, registry);

@@ -37,6 +37,15 @@ final class RunCommand implements Callable<Integer> {
   List<String> namespaces;
 
   @Option(
+      names = "--job-selector",
+      description =
+          "Only FlinkResilientJobs with these labels are this operator's (a label selector, e.g."
+              + " shard=a). Default: all. With disjoint selectors or namespaces and a Lease each,"
+              + " several operators split the jobs. Env: JOB_SELECTOR.",
+      defaultValue = "${env:JOB_SELECTOR}")
+  String jobSelector;
+
+  @Option(
       names = "--poll-interval",
       description =
           "How often Flink's REST API is polled while the job runs steadily (default: ${DEFAULT-VALUE}).",
@@ -175,6 +184,7 @@ final class RunCommand implements Callable<Integer> {
     var settings =
         OperatorSettings.allNamespaces()
             .withNamespaces(namespaces == null ? List.of() : namespaces)
+            .withJobSelector(jobSelector)
             .withPolling(new PollPacing(pollInterval, fastPollInterval))
             .withJobManagerAddress(addressRule());
     settings =

@@ -111,7 +111,57 @@ class LeaderElectionApiTest {
     assertEveryOperatorRequestIsAllowedBy(RbacGrants.of(chart, SA, RenderedChart.NAMESPACE));
   }
 
+  /**
+   * Sharding (issue 14): two operators, each leading its own Lease and owning the jobs of its label
+   * selector, run side by side; each reconciles its jobs only, a job of neither shard is nobody's,
+   * and a job relabelled moves to the other shard.
+   */
+  @Test
+  void operatorsWithDisjointSelectorsAndLeasesSplitTheJobs() throws Exception {
+    var chart = RenderedChart.render("replicas: 2");
+    answerRulesReviewsLikeTheApiServer(chart);
+    installCrd();
+
+    RunningOperator a = start("operator-a", "fro-shard-a", "shard=a");
+    RunningOperator b = start("operator-b", "fro-shard-b", "shard=b");
+    await(
+        "both lead, each its own Lease",
+        () ->
+            "operator-a".equals(holder("fro-shard-a"))
+                && "operator-b".equals(holder("fro-shard-b")));
+
+    create("orders", "a");
+    create("payments", "b");
+    create("nobodys", null);
+    awaitDeployed("orders");
+    awaitDeployed("payments");
+    assertThat(jobsIn(a)).containsExactly("orders");
+    assertThat(jobsIn(b)).containsExactly("payments");
+    Thread.sleep(1_000); // both have had time to reconcile anything they saw
+    var nobodys =
+        client.resources(FlinkResilientJob.class).inNamespace(NS).withName("nobodys").get();
+    assertThat(nobodys.getStatus() == null ? null : nobodys.getStatus().getObservedGeneration())
+        .as("a job of neither shard is nobody's: no status written")
+        .isNull();
+
+    client
+        .resources(FlinkResilientJob.class)
+        .inNamespace(NS)
+        .withName("payments")
+        .edit(
+            j -> {
+              j.getMetadata().getLabels().put("shard", "a");
+              return j;
+            });
+    await("the relabelled job is operator-a's", () -> jobsIn(a).contains("payments"));
+    assertThat(unexpectedLosses).as("no leadership lost").hasValue(0);
+  }
+
   private RunningOperator start(String identity) {
+    return start(identity, LEASE, "");
+  }
+
+  private RunningOperator start(String identity, String lease, String selector) {
     KubernetesClient operatorClient =
         new KubernetesClientBuilder()
             .withConfig(
@@ -121,10 +171,14 @@ class LeaderElectionApiTest {
             .build();
     clients.add(operatorClient);
     var election =
-        LeaderElectionSettings.of(LEASE, Optional.of(RenderedChart.NAMESPACE), identity)
+        LeaderElectionSettings.of(lease, Optional.of(RenderedChart.NAMESPACE), identity)
             .withTimings(LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD)
             .withOnLostLeadership(unexpectedLosses::incrementAndGet);
-    var settings = OperatorSettings.allNamespaces().withHealthPort(0).withLeaderElection(election);
+    var settings =
+        OperatorSettings.allNamespaces()
+            .withHealthPort(0)
+            .withLeaderElection(election)
+            .withJobSelector(selector);
     RunningOperator op = OperatorWiring.run(operatorClient, settings, Clock.systemUTC());
     running.add(op);
     return op;
@@ -181,14 +235,41 @@ class LeaderElectionApiTest {
   }
 
   private String holder() {
-    Lease lease = client.leases().inNamespace(RenderedChart.NAMESPACE).withName(LEASE).get();
+    return holder(LEASE);
+  }
+
+  private String holder(String name) {
+    Lease lease = client.leases().inNamespace(RenderedChart.NAMESPACE).withName(name).get();
     return lease == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   private void create(String name) {
+    create(name, null);
+  }
+
+  private void create(String name, String shard) {
     var job = Jobs.job(NS, name);
     job.getMetadata().setUid(null);
+    if (shard != null) {
+      job.getMetadata().setLabels(new java.util.HashMap<>(java.util.Map.of("shard", shard)));
+    }
     client.resource(job).create();
+  }
+
+  /** The jobs an operator reports a phase of on its /metrics. */
+  private List<String> jobsIn(RunningOperator op) {
+    try {
+      return get(op, "/metrics")
+          .body()
+          .lines()
+          .filter(l -> l.startsWith("flinkresilience_job_phase{"))
+          .map(l -> l.replaceAll(".*[{,]name=\"([^\"]*)\".*", "$1"))
+          .distinct()
+          .sorted()
+          .toList();
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void awaitDeployed(String name) {

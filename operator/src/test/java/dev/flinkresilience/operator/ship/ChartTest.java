@@ -80,7 +80,8 @@ class ChartTest {
         .containsEntry("MASS_LOSS_FRACTION", "0.5")
         .containsEntry("HEALTH_PORT", "8080")
         .containsEntry("POD_SECURITY", "baseline")
-        .doesNotContainKey("ALLOWED_SERVICE_ACCOUNTS");
+        .doesNotContainKey("ALLOWED_SERVICE_ACCOUNTS")
+        .doesNotContainKey("JOB_SELECTOR");
 
     Deployment d = deployment(chart);
     assertThat(d.getSpec().getReplicas()).isEqualTo(1);
@@ -162,6 +163,16 @@ class ChartTest {
     assertThat(checksum(chart))
         .as("a new policy rolls the operator")
         .isNotEqualTo(checksum(RenderedChart.render("")));
+  }
+
+  @Test
+  void aShardIsAJobSelectorAndALeaseOfItsOwn() {
+    var chart =
+        RenderedChart.render(
+            "jobSelector: shard=a\nleaderElection: {enabled: true, leaseName: fro-a}");
+    assertThat(chart.settings())
+        .containsEntry("JOB_SELECTOR", "shard=a")
+        .containsEntry("LEADER_ELECTION_LEASE_NAME", "fro-a");
   }
 
   @Test
