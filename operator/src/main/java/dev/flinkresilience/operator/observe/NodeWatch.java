@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -117,7 +118,7 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     this.massLossFraction = massLossFraction;
     this.health = WatchHealth.starting(clock.instant());
     this.sight = NodeSight.of(health, Optional.empty(), null);
-    this.nodes = client.nodes().runnableInformer(0);
+    this.nodes = client.nodes().runnableInformer(0).itemStore(trimmed(client));
     this.leases = client.leases().inNamespace(LEASE_NAMESPACE).runnableInformer(0);
     this.nodes.addEventHandler(new NodeEvents());
     this.leases.addEventHandler(new LeaseEvents());
@@ -128,6 +129,21 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /**
+   * The Node cache keeps only what the watch reads: labels (the zone), taints and conditions. A
+   * Node is mostly its status' image list and managed fields (tens of KB in a real cluster), and
+   * the watch is cluster-wide: every node of the cluster, not only those hosting jobs.
+   */
+  static ReducedStateItemStore<Node> trimmed(KubernetesClient client) {
+    return new ReducedStateItemStore<>(
+        ReducedStateItemStore.NAME_KEY_STATE,
+        Node.class,
+        client.getKubernetesSerialization(),
+        "metadata.labels",
+        "spec.taints",
+        "status.conditions");
   }
 
   /**

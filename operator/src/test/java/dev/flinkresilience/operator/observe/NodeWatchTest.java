@@ -350,4 +350,55 @@ class NodeWatchTest {
   private Instant renew(String node) {
     return Kubelet.writeLease(client, node);
   }
+
+  /** The Node cache keeps what the watch reads and drops the rest (images, managed fields). */
+  @Test
+  void theNodeCacheKeepsOnlyWhatTheWatchReads() {
+    var full =
+        new NodeBuilder()
+            .withNewMetadata()
+            .withName("node-1")
+            .withResourceVersion("42")
+            .withLabels(java.util.Map.of("topology.kubernetes.io/zone", "a"))
+            .withAnnotations(java.util.Map.of("node.alpha.kubernetes.io/ttl", "0"))
+            .addNewManagedField()
+            .withManager("kubelet")
+            .withOperation("Update")
+            .endManagedField()
+            .endMetadata()
+            .withNewSpec()
+            .addNewTaint()
+            .withKey(NodeView.OUT_OF_SERVICE_TAINT)
+            .withEffect("NoExecute")
+            .endTaint()
+            .endSpec()
+            .withNewStatus()
+            .withConditions(new NodeConditionBuilder().withType("Ready").withStatus("True").build())
+            .endStatus()
+            .build();
+    for (int i = 0; i < 50; i++) {
+      full.getStatus()
+          .getImages()
+          .add(
+              new io.fabric8.kubernetes.api.model.ContainerImageBuilder()
+                  .withNames("registry.example.com/team/image-" + i + "@sha256:" + "0".repeat(64))
+                  .withSizeBytes(300_000_000L)
+                  .build());
+    }
+    var store = NodeWatch.trimmed(client);
+    store.put(store.getKey(full), full);
+
+    Node kept = store.get(store.getKey(full));
+    assertThat(kept.getMetadata().getName()).isEqualTo("node-1");
+    assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("42");
+    assertThat(kept.getMetadata().getLabels()).isEqualTo(full.getMetadata().getLabels());
+    assertThat(kept.getSpec().getTaints()).isEqualTo(full.getSpec().getTaints());
+    assertThat(kept.getStatus().getConditions()).isEqualTo(full.getStatus().getConditions());
+    assertThat(kept.getStatus().getImages()).isEmpty();
+    assertThat(kept.getMetadata().getManagedFields()).isEmpty();
+    int fullBytes = client.getKubernetesSerialization().asJson(full).length();
+    int keptBytes = client.getKubernetesSerialization().asJson(kept).length();
+    System.out.printf("a Node with 50 images: %d bytes as sent, %d kept%n", fullBytes, keptBytes);
+    assertThat(keptBytes).isLessThan(fullBytes / 10);
+  }
 }
