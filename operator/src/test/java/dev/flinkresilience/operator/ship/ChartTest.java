@@ -273,7 +273,7 @@ class ChartTest {
             .as("metrics of " + r.path("alert").asText() + " the operator exports")
             .containsAll(names);
         used.addAll(names);
-        assertThat(r.path("labels").path("severity").asText()).isIn("warning", "critical");
+        assertThat(r.path("labels").path("severity").asText()).isIn("info", "warning", "critical");
       }
     }
     assertThat(alerts)
@@ -283,6 +283,7 @@ class ChartTest {
             "FlinkJobRestartingRepeatedly",
             "FlinkJobNotRunning",
             "FlinkJobFailed",
+            "FlinkJobRecovering",
             "FlinkJobRecoveryFailing",
             "FlinkJobRecoveringRepeatedly",
             "FlinkJobRecoverySlow");
@@ -292,6 +293,7 @@ class ChartTest {
             MetricNames.FLINK_RESTARTS_TOTAL,
             MetricNames.RECOVERIES,
             MetricNames.DETECTIONS,
+            MetricNames.OPEN_INCIDENT_ID,
             MetricNames.RECOVERY_SECONDS + "_bucket");
     assertThat(rule.toString()).contains("> 4 * max by (namespace, name)");
   }
