@@ -96,6 +96,13 @@ public class FlinkResilientJobReconciler
   @Override
   public UpdateControl<FlinkResilientJob> reconcile(
       FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
+    try (JobLogContext log = JobLogContext.of(job)) {
+      return pass(job, ctx, log);
+    }
+  }
+
+  private UpdateControl<FlinkResilientJob> pass(
+      FlinkResilientJob job, Context<FlinkResilientJob> ctx, JobLogContext log) {
     Instant now = clock.instant();
     DesiredState.Checked checked = DesiredState.check(job, policy);
     FlinkWatch.Seen seen = flink.seen(job, ctx);
@@ -116,6 +123,7 @@ public class FlinkResilientJobReconciler
     Decision decision = act(job, ctx, input, plan.decision());
     afterAct(job, decision);
     Report report = StatusReporter.report(name(job), generation(job), input, decision, now);
+    log.incident(input.status(), report.status());
     seen.merged().events().forEach(e -> events.emit(job, e));
     report.events().forEach(e -> events.emit(job, e));
     statusWriter.write(job, report.status(), ctx);
@@ -294,11 +302,13 @@ public class FlinkResilientJobReconciler
   @Override
   public DeleteControl cleanup(FlinkResilientJob job, Context<FlinkResilientJob> ctx)
       throws Exception {
-    flink.forget(job);
-    storage.forget(ResourceID.fromResource(job));
-    stops.forget(ResourceID.fromResource(job));
-    nodes.ifPresent(n -> n.forget(ResourceID.fromResource(job)));
-    return teardown.onDelete(job, observe(job, ctx), ctx);
+    try (JobLogContext log = JobLogContext.of(job)) {
+      flink.forget(job);
+      storage.forget(ResourceID.fromResource(job));
+      stops.forget(ResourceID.fromResource(job));
+      nodes.ifPresent(n -> n.forget(ResourceID.fromResource(job)));
+      return teardown.onDelete(job, observe(job, ctx), ctx);
+    }
   }
 
   @Override

@@ -80,6 +80,7 @@ class ChartTest {
         .containsEntry("MASS_LOSS_FRACTION", "0.5")
         .containsEntry("HEALTH_PORT", "8080")
         .containsEntry("POD_SECURITY", "baseline")
+        .containsEntry("LOG_FORMAT", "text")
         .doesNotContainKey("ALLOWED_SERVICE_ACCOUNTS");
 
     Deployment d = deployment(chart);
@@ -320,6 +321,8 @@ class ChartTest {
         .hasMessageContaining("port");
     assertThatThrownBy(() -> RenderedChart.render("podSecurity: strict"))
         .hasMessageContaining("podSecurity");
+    assertThatThrownBy(() -> RenderedChart.render("logFormat: logfmt"))
+        .hasMessageContaining("logFormat");
     assertThatThrownBy(() -> RenderedChart.render("allowedServiceAccounts: flink"))
         .hasMessageContaining("allowedServiceAccounts");
   }
