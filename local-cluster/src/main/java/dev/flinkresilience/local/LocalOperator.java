@@ -92,6 +92,11 @@ public final class LocalOperator implements AutoCloseable {
     }
   }
 
+  /** The port of the operator's /metrics (and health), when its settings asked for one. */
+  public java.util.Optional<Integer> metricsPort() {
+    return operator.httpPort();
+  }
+
   /** Stops the operator (the job keeps running, as when an operator pod goes away). */
   @Override
   public void close() {

@@ -2,15 +2,22 @@ package dev.flinkresilience.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flinkresilience.local.chaos.ScenarioRun;
+import dev.flinkresilience.local.monitoring.AlertTimeline;
+import dev.flinkresilience.local.monitoring.LocalPrometheus;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.Incident;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +43,7 @@ class ChaosScenariosTest {
   void start() {
     // The real control plane when built (fro.control-plane=auto), else the mock fallback.
     cluster = LocalCluster.start(LocalCluster.Settings.defaults());
-    operator = LocalOperator.start(cluster, REPO, OperatorSettings.allNamespaces());
+    operator = LocalOperator.start(cluster, REPO, settings());
     System.out.println("chaos on: " + cluster.controlPlane().describe());
   }
 
@@ -99,18 +106,164 @@ class ChaosScenariosTest {
     assertThat(r.detectionSeconds()).as("pod loss detected in under a second").isLessThan(1.0);
   }
 
+  /**
+   * Also the alerts' run: a real Prometheus scrapes the operator every second and evaluates the
+   * chart's rules as rendered; the incident is seen through its HTTP API as FlinkJobRecovering,
+   * with the job's namespace, name, reason and incident id, and resolved once it closed. Without
+   * the prometheus binary only that part is skipped, and said so.
+   */
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void deleteTheJobManagerPodWithoutHa() throws Exception {
-    ScenarioRun.Result r =
-        scenario(
-            "delete-jobmanager-pod",
-            SampleJob.Ha.NONE,
-            (run, c) -> {
-              Pod jm = run.jobManagerPod();
-              c.deletePod(jm.getMetadata().getNamespace(), jm.getMetadata().getName());
+    Optional<Path> binary = LocalPrometheus.binary();
+    if (binary.isEmpty()) {
+      System.out.println(
+          "SKIPPED the alerts part: no prometheus binary (Debian's prometheus package; .ci/run"
+              + " installs it)");
+    }
+    long starting = System.nanoTime();
+    LocalPrometheus prometheus =
+        binary.isEmpty()
+            ? null
+            : LocalPrometheus.start(
+                binary.get(),
+                operator.metricsPort().orElseThrow(),
+                REPO.resolve("charts/flink-resilience-operator/tests/rules.yaml"));
+    if (prometheus != null) {
+      System.out.printf(
+          "prometheus up and scraping the operator in %.1f s%n",
+          (System.nanoTime() - starting) / 1e9);
+    }
+    try {
+      ScenarioRun.Result r =
+          scenario(
+              "delete-jobmanager-pod",
+              SampleJob.Ha.NONE,
+              (run, c) -> {
+                Pod jm = run.jobManagerPod();
+                c.deletePod(jm.getMetadata().getNamespace(), jm.getMetadata().getName());
+              },
+              (run, result) -> {
+                if (prometheus != null) {
+                  checkAlerts(prometheus, run);
+                  checkDashboard(prometheus, run);
+                }
+              });
+      assertThat(r.detectionSeconds()).as("pod loss detected in under a second").isLessThan(1.0);
+    } finally {
+      if (prometheus != null) {
+        prometheus.close();
+      }
+    }
+  }
+
+  /**
+   * The incident as Prometheus saw it: FlinkJobRecovering pending or firing for the job with the
+   * reason and id status recorded, then resolved; every rule evaluated without error.
+   */
+  private static void checkAlerts(LocalPrometheus prometheus, ScenarioRun run) throws Exception {
+    FlinkResilientJob job = run.get();
+    String namespace = job.getMetadata().getNamespace();
+    List<Incident> history = job.getStatus().getRecovery().getHistory();
+    Incident incident = history.get(history.size() - 1);
+    Map<String, String> labels =
+        Map.of(
+            "namespace",
+            namespace,
+            "name",
+            job.getMetadata().getName(),
+            "reason",
+            incident.getReason());
+    AlertTimeline alerts = prometheus.timeline();
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (alerts.first("FlinkJobRecovering", labels, "resolved").isEmpty()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    System.out.println("alerts seen by Prometheus (/api/v1/alerts), from the failure:");
+    alerts.lines(run.failedAt()).forEach(l -> System.out.println("  " + l));
+    System.out.println(
+        "incident "
+            + incident.getId()
+            + " ("
+            + incident.getReason()
+            + "): detected "
+            + incident.getDetectedAt()
+            + ", recovered "
+            + incident.getRecoveredAt());
+    Map<String, String> health = prometheus.ruleHealth();
+    System.out.println("rules: " + health);
+    assertThat(health).as("every rule of the chart evaluated").hasSize(9);
+    assertThat(health.values()).as("rule health").allMatch("ok"::equals);
+    assertThat(
+            prometheus.query("flinkresilience_detections_total{namespace=\"" + namespace + "\"}"))
+        .as("the incident counted per job, the job's own namespace label kept (honor_labels)")
+        .isNotEmpty();
+    var fired =
+        alerts
+            .first("FlinkJobRecovering", labels, "firing")
+            .or(() -> alerts.first("FlinkJobRecovering", labels, "pending"));
+    assertThat(fired)
+        .as("FlinkJobRecovering seen for %s: %s", labels, alerts.transitions())
+        .isPresent();
+    assertThat(fired.get().alert().labels()).containsEntry("severity", "info");
+    assertThat(Double.parseDouble(fired.get().alert().value()))
+        .as("the alert's value is the incident id in status")
+        .isEqualTo(incident.getId().doubleValue());
+    var resolved = alerts.first("FlinkJobRecovering", labels, "resolved");
+    assertThat(resolved).as("FlinkJobRecovering resolved once the incident closed").isPresent();
+    assertThat(resolved.get().at()).isAfter(fired.get().at());
+    assertThat(resolved.get().at())
+        .as("resolved after the incident closed in status")
+        .isAfterOrEqualTo(java.time.Instant.parse(incident.getRecoveredAt()));
+  }
+
+  /**
+   * The chart's Grafana dashboard against the same Prometheus: every panel's query, with the
+   * scenario's job chosen as Grafana would fill in its variables, is answered without error, and
+   * those that describe what just happened (the job, its incident, the operator) have data.
+   */
+  private static void checkDashboard(LocalPrometheus prometheus, ScenarioRun run) throws Exception {
+    var job = run.get().getMetadata();
+    JsonNode dashboard =
+        new ObjectMapper()
+            .readTree(
+                REPO.resolve(
+                        "charts/flink-resilience-operator/dashboards/flink-resilience-operator.json")
+                    .toFile());
+    Map<String, Integer> seriesByPanel = new LinkedHashMap<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      for (JsonNode target : panel.path("targets")) {
+        String expr =
+            target
+                .path("expr")
+                .asText()
+                .replace("$namespace", job.getNamespace())
+                .replace("$job", job.getName())
+                .replace("$__rate_interval", "2m");
+        // An error (a bad query, an unknown function) throws here with Prometheus's answer.
+        seriesByPanel.merge(
+            panel.path("title").asText(), prometheus.query(expr).size(), Integer::sum);
+      }
+    }
+    System.out.println("dashboard panels, series answered: " + seriesByPanel);
+    assertThat(seriesByPanel)
+        .as("what the scenario produced shows on the dashboard")
+        .allSatisfy(
+            (panel, series) -> {
+              if (List.of(
+                      "Jobs by phase",
+                      "Detections by reason",
+                      "Recoveries by reason and outcome",
+                      "Detection time (p50, p95)",
+                      "Recovery time (p50, p95)",
+                      "Checkpoint age per job",
+                      "Node watch healthy, mass-loss guard",
+                      "Reconciliations")
+                  .contains(panel)) {
+                assertThat(series).as(panel).isPositive();
+              }
             });
-    assertThat(r.detectionSeconds()).as("pod loss detected in under a second").isLessThan(1.0);
   }
 
   @Test
@@ -434,7 +587,7 @@ class ChaosScenariosTest {
           awaitEvent(jm.getMetadata().getNamespace(), "TearingDown");
           operator.close();
           run.note("FAILURE: operator stopped after TearingDown; starting a new one");
-          operator = LocalOperator.start(cluster, REPO, OperatorSettings.allNamespaces());
+          operator = LocalOperator.start(cluster, REPO, settings());
         },
         (run, r) -> {
           String ns = run.jobManagerPod().getMetadata().getNamespace();
@@ -445,6 +598,11 @@ class ChaosScenariosTest {
               .as("the budget counted once")
               .hasSize(1);
         });
+  }
+
+  /** The operator as this class runs it: all namespaces, /metrics on a free port. */
+  private static OperatorSettings settings() {
+    return OperatorSettings.allNamespaces().withHealthPort(0);
   }
 
   /** The failure a scenario injects. */

@@ -185,6 +185,11 @@ public final class ScenarioRun {
     return id;
   }
 
+  /** When the failure was injected (the timeline's zero); null before. */
+  public Instant failedAt() {
+    return failedAt;
+  }
+
   /** A line in the timeline, e.g. a second failure injected during the recovery. */
   public void note(String line) {
     say(line);

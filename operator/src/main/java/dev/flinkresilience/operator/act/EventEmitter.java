@@ -11,7 +11,12 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes Kubernetes events about a job (core/v1, so {@code kubectl describe} shows them). */
+/**
+ * Writes Kubernetes events about a job (core/v1, so {@code kubectl describe} shows them), and logs
+ * each: the events are the operator's account of a job (detection, teardown, redeploy, recovery),
+ * and a log stack following one incident (its {@code incidentId}, set by the reconciler) reads it
+ * there too.
+ */
 public final class EventEmitter {
   private static final Logger LOG = LoggerFactory.getLogger(EventEmitter.class);
   private static final String COMPONENT = "flink-resilience-operator";
@@ -26,6 +31,21 @@ public final class EventEmitter {
 
   public void emit(FlinkResilientJob job, EventSpec event) {
     var meta = job.getMetadata();
+    if (event.type() == EventSpec.Type.Warning) {
+      LOG.warn(
+          "{}/{}: event {}: {}",
+          meta.getNamespace(),
+          meta.getName(),
+          event.reason(),
+          event.message());
+    } else {
+      LOG.info(
+          "{}/{}: event {}: {}",
+          meta.getNamespace(),
+          meta.getName(),
+          event.reason(),
+          event.message());
+    }
     String now = clock.instant().toString();
     var k8sEvent =
         new EventBuilder()

@@ -1,5 +1,6 @@
 package dev.flinkresilience.operator.app;
 
+import dev.flinkresilience.operator.ops.logs.OperatorLogProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +12,10 @@ import picocli.CommandLine.Command;
     description = "Keeps Apache Flink streaming jobs alive on Kubernetes.",
     subcommands = {RunCommand.class, RenderCommand.class})
 public final class Main implements Runnable {
+  static {
+    // Before anything logs: the operator's SLF4J provider, which can also write JSON lines.
+    OperatorLogProvider.select();
+  }
 
   public static void main(String[] args) {
     if (CommonPool.size() < 2) {

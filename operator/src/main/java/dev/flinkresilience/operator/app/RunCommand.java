@@ -1,6 +1,7 @@
 package dev.flinkresilience.operator.app;
 
 import dev.flinkresilience.operator.observe.JobManagerAddress;
+import dev.flinkresilience.operator.ops.logs.LogFormat;
 import dev.flinkresilience.operator.reconcile.PollPacing;
 import dev.flinkresilience.operator.spec.Durations;
 import dev.flinkresilience.operator.validate.PodSecurityLevel;
@@ -152,11 +153,28 @@ final class RunCommand implements Callable<Integer> {
       converter = DurationConverter.class)
   Duration kubeletLeaseRenewal;
 
+  @Option(
+      names = "--log-format",
+      description =
+          "text (slf4j-simple's lines) or json (one object a line, with the job's namespace, name"
+              + " and incidentId on every line about a job; default: ${DEFAULT-VALUE}). Env:"
+              + " LOG_FORMAT.",
+      defaultValue = "${env:LOG_FORMAT:-text}",
+      converter = LogFormatConverter.class)
+  LogFormat logFormat;
+
   /** Kubernetes-style durations (500ms, 5s, 1m), as in the CRD. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       return Durations.parse(value);
+    }
+  }
+
+  static final class LogFormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+    @Override
+    public LogFormat convert(String value) {
+      return LogFormat.parse(value);
     }
   }
 
@@ -180,6 +198,13 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (!LogFormat.use(logFormat) && logFormat == LogFormat.JSON) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--log-format json needs the operator's SLF4J provider (slf4j.provider="
+              + System.getProperty("slf4j.provider")
+              + ")");
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     var settings =
         OperatorSettings.allNamespaces()

@@ -30,8 +30,15 @@ public final class JobMetrics {
 
   record JobKey(String namespace, String name) {}
 
-  /** One series of one job: a metric name, and the phase for {@link MetricNames#JOB_PHASE}. */
-  private record Series(String name, Phase phase) {}
+  /**
+   * One series of one job: a metric name, the phase for {@link MetricNames#JOB_PHASE}, the reason
+   * for {@link MetricNames#OPEN_INCIDENT_ID}.
+   */
+  private record Series(String name, Phase phase, String reason) {
+    Series(String name) {
+      this(name, null, null);
+    }
+  }
 
   /** A job's latest snapshot and the meters showing it; the gauges hold it strongly via jobs. */
   private static final class Tracked {
@@ -87,28 +94,31 @@ public final class JobMetrics {
   private Map<Series, ToDoubleFunction<JobSnapshot>> series(JobSnapshot s) {
     Map<Series, ToDoubleFunction<JobSnapshot>> out = new LinkedHashMap<>();
     if (s.phase() != null) {
-      out.put(new Series(MetricNames.JOB_PHASE, s.phase()), x -> 1);
+      out.put(new Series(MetricNames.JOB_PHASE, s.phase(), null), x -> 1);
     }
-    out.put(new Series(MetricNames.JOB_RUNNING, null), x -> x.running() ? 1 : 0);
+    out.put(new Series(MetricNames.JOB_RUNNING), x -> x.running() ? 1 : 0);
     if (s.checkpointCompletedAt() != null) {
-      out.put(new Series(MetricNames.CHECKPOINT_AGE_SECONDS, null), this::checkpointAge);
+      out.put(new Series(MetricNames.CHECKPOINT_AGE_SECONDS), this::checkpointAge);
     }
     if (s.checkpointId() != null) {
-      out.put(new Series(MetricNames.CHECKPOINT_ID, null), x -> orNaN(x.checkpointId()));
+      out.put(new Series(MetricNames.CHECKPOINT_ID), x -> orNaN(x.checkpointId()));
     }
     if (s.checkpointIntervalSeconds() != null) {
       out.put(
-          new Series(MetricNames.CHECKPOINT_INTERVAL_SECONDS, null),
+          new Series(MetricNames.CHECKPOINT_INTERVAL_SECONDS),
           x -> orNaN(x.checkpointIntervalSeconds()));
     }
     if (s.flinkRestartsTotal() != null) {
+      out.put(new Series(MetricNames.FLINK_RESTARTS_TOTAL), x -> orNaN(x.flinkRestartsTotal()));
+    }
+    if (s.openIncidentId() != null) {
       out.put(
-          new Series(MetricNames.FLINK_RESTARTS_TOTAL, null), x -> orNaN(x.flinkRestartsTotal()));
+          new Series(MetricNames.OPEN_INCIDENT_ID, null, s.openIncidentReason()),
+          x -> orNaN(x.openIncidentId()));
     }
     if (s.flinkRestartsRemaining() != null) {
       out.put(
-          new Series(MetricNames.FLINK_RESTARTS_REMAINING, null),
-          x -> orNaN(x.flinkRestartsRemaining()));
+          new Series(MetricNames.FLINK_RESTARTS_REMAINING), x -> orNaN(x.flinkRestartsRemaining()));
     }
     return out;
   }
@@ -118,6 +128,9 @@ public final class JobMetrics {
     Tags tags = Tags.of(MetricNames.NAMESPACE, key.namespace(), MetricNames.NAME, key.name());
     if (series.phase() != null) {
       tags = tags.and(MetricNames.PHASE, series.phase().value());
+    }
+    if (series.reason() != null) {
+      tags = tags.and(MetricNames.REASON, series.reason());
     }
     ToDoubleFunction<Tracked> read = t -> value.applyAsDouble(t.snapshot);
     if (series.name().equals(MetricNames.FLINK_RESTARTS_TOTAL)) {

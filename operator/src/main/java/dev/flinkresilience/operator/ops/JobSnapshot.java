@@ -19,11 +19,14 @@ record JobSnapshot(
     Double checkpointIntervalSeconds,
     Long flinkRestartsTotal,
     Long flinkRestartsRemaining,
-    boolean running) {
+    boolean running,
+    Long openIncidentId,
+    String openIncidentReason) {
 
   static JobSnapshot of(FlinkResilientJob job, FlinkResilientJobStatus status) {
     var checkpoint = status.getLatestCheckpoint();
     var restarts = status.getFlinkRestarts();
+    var incident = status.getRecovery() == null ? null : status.getRecovery().getCurrent();
     return new JobSnapshot(
         status.getPhase(),
         checkpoint == null ? null : instant(checkpoint.getCompletedAt()),
@@ -31,7 +34,9 @@ record JobSnapshot(
         intervalSeconds(job),
         restarts == null ? null : restarts.getTotal(),
         restarts == null ? null : restarts.getRemaining(),
-        "RUNNING".equals(status.getJobState()));
+        "RUNNING".equals(status.getJobState()),
+        incident == null ? null : incident.getId(),
+        incident == null || incident.getReason() == null ? "Unknown" : incident.getReason());
   }
 
   private static Instant instant(String rfc3339) {

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The names of the job metrics (and of the node watch's two gauges) as Prometheus sees them on
- * {@code /metrics}. The chart's alerts use these names and nothing else (ChartAlertsTest checks
- * every expression against {@link #ALL}). Tags: {@link #NAMESPACE} and {@link #NAME} of the
+ * {@code /metrics}. The chart's alerts use these names and nothing else (ChartTest checks every
+ * expression against {@link #ALL}). Tags: {@link #NAMESPACE} and {@link #NAME} of the
  * FlinkResilientJob, {@link #PHASE} where said.
  */
 public final class MetricNames {
@@ -39,16 +39,32 @@ public final class MetricNames {
   /** 1 when {@code status.jobState} is RUNNING, else 0. */
   public static final String JOB_RUNNING = "flinkresilience_job_running";
 
-  /** Failures detected, by {@code reason} (NodeLost, JobManagerLost, ...): a counter. */
+  /**
+   * The id of the job's open incident ({@code status.recovery.current.id}), by {@code reason};
+   * absent while none is open. The id is the one its events, status and JSON logs carry.
+   */
+  public static final String OPEN_INCIDENT_ID = "flinkresilience_open_incident_id";
+
+  /**
+   * Failures detected, per job and {@code reason} (NodeLost, JobManagerLost, ...): a counter,
+   * created at its first increment (alerts count a series born within their window from 0).
+   */
   public static final String DETECTIONS = "flinkresilience_detections_total";
 
-  /** Incidents ended, by {@code reason} and {@code outcome} (Recovered, GaveUp, Superseded). */
+  /**
+   * Incidents ended, per job, by {@code reason} and {@code outcome} (Recovered, GaveUp,
+   * Superseded); created at its first increment, like {@link #DETECTIONS}.
+   */
   public static final String RECOVERIES = "flinkresilience_recoveries_total";
 
-  /** Histogram of seconds from a failure to its detection, by {@code reason}. */
+  /**
+   * Histogram of seconds from a failure to its detection, by {@code reason} (not per job, so the
+   * series stay few); every reason's is there from the start at 0, so {@code rate()} sees the first
+   * observation.
+   */
   public static final String DETECTION_SECONDS = "flinkresilience_detection_seconds";
 
-  /** Histogram of seconds from detection to the job RUNNING again, by {@code reason}. */
+  /** Histogram of seconds from detection to the job RUNNING again, as the one above. */
   public static final String RECOVERY_SECONDS = "flinkresilience_recovery_seconds";
 
   /** 1 while the node watch is healthy (connected, Leases arriving), 0 while impaired. */
@@ -75,6 +91,7 @@ public final class MetricNames {
           FLINK_RESTARTS_TOTAL,
           FLINK_RESTARTS_REMAINING,
           JOB_RUNNING,
+          OPEN_INCIDENT_ID,
           NODE_WATCH_HEALTHY,
           MASS_LOSS_GUARD);
 

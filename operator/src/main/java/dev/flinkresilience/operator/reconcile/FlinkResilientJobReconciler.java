@@ -99,6 +99,13 @@ public class FlinkResilientJobReconciler
   @Override
   public UpdateControl<FlinkResilientJob> reconcile(
       FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
+    try (JobLogContext log = JobLogContext.of(job)) {
+      return pass(job, ctx, log);
+    }
+  }
+
+  private UpdateControl<FlinkResilientJob> pass(
+      FlinkResilientJob job, Context<FlinkResilientJob> ctx, JobLogContext log) {
     Instant now = clock.instant();
     DesiredState.Checked checked = DesiredState.check(job, policy, verdicts);
     FlinkWatch.Seen seen = flink.seen(job, ctx);
@@ -119,6 +126,7 @@ public class FlinkResilientJobReconciler
     Decision decision = act(job, ctx, input, plan.decision());
     afterAct(job, decision);
     Report report = StatusReporter.report(name(job), generation(job), input, decision, now);
+    log.incident(input.status(), report.status());
     seen.merged().events().forEach(e -> events.emit(job, e));
     report.events().forEach(e -> events.emit(job, e));
     statusWriter.write(job, report.status(), ctx);
@@ -301,12 +309,14 @@ public class FlinkResilientJobReconciler
   @Override
   public DeleteControl cleanup(FlinkResilientJob job, Context<FlinkResilientJob> ctx)
       throws Exception {
-    verdicts.forget(job.getMetadata().getNamespace(), job.getMetadata().getName());
-    flink.forget(job);
-    storage.forget(ResourceID.fromResource(job));
-    stops.forget(ResourceID.fromResource(job));
-    nodes.ifPresent(n -> n.forget(ResourceID.fromResource(job)));
-    return teardown.onDelete(job, observe(job, ctx), ctx);
+    try (JobLogContext log = JobLogContext.of(job)) {
+      verdicts.forget(job.getMetadata().getNamespace(), job.getMetadata().getName());
+      flink.forget(job);
+      storage.forget(ResourceID.fromResource(job));
+      stops.forget(ResourceID.fromResource(job));
+      nodes.ifPresent(n -> n.forget(ResourceID.fromResource(job)));
+      return teardown.onDelete(job, observe(job, ctx), ctx);
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkRestartsStatus;
+import dev.flinkresilience.operator.api.v1alpha1.Incident;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.testing.Jobs;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -79,6 +80,31 @@ class JobMetricsTest {
         .contains(MetricNames.JOBS + "{phase=\"Running\"} 0.0")
         .noneMatch(l -> l.startsWith(MetricNames.JOB_PHASE) && l.contains("Running"));
     assertThat(names()).doesNotContain(MetricNames.FLINK_RESTARTS_REMAINING);
+  }
+
+  @Test
+  void anOpenIncidentShowsItsIdAndReasonUntilItCloses() {
+    var job = Jobs.job("streaming", "orders");
+    var status = running(job, 1L, "2026-11-21T09:59:00Z", 0L, 1L);
+    metrics.update(job, status);
+    assertThat(names()).doesNotContain(MetricNames.OPEN_INCIDENT_ID);
+
+    var incident = new Incident();
+    incident.setId(7L);
+    incident.setReason("NodeLost");
+    status.getRecovery().setCurrent(incident);
+    status.setPhase(Phase.RECOVERING);
+    metrics.update(job, status);
+    assertThat(samples())
+        .contains(
+            MetricNames.OPEN_INCIDENT_ID
+                + "{name=\"orders\",namespace=\"streaming\",reason=\"NodeLost\"} 7.0");
+
+    status.getRecovery().setCurrent(null);
+    status.getRecovery().getHistory().add(incident);
+    status.setPhase(Phase.RUNNING);
+    metrics.update(job, status);
+    assertThat(names()).doesNotContain(MetricNames.OPEN_INCIDENT_ID);
   }
 
   @Test

@@ -16,6 +16,7 @@ class RecoveryMetricsTest {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final RecoveryMetrics metrics = new RecoveryMetrics(registry);
   private final FlinkResilientJob job = Jobs.job("streaming", "orders");
+  private static final String JOB = "name=\"orders\",namespace=\"streaming\"";
 
   @Test
   void anIncidentIsADetectionThenARecoveryEachCountedOnce() {
@@ -36,8 +37,9 @@ class RecoveryMetricsTest {
 
     String scrape = registry.scrape();
     assertThat(scrape)
-        .contains(MetricNames.DETECTIONS + "{reason=\"NodeLost\"} 1.0")
-        .contains(MetricNames.RECOVERIES + "{outcome=\"Recovered\",reason=\"NodeLost\"} 1.0")
+        .contains(MetricNames.DETECTIONS + "{" + JOB + ",reason=\"NodeLost\"} 1.0")
+        .contains(
+            MetricNames.RECOVERIES + "{" + JOB + ",outcome=\"Recovered\",reason=\"NodeLost\"} 1.0")
         .contains(MetricNames.DETECTION_SECONDS + "_count{reason=\"NodeLost\"} 1")
         .contains(MetricNames.DETECTION_SECONDS + "_sum{reason=\"NodeLost\"} 21.4")
         .contains(MetricNames.RECOVERY_SECONDS + "_bucket{reason=\"NodeLost\",le=\"60.0\"} 1")
@@ -53,8 +55,9 @@ class RecoveryMetricsTest {
     status.getRecovery().getHistory().add(gaveUp);
     metrics.update(job, status);
     assertThat(registry.scrape())
-        .contains(MetricNames.DETECTIONS + "{reason=\"JobFailed\"} 1.0")
-        .contains(MetricNames.RECOVERIES + "{outcome=\"GaveUp\",reason=\"JobFailed\"} 1.0");
+        .contains(MetricNames.DETECTIONS + "{" + JOB + ",reason=\"JobFailed\"} 1.0")
+        .contains(
+            MetricNames.RECOVERIES + "{" + JOB + ",outcome=\"GaveUp\",reason=\"JobFailed\"} 1.0");
   }
 
   @Test
@@ -65,6 +68,35 @@ class RecoveryMetricsTest {
     status.getRecovery().getHistory().add(old);
     metrics.update(job, status);
     assertThat(registry.scrape()).doesNotContain(MetricNames.DETECTIONS + "{");
+  }
+
+  @Test
+  void everyReasonsHistogramIsThereAtZeroBeforeItsFirstObservation() {
+    // Born at its first observation, a bucket series would hide that observation from rate().
+    assertThat(registry.scrape())
+        .contains(MetricNames.RECOVERY_SECONDS + "_count{reason=\"NodeLost\"} 0")
+        .contains(MetricNames.RECOVERY_SECONDS + "_bucket{reason=\"JobFailed\",le=\"300.0\"} 0")
+        .contains(MetricNames.DETECTION_SECONDS + "_count{reason=\"HaMetadataMissing\"} 0");
+  }
+
+  @Test
+  void aDeletedJobsCountersGoTheOthersStay() {
+    var other = Jobs.job("streaming", "payments");
+    for (FlinkResilientJob j : new FlinkResilientJob[] {job, other}) {
+      var status = new FlinkResilientJobStatus();
+      metrics.update(j, status);
+      Incident lost = incident(1, "NodeLost", 3.0);
+      lost.setOutcome("Recovered");
+      lost.setRecoverySeconds(10.0);
+      status.getRecovery().getHistory().add(lost);
+      metrics.update(j, status);
+    }
+    metrics.remove("streaming", "orders");
+    String scrape = registry.scrape();
+    assertThat(scrape)
+        .doesNotContain("name=\"orders\"")
+        .contains(MetricNames.DETECTIONS + "{name=\"payments\",namespace=\"streaming\"")
+        .contains(MetricNames.RECOVERY_SECONDS + "_count{reason=\"NodeLost\"} 2");
   }
 
   private static Incident incident(long id, String reason, double detectionSeconds) {

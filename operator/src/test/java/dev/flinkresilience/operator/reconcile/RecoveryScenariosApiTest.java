@@ -2,6 +2,8 @@ package dev.flinkresilience.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
@@ -11,6 +13,7 @@ import dev.flinkresilience.operator.api.v1alpha1.ReleasePodsPolicy;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import dev.flinkresilience.operator.model.Labels;
 import dev.flinkresilience.operator.observe.ha.KubernetesHaLayout;
+import dev.flinkresilience.operator.ops.logs.LogFormat;
 import dev.flinkresilience.operator.testing.FakeFlinkRest;
 import dev.flinkresilience.operator.testing.FakeFlinkRest.Checkpoint;
 import dev.flinkresilience.operator.testing.Jobs;
@@ -27,8 +30,10 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,6 +177,60 @@ class RecoveryScenariosApiTest {
     assertThat(recoveryReasons())
         .containsExactly("JobManagerLost", "TearingDown", "Redeploying", "Recovered");
     assertThat(status().getJobId()).isEqualTo(jobId);
+  }
+
+  /**
+   * {@code --log-format json}: the lines about the job carry its namespace and name, and those of
+   * the incident its id, so a log stack can follow it from detection to recovery.
+   */
+  @Test
+  void jsonLogLinesOfAnIncidentCarryTheJobAndTheIncidentId() throws Exception {
+    var captured = new java.io.ByteArrayOutputStream();
+    LogFormat.writeJsonTo(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(LogFormat.use(LogFormat.JSON))
+          .as("the operator's SLF4J provider (surefire sets slf4j.provider, as Main does)")
+          .isTrue();
+      deployRunning(spec -> {}, false);
+      kubelet.deletePod(JM);
+      flink.down();
+      awaitIncident("JobManagerLost", "Redeploy");
+      awaitRedeployed();
+      playRedeployedCluster(12);
+      Incident done = awaitClosed();
+      assertThat(recoveryReasons())
+          .containsExactly("JobManagerLost", "TearingDown", "Redeploying", "Recovered");
+
+      List<JsonNode> lines = new ArrayList<>();
+      for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+        lines.add(new ObjectMapper().readTree(line)); // every line one JSON object
+      }
+      System.out.println("JSON log lines of incident " + done.getId() + ":");
+      lines.stream().filter(l -> l.has("incidentId")).forEach(l -> System.out.println("  " + l));
+      for (String about : List.of("event JobManagerLost", "deleting cluster", "event Recovered")) {
+        JsonNode line =
+            lines.stream()
+                .filter(l -> l.path("message").asText().contains(about))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no line with '" + about + "': " + lines));
+        assertThat(line.path("namespace").asText()).as(about + ": " + line).isEqualTo(NS);
+        assertThat(line.path("name").asText()).as(about + ": " + line).isEqualTo(NAME);
+        assertThat(line.path("incidentId").isNumber()).as(about + ": " + line).isTrue();
+        assertThat(line.path("incidentId").asLong()).as(about).isEqualTo(done.getId());
+        assertThat(line.path("level").asText()).isIn("INFO", "WARN");
+        assertThat(line.path("time").asText()).isNotBlank();
+        assertThat(line.path("logger").asText()).startsWith("dev.flinkresilience.operator.");
+      }
+      assertThat(
+              lines.stream()
+                  .filter(l -> l.path("message").asText().startsWith(NS + "/" + NAME + ": event"))
+                  .allMatch(l -> NAME.equals(l.path("name").asText())))
+          .as("every event line names the job")
+          .isTrue();
+    } finally {
+      LogFormat.use(LogFormat.TEXT);
+      LogFormat.writeJsonTo(System.err);
+    }
   }
 
   @Test

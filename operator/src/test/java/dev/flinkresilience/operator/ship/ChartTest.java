@@ -80,6 +80,7 @@ class ChartTest {
         .containsEntry("MASS_LOSS_FRACTION", "0.5")
         .containsEntry("HEALTH_PORT", "8080")
         .containsEntry("POD_SECURITY", "baseline")
+        .containsEntry("LOG_FORMAT", "text")
         .doesNotContainKey("ALLOWED_SERVICE_ACCOUNTS")
         .doesNotContainKey("JOB_SELECTOR");
 
@@ -284,7 +285,7 @@ class ChartTest {
             .as("metrics of " + r.path("alert").asText() + " the operator exports")
             .containsAll(names);
         used.addAll(names);
-        assertThat(r.path("labels").path("severity").asText()).isIn("warning", "critical");
+        assertThat(r.path("labels").path("severity").asText()).isIn("info", "warning", "critical");
       }
     }
     assertThat(alerts)
@@ -294,6 +295,7 @@ class ChartTest {
             "FlinkJobRestartingRepeatedly",
             "FlinkJobNotRunning",
             "FlinkJobFailed",
+            "FlinkJobRecovering",
             "FlinkJobRecoveryFailing",
             "FlinkJobRecoveringRepeatedly",
             "FlinkJobRecoverySlow");
@@ -303,6 +305,7 @@ class ChartTest {
             MetricNames.FLINK_RESTARTS_TOTAL,
             MetricNames.RECOVERIES,
             MetricNames.DETECTIONS,
+            MetricNames.OPEN_INCIDENT_ID,
             MetricNames.RECOVERY_SECONDS + "_bucket");
     assertThat(rule.toString()).contains("> 4 * max by (namespace, name)");
   }
@@ -329,6 +332,8 @@ class ChartTest {
         .hasMessageContaining("port");
     assertThatThrownBy(() -> RenderedChart.render("podSecurity: strict"))
         .hasMessageContaining("podSecurity");
+    assertThatThrownBy(() -> RenderedChart.render("logFormat: logfmt"))
+        .hasMessageContaining("logFormat");
     assertThatThrownBy(() -> RenderedChart.render("allowedServiceAccounts: flink"))
         .hasMessageContaining("allowedServiceAccounts");
   }

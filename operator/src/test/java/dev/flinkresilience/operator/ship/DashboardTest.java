@@ -38,7 +38,8 @@ class DashboardTest {
 
   /**
    * One series per metric the queries read, labelled as the operator labels them: job series by
-   * namespace and name, incident series by reason (and outcome), the job count by phase.
+   * namespace and name, incident counters by those and reason (and outcome), the time histograms by
+   * reason only, the job count by phase.
    */
   private static final String SERIES =
       """
@@ -52,9 +53,9 @@ class DashboardTest {
         values: '5x30'
       - series: 'flinkresilience_flink_restarts_remaining{namespace="streaming", name="orders"}'
         values: '3x30'
-      - series: 'flinkresilience_detections_total{reason="NodeLost"}'
+      - series: 'flinkresilience_detections_total{namespace="streaming", name="orders", reason="NodeLost"}'
         values: '0+1x30'
-      - series: 'flinkresilience_recoveries_total{reason="NodeLost", outcome="Recovered"}'
+      - series: 'flinkresilience_recoveries_total{namespace="streaming", name="orders", reason="NodeLost", outcome="Recovered"}'
         values: '0+1x30'
       - series: 'flinkresilience_detection_seconds_bucket{reason="NodeLost", le="10.0"}'
         values: '0+1x30'
@@ -64,6 +65,8 @@ class DashboardTest {
         values: '0+1x30'
       - series: 'flinkresilience_recovery_seconds_bucket{reason="NodeLost", le="+Inf"}'
         values: '0+1x30'
+      - series: 'flinkresilience_open_incident_id{namespace="streaming", name="orders", reason="NodeLost"}'
+        values: '7x30'
       - series: 'flinkresilience_node_watch_healthy'
         values: '1x30'
       - series: 'flinkresilience_mass_loss_guard'
@@ -86,6 +89,7 @@ class DashboardTest {
     assertThat(titles(shipped))
         .contains(
             "Jobs by phase",
+            "Open incidents",
             "Detections by reason",
             "Recoveries by reason and outcome",
             "Detection time (p50, p95)",
