@@ -39,7 +39,7 @@ final class Deploy {
     r.createSeconds = ScaleBenchmark.seconds(start, System.currentTimeMillis());
     out.println("   created in " + ScaleBenchmark.f1(r.createSeconds) + " s");
     // Bounded: at 1,000 jobs the issue saw 267 s on this kind of machine.
-    Duration timeout = Duration.ofSeconds(Math.max(180, Math.min(900, n * 2L / 3 + 120)));
+    Duration timeout = Duration.ofSeconds(Math.max(180, Math.min(420, n * 2L / 3 + 120)));
     long deadline = start + timeout.toMillis();
     long lastPrint = 0;
     while (System.currentTimeMillis() < deadline) {

@@ -98,6 +98,34 @@ final class OperatorProcess implements AutoCloseable {
         "the operator was not ready within " + timeout + "; see " + log);
   }
 
+  /** The operator's own {@code /metrics} (Prometheus text). */
+  String metrics() throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/metrics"))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /** The sum of every series of {@code name} (any labels) in Prometheus text; 0 if none. */
+  static double sum(String metrics, String name) {
+    double total = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name)
+          && (line.charAt(name.length()) == '{' || line.charAt(name.length()) == ' ')) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
+  }
+
+  /** Series in Prometheus text: lines that are not comments. */
+  static long series(String metrics) {
+    return metrics.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).count();
+  }
+
   /** What {@code /proc} says of the process now. */
   record Sample(long nanos, int threads, long rssKb, long cpuTicks) {}
 

@@ -24,6 +24,8 @@ final class Result {
   double rssAfterGcMb = Double.NaN;
   double liveHeapMb = Double.NaN;
   double flinkRestPerSecond = Double.NaN;
+  double reconcilesPerSecond = Double.NaN;
+  long metricSeries;
   ApiServerMetrics api = new ApiServerMetrics(Map.of(), Map.of());
   String loadAverage = "?";
   Stats canary = Stats.NONE;
@@ -85,10 +87,13 @@ final class Result {
         jobs);
     out.printf(
         Locale.ROOT,
-        "steady window: Flink REST %.1f requests/s; API server %.1f requests/s by verb %s%n",
+        "steady window: reconciles %.1f/s; Flink REST %.1f requests/s; API server %.1f requests/s"
+            + " by verb %s; operator /metrics %d series%n",
+        reconcilesPerSecond,
         flinkRestPerSecond,
         api.total(),
-        rates(api.byVerb()));
+        rates(api.byVerb()),
+        metricSeries);
     out.println("   API server top requests/s: " + top(api.byVerbAndResource(), 12));
     out.printf(
         Locale.ROOT,
@@ -198,6 +203,10 @@ final class Result {
         + threadsPeak
         + ",\"cpuSecondsPerMinute\":"
         + num(cpuSecondsPerMinute)
+        + ",\"reconcilesPerSecond\":"
+        + num(reconcilesPerSecond)
+        + ",\"operatorMetricSeries\":"
+        + metricSeries
         + ",\"flinkRestRequestsPerSecond\":"
         + num(flinkRestPerSecond)
         + ",\"apiRequestsPerSecond\":"

@@ -61,7 +61,7 @@ public final class ScaleBenchmark {
   }
 
   static final int CANARIES = 10;
-  static final Duration NODE_LOSS_TIMEOUT = Duration.ofMinutes(4);
+  static final Duration NODE_LOSS_TIMEOUT = Duration.ofMinutes(3);
 
   /**
    * The controller-manager's own client is raised from 20 requests/s (its default) so that the time

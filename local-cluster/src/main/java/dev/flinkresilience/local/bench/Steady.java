@@ -11,6 +11,9 @@ import java.util.List;
  * then its heap after a full GC.
  */
 final class Steady {
+  /** JOSDK's count of reconciliations started (Micrometer, Prometheus naming). */
+  static final String RECONCILES = "operator_sdk_reconciliations_started_total";
+
   private Steady() {}
 
   static void run(
@@ -34,10 +37,12 @@ final class Steady {
     OperatorProcess.Sample before = operator.sample();
     long restBefore = fleet.requests();
     ApiServerMetrics apiBefore = ApiServerMetrics.scrape(client);
+    String ownBefore = operator.metrics();
     Thread.sleep(phases.window().toMillis());
     OperatorProcess.Sample after = operator.sample();
     long restAfter = fleet.requests();
     ApiServerMetrics apiAfter = ApiServerMetrics.scrape(client);
+    String ownAfter = operator.metrics();
     r.profile = JfrProfile.stop(operator.pid(), jfr);
     double seconds = (after.nanos() - before.nanos()) / 1e9;
     List<OperatorProcess.Sample> window = samples.since(before.nanos());
@@ -48,17 +53,23 @@ final class Steady {
     r.rssSteadyMb = after.rssKb() / 1024.0;
     r.flinkRestPerSecond = (restAfter - restBefore) / seconds;
     r.api = apiAfter.ratesSince(apiBefore, seconds);
+    r.reconcilesPerSecond =
+        (OperatorProcess.sum(ownAfter, RECONCILES) - OperatorProcess.sum(ownBefore, RECONCILES))
+            / seconds;
+    r.metricSeries = OperatorProcess.series(ownAfter);
     r.loadAverage = loadAverage();
     r.liveHeapMb = operator.liveHeapKb() / 1024.0;
     r.rssAfterGcMb = operator.sample().rssKb() / 1024.0;
     out.printf(
-        "   CPU %.1f s/min, threads %d, RSS %.0f MB, live heap %.0f MB, Flink REST %.1f/s, API %.1f/s%n",
+        "   CPU %.1f s/min, threads %d, RSS %.0f MB, live heap %.0f MB, Flink REST %.1f/s, API"
+            + " %.1f/s, reconciles %.1f/s%n",
         r.cpuSecondsPerMinute,
         r.threadsSteady,
         r.rssSteadyMb,
         r.liveHeapMb,
         r.flinkRestPerSecond,
-        r.api.total());
+        r.api.total(),
+        r.reconcilesPerSecond);
   }
 
   /** Linux's USER_HZ: 100 everywhere that matters; asked anyway. */
