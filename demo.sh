@@ -11,6 +11,11 @@
 #   detection, with the Lease alone, and with node detection off (Kubernetes' own node lifecycle;
 #   --no-baseline skips it), a table, and as the last line one JSON object with
 #   baselineRecoverySeconds and ratio.
+#        ./demo.sh scale N [--namespaces K] [--heap 1g]
+#   scale: the scale benchmark instead (issue 14; needs the real control plane): N jobs under one
+#   operator running as its own process (java -Xmx1g -jar), three nodes kept by stand-in kubelets (no
+#   Flink runs) and a loopback fake of Flink's REST API; deploy, steady state, canary spec changes and
+#   a node loss under load; a table, and as the last line one JSON object. About 4 minutes at N=100.
 # First run: builds the real control plane from Debian's Kubernetes source (about 5 minutes, cached in
 # ~/.cache/flink-resilience; it needs apt and root or sudo, else the demo runs on the mock API server)
 # and the project's jars (Maven). Later runs take a few minutes. Everything started is stopped at the end.
@@ -19,6 +24,9 @@ cd "$(dirname "$0")"
 main=dev.flinkresilience.local.demo.Demo
 if [[ "${1:-}" == baseline ]]; then
   main=dev.flinkresilience.local.bench.NodeLossBaseline
+  shift
+elif [[ "${1:-}" == scale ]]; then
+  main=dev.flinkresilience.local.bench.ScaleBenchmark
   shift
 fi
 

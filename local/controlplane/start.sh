@@ -7,6 +7,7 @@
 # Usage: local/controlplane/start.sh      then: export KUBECONFIG=$FRO_CP_STATE/kubeconfig
 # Env:   FRO_CP_STATE  state dir (default /tmp/fro-controlplane): pid files, logs, certs, kubeconfig, etcd data
 #        FRO_CACHE     build cache (default ~/.cache/flink-resilience)
+#        SERVICE_CIDR  the Service IP range (default 10.0.0.0/24: 253 Services; the scale benchmark widens it)
 #        CM_EXTRA_ARGS / APISERVER_EXTRA_ARGS / SCHEDULER_EXTRA_ARGS  extra flags (space separated)
 set -euo pipefail
 
@@ -191,7 +192,7 @@ launch kube-apiserver "$BIN/kube-apiserver" \
   --client-ca-file "$PKI/ca.crt" --token-auth-file "$PKI/tokens.csv" \
   --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
   --service-account-issuer https://kubernetes.default.svc.cluster.local \
-  --service-cluster-ip-range 10.0.0.0/24 \
+  --service-cluster-ip-range "${SERVICE_CIDR:-10.0.0.0/24}" \
   --endpoint-reconciler-type none \
   --authorization-mode Node,RBAC \
   --allow-privileged=true \

@@ -4,12 +4,15 @@ import dev.flinkresilience.local.controlplane.ControlPlane;
 import dev.flinkresilience.local.controlplane.MockControlPlane;
 import dev.flinkresilience.local.controlplane.RealControlPlane;
 import dev.flinkresilience.local.node.Kubelet;
+import dev.flinkresilience.local.node.NodeAgent;
 import dev.flinkresilience.local.node.NodeLease;
 import dev.flinkresilience.local.node.PodAddresses;
 import dev.flinkresilience.local.node.PodProcess;
+import dev.flinkresilience.local.node.StandInKubelet;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
@@ -43,6 +46,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalCluster implements AutoCloseable {
   static final String OUT_OF_SERVICE = "node.kubernetes.io/out-of-service";
+
+  /** A stand-in node holds thousands of pods: their requests are never run. */
+  private static final Map<String, Quantity> STAND_IN_CAPACITY =
+      Map.of(
+          "cpu", new Quantity("10000"),
+          "memory", new Quantity("100Ti"),
+          "pods", new Quantity("10000"),
+          "ephemeral-storage", new Quantity("100Ti"));
+
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
 
   /** How to build it. */
@@ -55,7 +67,20 @@ public final class LocalCluster implements AutoCloseable {
       Path usrlib,
       String flinkClasspath,
       String controllerManagerArgs,
-      boolean zookeeper) {
+      boolean zookeeper,
+      Kubelets kubelets,
+      String serviceRange) {
+
+    /** What keeps the nodes' pods. */
+    public enum Kubelets {
+      /** {@link Kubelet}: every pod a Flink JVM on this machine. */
+      EMULATED,
+      /**
+       * {@link StandInKubelet}: pods reported Running with a made-up IP, nothing started; nodes
+       * large enough for thousands of pods. For the scale benchmark.
+       */
+      STAND_IN
+    }
 
     /**
      * Three nodes renewing every 10 s, the real control plane if built, state in a new temporary
@@ -75,7 +100,9 @@ public final class LocalCluster implements AutoCloseable {
             Path.of(System.getProperty("fro.usrlib", repo.resolve("sample-job/target").toString())),
             absolute(System.getProperty("java.class.path")),
             "",
-            true);
+            true,
+            Kubelets.EMULATED,
+            RealControlPlane.DEFAULT_SERVICE_RANGE);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -98,7 +125,9 @@ public final class LocalCluster implements AutoCloseable {
           usrlib,
           flinkClasspath,
           controllerManagerArgs,
-          zookeeper);
+          zookeeper,
+          kubelets,
+          serviceRange);
     }
 
     public Settings withNodes(int count) {
@@ -111,12 +140,43 @@ public final class LocalCluster implements AutoCloseable {
           usrlib,
           flinkClasspath,
           controllerManagerArgs,
-          zookeeper);
+          zookeeper,
+          kubelets,
+          serviceRange);
     }
 
     public Settings withControllerManagerArgs(String args) {
       return new Settings(
-          nodes, leaseInterval, controlPlane, state, repo, usrlib, flinkClasspath, args, zookeeper);
+          nodes,
+          leaseInterval,
+          controlPlane,
+          state,
+          repo,
+          usrlib,
+          flinkClasspath,
+          args,
+          zookeeper,
+          kubelets,
+          serviceRange);
+    }
+
+    /**
+     * Stand-in kubelets ({@link Kubelets#STAND_IN}), no ZooKeeper, and the Service IP range {@code
+     * serviceRange} (the real control plane only): the scale benchmark's cluster.
+     */
+    public Settings withStandInKubelets(String serviceRange) {
+      return new Settings(
+          nodes,
+          leaseInterval,
+          controlPlane,
+          state,
+          repo,
+          usrlib,
+          flinkClasspath,
+          controllerManagerArgs,
+          false,
+          Kubelets.STAND_IN,
+          serviceRange);
     }
   }
 
@@ -134,8 +194,16 @@ public final class LocalCluster implements AutoCloseable {
     this.settings = settings;
   }
 
-  /** One emulated node: its heartbeat and its kubelet. */
-  private record EmulatedNode(NodeLease lease, Kubelet kubelet) {}
+  /** One emulated node: its heartbeat and its kubelet (emulated or stand-in). */
+  private record EmulatedNode(NodeLease lease, NodeAgent agent) {
+    /** The emulated kubelet, for what only one that runs processes can do. */
+    Kubelet kubelet() {
+      if (agent instanceof Kubelet k) {
+        return k;
+      }
+      throw new UnsupportedOperationException("a stand-in kubelet runs no processes");
+    }
+  }
 
   public static LocalCluster start(Settings settings) {
     LocalCluster cluster = new LocalCluster(settings);
@@ -156,7 +224,11 @@ public final class LocalCluster implements AutoCloseable {
     Path planeState = settings.state().resolve("controlplane");
     controlPlane =
         real
-            ? RealControlPlane.start(settings.repo(), planeState, settings.controllerManagerArgs())
+            ? RealControlPlane.start(
+                settings.repo(),
+                planeState,
+                settings.controllerManagerArgs(),
+                settings.serviceRange())
             : MockControlPlane.start(planeState);
     toClose.add(controlPlane);
     LOG.info("control plane: {}", controlPlane.describe());
@@ -172,7 +244,10 @@ public final class LocalCluster implements AutoCloseable {
       }
     }
 
-    reapPodsWhenGone(settings.state().resolve("pods"));
+    boolean standIn = settings.kubelets() == Settings.Kubelets.STAND_IN;
+    if (!standIn) {
+      reapPodsWhenGone(settings.state().resolve("pods"));
+    }
     Kubelet.Setup setup =
         new Kubelet.Setup(
             client,
@@ -186,11 +261,17 @@ public final class LocalCluster implements AutoCloseable {
     for (int i = 1; i <= settings.nodes(); i++) {
       String name = "node-" + i;
       PodAddresses addresses = new PodAddresses(i);
-      NodeLease lease = new NodeLease(client, name, settings.leaseInterval());
-      Kubelet kubelet = new Kubelet(setup, name, addresses.hostIp(), addresses, () -> podsOn(name));
-      nodes.put(name, new EmulatedNode(lease, kubelet));
+      NodeLease lease =
+          standIn
+              ? new NodeLease(client, name, settings.leaseInterval(), STAND_IN_CAPACITY)
+              : new NodeLease(client, name, settings.leaseInterval());
+      NodeAgent agent =
+          standIn
+              ? new StandInKubelet(client, name, addresses.hostIp(), i, () -> podsOn(name))
+              : new Kubelet(setup, name, addresses.hostIp(), addresses, () -> podsOn(name));
+      nodes.put(name, new EmulatedNode(lease, agent));
       toClose.add(0, lease);
-      toClose.add(0, kubelet);
+      toClose.add(0, agent);
       lease.register(addresses.hostIp());
     }
     LOG.info("{} nodes registered: {}", nodes.size(), nodes.keySet());
@@ -240,9 +321,9 @@ public final class LocalCluster implements AutoCloseable {
     };
   }
 
-  private Optional<Kubelet> kubeletOf(Pod pod) {
+  private Optional<NodeAgent> kubeletOf(Pod pod) {
     String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-    return Optional.ofNullable(node == null ? null : nodes.get(node)).map(EmulatedNode::kubelet);
+    return Optional.ofNullable(node == null ? null : nodes.get(node)).map(EmulatedNode::agent);
   }
 
   private List<Pod> podsOn(String node) {
@@ -393,7 +474,7 @@ public final class LocalCluster implements AutoCloseable {
     LOG.info("failure: killing node {}", node);
     EmulatedNode n = node(node);
     n.lease().stop();
-    n.kubelet().kill();
+    n.agent().kill();
   }
 
   /**
@@ -404,7 +485,7 @@ public final class LocalCluster implements AutoCloseable {
     LOG.info("failure: killing node {} right after it renewed its Lease", node);
     EmulatedNode n = node(node);
     n.lease().renewOnceAndStop();
-    n.kubelet().kill();
+    n.agent().kill();
   }
 
   /** A partition: the node's processes are stopped (SIGSTOP) and its Lease is not renewed. */
@@ -427,14 +508,14 @@ public final class LocalCluster implements AutoCloseable {
     LOG.info("failure: freezing node {}", node);
     EmulatedNode n = node(node);
     n.lease().stop();
-    n.kubelet().freeze();
+    n.agent().freeze();
   }
 
   /** The partition heals: processes continue, the Lease is renewed, the kubelet catches up. */
   public void thawNode(String node) {
     LOG.info("thawing node {}", node);
     EmulatedNode n = node(node);
-    n.kubelet().thaw();
+    n.agent().thaw();
     n.lease().resume();
   }
 
@@ -501,7 +582,7 @@ public final class LocalCluster implements AutoCloseable {
   public void reviveNode(String node) {
     LOG.info("reviving node {}", node);
     EmulatedNode n = node(node);
-    n.kubelet().revive();
+    n.agent().revive();
     n.lease().resume();
     Node object = client().nodes().withName(node).get();
     if (object != null
@@ -528,7 +609,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public Kubelet.Health health(String node) {
-    return node(node).kubelet().health();
+    return node(node).agent().health();
   }
 
   private EmulatedNode node(String name) {

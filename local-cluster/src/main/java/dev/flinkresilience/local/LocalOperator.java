@@ -45,7 +45,8 @@ public final class LocalOperator implements AutoCloseable {
     }
   }
 
-  static void installCrd(KubernetesClient client, Path repo) {
+  /** Installs the committed CRD of {@code repo} if absent, and waits until it is served. */
+  public static void installCrd(KubernetesClient client, Path repo) {
     Path crd = repo.resolve("crds/flinkresilientjobs.flinkresilience.dev-v1.yml");
     CustomResourceDefinition definition =
         client.apiextensions().v1().customResourceDefinitions().load(crd.toFile()).item();

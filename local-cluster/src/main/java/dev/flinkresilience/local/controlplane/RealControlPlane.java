@@ -47,12 +47,30 @@ public final class RealControlPlane implements ControlPlane {
    * a shorter {@code --node-monitor-grace-period}.
    */
   public static RealControlPlane start(Path repo, Path state, String controllerManagerArgs) {
+    return start(repo, state, controllerManagerArgs, DEFAULT_SERVICE_RANGE);
+  }
+
+  /** The Service IP range {@code start.sh} sets unless told: room for 253 Services. */
+  public static final String DEFAULT_SERVICE_RANGE = "10.0.0.0/24";
+
+  /**
+   * As above, with the Service IP range {@code serviceRange} (a CIDR; the scale benchmark needs one
+   * Service per job, more than the default /24 holds).
+   */
+  public static RealControlPlane start(
+      Path repo, Path state, String controllerManagerArgs, String serviceRange) {
     Path scripts = repo.resolve("local/controlplane");
     RealControlPlane plane =
         new RealControlPlane(
             scripts,
             state,
-            Map.of("FRO_CP_STATE", state.toString(), "CM_EXTRA_ARGS", controllerManagerArgs));
+            Map.of(
+                "FRO_CP_STATE",
+                state.toString(),
+                "CM_EXTRA_ARGS",
+                controllerManagerArgs,
+                "SERVICE_CIDR",
+                serviceRange));
     try {
       plane.script("start.sh", 120);
       plane.reapWhenGone(ProcessHandle.current().pid());

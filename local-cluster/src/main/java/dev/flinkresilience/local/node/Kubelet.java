@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * kubelet does nothing at all (its pods stay "Running" in the API, as on a real dead node); a
  * frozen one remembers and catches up when thawed.
  */
-public final class Kubelet implements AutoCloseable {
+public final class Kubelet implements NodeAgent {
   private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   private static final Duration RESET_BACKOFF_AFTER = Duration.ofMinutes(10);
@@ -100,16 +100,19 @@ public final class Kubelet implements AutoCloseable {
     return node;
   }
 
+  @Override
   public Health health() {
     return health;
   }
 
   /** A pod bound to this node was added or changed. */
+  @Override
   public void podChanged(Pod pod) {
     run(() -> sync(pod));
   }
 
   /** A pod bound to this node is gone from the API (deleted with grace 0, or finally removed). */
+  @Override
   public void podDeleted(Pod pod) {
     // A partitioned kubelet does not hear of it; thaw() catches up.
     run(
@@ -148,6 +151,7 @@ public final class Kubelet implements AutoCloseable {
    * once what a dead machine never tells them, so they must find out by their own timeouts, as in
    * the field. The processes are killed when the node boots again or the cluster stops.
    */
+  @Override
   public void kill() {
     call(
         () -> {
@@ -158,6 +162,7 @@ public final class Kubelet implements AutoCloseable {
   }
 
   /** SIGSTOP every process and stop acting, as on a partitioned or hung node. */
+  @Override
   public void freeze() {
     call(
         () -> {
@@ -180,6 +185,7 @@ public final class Kubelet implements AutoCloseable {
   }
 
   /** SIGCONT, and catch up with what changed in the API meanwhile. */
+  @Override
   public void thaw() {
     call(
         () -> {
@@ -198,6 +204,7 @@ public final class Kubelet implements AutoCloseable {
    * The node boots again: its processes are gone (a dead or frozen node's stopped ones are killed
    * now), and the kubelet starts over with the pods still bound to it, as after a reboot.
    */
+  @Override
   public void revive() {
     call(
         () -> {

@@ -33,12 +33,22 @@ public final class NodeLease implements AutoCloseable {
   private final String node;
   private final Duration interval;
   private final ScheduledExecutorService timer;
+  private final Map<String, Quantity> capacity;
   private ScheduledFuture<?> renewing;
 
   public NodeLease(KubernetesClient client, String node, Duration interval) {
+    this(client, node, interval, capacity());
+  }
+
+  /**
+   * @param capacity what the node offers the scheduler (cpu, memory, pods, ephemeral-storage)
+   */
+  public NodeLease(
+      KubernetesClient client, String node, Duration interval, Map<String, Quantity> capacity) {
     this.client = client;
     this.node = node;
     this.interval = interval;
+    this.capacity = Map.copyOf(capacity);
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -80,8 +90,8 @@ public final class NodeLease implements AutoCloseable {
             .withType("Hostname")
             .withAddress(node)
             .endAddress()
-            .withCapacity(capacity())
-            .withAllocatable(capacity())
+            .withCapacity(capacity)
+            .withAllocatable(capacity)
             .withNewNodeInfo()
             .withKubeletVersion("v1.20.2")
             .withOperatingSystem("linux")
@@ -223,7 +233,8 @@ public final class NodeLease implements AutoCloseable {
     }
   }
 
-  private static Map<String, Quantity> capacity() {
+  /** A machine of 16 CPUs, 64 GiB and Kubernetes' default of 110 pods. */
+  public static Map<String, Quantity> capacity() {
     return Map.of(
         "cpu", new Quantity("16"),
         "memory", new Quantity("64Gi"),
