@@ -47,6 +47,7 @@ final class StatusConditions {
     boolean nameTaken = decision instanceof NameTaken;
     boolean moving =
         !(decision instanceof Steady
+                || decision instanceof Decision.Housekeeping
                 || decision instanceof RejectSpec
                 || decision instanceof RefuseRestore
                 || nameTaken
