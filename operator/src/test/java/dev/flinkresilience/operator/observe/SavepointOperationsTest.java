@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The follower of stops with a savepoint, against scripted REST calls. */
+/** The follower of Flink's savepoint operations, against scripted REST calls. */
 class SavepointOperationsTest {
   private static final ResourceID JOB = new ResourceID("orders", "ns");
   private static final URI REST = URI.create("http://10.0.0.1:8081");
@@ -149,6 +149,108 @@ class SavepointOperationsTest {
     sleep(100);
     assertThat(calls).hasSize(after);
     assertThat(stops.progress(JOB, TRIGGER)).isEmpty();
+  }
+
+  @Test
+  void aSavepointOfTheRunningJobIsSentAsOneAndFollowedBesideAStop() {
+    List<String> sent = new CopyOnWriteArrayList<>();
+    AtomicReference<SavepointStatus> answer = new AtomicReference<>();
+    SavepointOperations ops =
+        new SavepointOperations(
+            new SavepointOperations.Calls() {
+              @Override
+              public CompletableFuture<SavepointStatus> status(URI r, String j, String t) {
+                return answer.get() == null
+                    ? notFound()
+                    : CompletableFuture.completedFuture(answer.get());
+              }
+
+              @Override
+              public CompletableFuture<String> stop(URI r, String j, String d, String t) {
+                sent.add("stop " + t);
+                return CompletableFuture.completedFuture(t);
+              }
+
+              @Override
+              public CompletableFuture<String> savepoint(URI r, String j, String d, String t) {
+                sent.add("savepoint " + t + " " + d);
+                answer.set(inProgress());
+                return CompletableFuture.completedFuture(t);
+              }
+            },
+            timer,
+            Duration.ofMillis(20));
+    try {
+      ops.followSavepoint(JOB, REST, "job", TRIGGER, "s3://sp");
+      ops.followSavepoint(JOB, REST, "job", TRIGGER, "s3://sp"); // the same: followed once
+      until(
+          () -> ops.progress(JOB, TRIGGER).map(p -> p.state() == State.IN_PROGRESS).orElse(false));
+      answer.set(new SavepointStatus(SavepointStatus.State.COMPLETED, "s3://sp/savepoint-9", null));
+      until(() -> ops.progress(JOB, TRIGGER).map(OperationProgress::isFinal).orElse(false));
+      assertThat(ops.progress(JOB, TRIGGER).get().location()).isEqualTo("s3://sp/savepoint-9");
+      assertThat(sent).containsExactly("savepoint " + TRIGGER + " s3://sp");
+    } finally {
+      ops.close();
+    }
+  }
+
+  @Test
+  void aDisposalOfASavepointAlreadyGoneCountsAsDone() {
+    AtomicReference<SavepointStatus> answer =
+        new AtomicReference<>(
+            new SavepointStatus(
+                SavepointStatus.State.FAILED,
+                null,
+                "org.apache.flink.util.FlinkException: Could not dispose savepoint s3://sp/a.;"
+                    + " caused by java.io.FileNotFoundException: Cannot find checkpoint or"
+                    + " savepoint file/directory 's3://sp/a' on file system 's3'."));
+    List<String> sent = new CopyOnWriteArrayList<>();
+    SavepointOperations ops = disposals(sent, answer);
+    try {
+      ops.dispose(JOB, REST, "s3://sp/a");
+      String key = dev.flinkresilience.operator.decide.SavepointView.disposalKey("s3://sp/a");
+      until(() -> ops.progress(JOB, key).map(OperationProgress::isFinal).orElse(false));
+      assertThat(ops.progress(JOB, key).get().state()).isEqualTo(State.COMPLETED);
+      assertThat(sent).containsExactly("dispose s3://sp/a");
+
+      answer.set(new SavepointStatus(SavepointStatus.State.FAILED, null, "AccessDenied"));
+      ops.forget(JOB, key);
+      ops.dispose(JOB, REST, "s3://sp/a");
+      until(() -> ops.progress(JOB, key).map(OperationProgress::isFinal).orElse(false));
+      assertThat(ops.progress(JOB, key).get().state()).isEqualTo(State.FAILED);
+      assertThat(ops.progress(JOB, key).get().failure()).isEqualTo("AccessDenied");
+    } finally {
+      ops.close();
+    }
+  }
+
+  private SavepointOperations disposals(
+      List<String> sent, AtomicReference<SavepointStatus> answer) {
+    return new SavepointOperations(
+        new SavepointOperations.Calls() {
+          @Override
+          public CompletableFuture<SavepointStatus> status(URI r, String j, String t) {
+            return notFound();
+          }
+
+          @Override
+          public CompletableFuture<String> stop(URI r, String j, String d, String t) {
+            return CompletableFuture.completedFuture(t);
+          }
+
+          @Override
+          public CompletableFuture<String> dispose(URI r, String path) {
+            sent.add("dispose " + path);
+            return CompletableFuture.completedFuture("flink-trigger");
+          }
+
+          @Override
+          public CompletableFuture<SavepointStatus> disposalStatus(URI r, String trigger) {
+            return CompletableFuture.completedFuture(answer.get());
+          }
+        },
+        timer,
+        Duration.ofMillis(20));
   }
 
   private static SavepointStatus inProgress() {

@@ -157,7 +157,8 @@ final class FlinkRestJson {
     JsonNode operation = root.get("operation");
     JsonNode cause = operation == null ? null : operation.get("failure-cause");
     if (cause != null && !cause.isNull()) {
-      return new SavepointStatus(SavepointStatus.State.FAILED, null, failureSummary(cause));
+      return new SavepointStatus(
+          SavepointStatus.State.FAILED, null, withRootCause(failureSummary(cause), cause));
     }
     return new SavepointStatus(SavepointStatus.State.COMPLETED, null, null);
   }
@@ -193,6 +194,28 @@ final class FlinkRestJson {
    * The first line of the failure's stack trace ("class: message"), which is what a human needs;
    * the class alone when Flink sent no trace.
    */
+  /**
+   * {@code summary} and the trace's last "Caused by" line: Flink's disposal says only "Could not
+   * dispose savepoint" first, and why (a missing savepoint, a denied access) comes last.
+   */
+  private static String withRootCause(String summary, JsonNode cause) {
+    String root =
+        cause
+            .path("stack-trace")
+            .asText("")
+            .lines()
+            .map(String::trim)
+            .filter(l -> l.startsWith("Caused by: "))
+            .reduce((a, b) -> b)
+            .map(l -> l.substring("Caused by: ".length()))
+            .orElse(null);
+    if (root == null) {
+      return summary;
+    }
+    String both = summary + "; caused by " + root;
+    return both.length() > 600 ? both.substring(0, 600) + "..." : both;
+  }
+
   private static String failureSummary(JsonNode cause) {
     String trace = cause.path("stack-trace").asText("");
     String first = trace.lines().findFirst().orElse("").trim();
