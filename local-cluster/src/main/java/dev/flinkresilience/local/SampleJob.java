@@ -33,6 +33,7 @@ public final class SampleJob {
     values.put("CHECKPOINTS", dir.resolve("checkpoints").toString());
     values.put("SAVEPOINTS", dir.resolve("savepoints").toString());
     values.put("RATE", "20");
+    values.put("UPGRADE_MODE", "savepoint");
     values.put("EXTRA_ARGS", "");
     values.put("CHECKPOINT_INTERVAL", "5s");
     values.put("NODE_LOST_AFTER", "20s");
@@ -63,6 +64,12 @@ public final class SampleJob {
                   + zookeeperQuorum
                   + "\"}}";
         });
+    return this;
+  }
+
+  /** {@code job.upgradeMode}: savepoint (the default), last-state or stateless. */
+  public SampleJob upgradeMode(String mode) {
+    values.put("UPGRADE_MODE", mode);
     return this;
   }
 

@@ -153,7 +153,9 @@ class LifecycleScenariosTest {
   /**
    * (4) An upgrade while the JobManager's process is frozen (SIGSTOP: its pod Running and Ready,
    * its REST API silent). No savepoint can be taken; the operator must still restart the job
-   * safely, from the newest checkpoint in storage.
+   * safely, from the newest checkpoint in storage. Its REST API answered moments before, so the
+   * operator first tries a stop with a savepoint and falls back to last-state after {@code
+   * job.savepointTimeout}, set to 20 s by the same edit (the default 5 min would outlast the wait).
    */
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -170,9 +172,19 @@ class LifecycleScenariosTest {
             // Listed once the JobManager is frozen: nothing can complete after this.
             PlannedRestart.Before before = restart.relisted(moment);
             assertUnreachable(jm);
-            act(run, before, "JobManager frozen; upgrade: heartbeat.interval 2000 -> 2500");
-            restart.edit(j -> flinkSetting(j, "heartbeat.interval", "2500"));
+            act(
+                run,
+                before,
+                "JobManager frozen; upgrade: heartbeat.interval 2000 -> 2500, savepointTimeout 20s");
+            restart.edit(
+                j -> {
+                  flinkSetting(j, "heartbeat.interval", "2500");
+                  j.getSpec().getJob().setSavepointTimeout("20s");
+                });
             judge(run, restart, before, restart.awaitRestarted(before, Duration.ofMinutes(3)));
+            assertThat(events(namespace, "SavepointFallback"))
+                .as("the stop gave up for last-state, with a Warning")
+                .isPositive();
           } finally {
             cluster.thawPodProcess(namespace, jm.getMetadata().getName());
           }
@@ -184,6 +196,11 @@ class LifecycleScenariosTest {
    * (RestoreRefused, status.message naming the missing path) and deploys nothing; the output so far
    * is exactly-once. Then the user's override (initialSavepointPath on the newest remaining
    * checkpoint, with a new restartNonce) deploys from exactly that point.
+   *
+   * <p>With {@code upgradeMode: last-state}: after a stop with a savepoint the job is FINISHED and
+   * Flink discards its checkpoints (RETAIN_ON_CANCELLATION keeps them on cancel and failure only),
+   * so the savepoint would be the only restore point and no older one would remain to override
+   * with.
    */
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -191,6 +208,7 @@ class LifecycleScenariosTest {
     scenario(
         "deleted-newest-checkpoint",
         SampleJob.Ha.NONE,
+        job -> job.upgradeMode("last-state"),
         (run, restart) -> {
           PlannedRestart.Before before = restart.awaitMoment();
           act(run, before, "suspend");
@@ -615,13 +633,23 @@ class LifecycleScenariosTest {
   }
 
   private void scenario(String name, SampleJob.Ha usual, Steps steps) throws Exception {
+    scenario(name, usual, job -> job, steps);
+  }
+
+  private void scenario(
+      String name,
+      SampleJob.Ha usual,
+      java.util.function.UnaryOperator<SampleJob> configure,
+      Steps steps)
+      throws Exception {
     SampleJob.Ha ha = mode(usual);
     String namespace = "lifecycle-" + (++jobs);
     Path dir = cluster.state().resolve("jobs/" + namespace);
     SampleJob job =
-        SampleJob.of(namespace, "sequence", dir)
-            .ha(ha, cluster.zookeeperQuorum())
-            .checkpointInterval(INTERVAL);
+        configure.apply(
+            SampleJob.of(namespace, "sequence", dir)
+                .ha(ha, cluster.zookeeperQuorum())
+                .checkpointInterval(INTERVAL));
     ScenarioRun run = new ScenarioRun(cluster, job, line -> System.out.println(name + " " + line));
     // Per scenario, so that one scenario run alone draws the same moment as in the whole class.
     Random random = new Random(seed ^ name.hashCode());
