@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * The sample {@code FlinkResilientJob} (resource {@code local/sequence-job.yaml}) for one run: the
- * sequence job of the {@code sample-job} module, its checkpoints and output in the run's state
- * directory, and the chosen HA.
+ * sequence job of the {@code sample-job} module, its checkpoints, savepoints and output in the
+ * run's state directory, and the chosen HA.
  */
 public final class SampleJob {
   /** Which HA the job uses. */
@@ -31,7 +31,9 @@ public final class SampleJob {
     values.put("NAME", name);
     values.put("OUTPUT", dir.resolve("output").toString());
     values.put("CHECKPOINTS", dir.resolve("checkpoints").toString());
+    values.put("SAVEPOINTS", dir.resolve("savepoints").toString());
     values.put("RATE", "20");
+    values.put("UPGRADE_MODE", "savepoint");
     values.put("EXTRA_ARGS", "");
     values.put("CHECKPOINT_INTERVAL", "5s");
     values.put("NODE_LOST_AFTER", "20s");
@@ -62,6 +64,12 @@ public final class SampleJob {
                   + zookeeperQuorum
                   + "\"}}";
         });
+    return this;
+  }
+
+  /** {@code job.upgradeMode}: savepoint (the default), last-state or stateless. */
+  public SampleJob upgradeMode(String mode) {
+    values.put("UPGRADE_MODE", mode);
     return this;
   }
 
@@ -116,6 +124,14 @@ public final class SampleJob {
   /** Where Flink writes the job's checkpoints ({@code <dir>/<job id>/chk-N}). */
   public Path checkpoints() {
     return Path.of(values.get("CHECKPOINTS"));
+  }
+
+  /**
+   * Where Flink writes the job's savepoints ({@code checkpointing.savepointDirectory}): the stops
+   * of planned restarts, and savepoints on demand or on a schedule.
+   */
+  public Path savepoints() {
+    return Path.of(values.get("SAVEPOINTS"));
   }
 
   public String namespace() {

@@ -11,6 +11,10 @@ import dev.flinkresilience.local.lifecycle.PlannedRestart;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.JobState;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.api.v1alpha1.SavepointHistorySpec;
+import dev.flinkresilience.operator.api.v1alpha1.SavepointReason;
+import dev.flinkresilience.operator.api.v1alpha1.SavepointRecord;
+import dev.flinkresilience.operator.api.v1alpha1.SavepointResult;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,9 +24,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,7 +96,10 @@ class LifecycleScenariosTest {
     }
   }
 
-  /** (1) An upgrade: a Flink setting changed while the job runs. */
+  /**
+   * (1) An upgrade: a Flink setting changed while the job runs. The sample job has a savepoint
+   * directory, so the upgrade stops the job with a savepoint and the new job starts from it.
+   */
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void upgradeWhileRunning() throws Exception {
@@ -101,7 +110,9 @@ class LifecycleScenariosTest {
           PlannedRestart.Before before = restart.awaitMoment();
           act(run, before, "upgrade: heartbeat.interval 2000 -> 2500");
           restart.edit(j -> flinkSetting(j, "heartbeat.interval", "2500"));
-          judge(run, restart, before, restart.awaitRestarted(before, RESTART));
+          PlannedRestart.After after = restart.awaitRestarted(before, RESTART);
+          judge(run, restart, before, after);
+          assertRestoredFromTheStopsSavepoint(after);
         });
   }
 
@@ -142,7 +153,9 @@ class LifecycleScenariosTest {
   /**
    * (4) An upgrade while the JobManager's process is frozen (SIGSTOP: its pod Running and Ready,
    * its REST API silent). No savepoint can be taken; the operator must still restart the job
-   * safely, from the newest checkpoint in storage.
+   * safely, from the newest checkpoint in storage. Its REST API answered moments before, so the
+   * operator first tries a stop with a savepoint and falls back to last-state after {@code
+   * job.savepointTimeout}, set to 20 s by the same edit (the default 5 min would outlast the wait).
    */
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -159,9 +172,19 @@ class LifecycleScenariosTest {
             // Listed once the JobManager is frozen: nothing can complete after this.
             PlannedRestart.Before before = restart.relisted(moment);
             assertUnreachable(jm);
-            act(run, before, "JobManager frozen; upgrade: heartbeat.interval 2000 -> 2500");
-            restart.edit(j -> flinkSetting(j, "heartbeat.interval", "2500"));
+            act(
+                run,
+                before,
+                "JobManager frozen; upgrade: heartbeat.interval 2000 -> 2500, savepointTimeout 20s");
+            restart.edit(
+                j -> {
+                  flinkSetting(j, "heartbeat.interval", "2500");
+                  j.getSpec().getJob().setSavepointTimeout("20s");
+                });
             judge(run, restart, before, restart.awaitRestarted(before, Duration.ofMinutes(3)));
+            assertThat(events(namespace, "SavepointFallback"))
+                .as("the stop gave up for last-state, with a Warning")
+                .isPositive();
           } finally {
             cluster.thawPodProcess(namespace, jm.getMetadata().getName());
           }
@@ -173,6 +196,11 @@ class LifecycleScenariosTest {
    * (RestoreRefused, status.message naming the missing path) and deploys nothing; the output so far
    * is exactly-once. Then the user's override (initialSavepointPath on the newest remaining
    * checkpoint, with a new restartNonce) deploys from exactly that point.
+   *
+   * <p>With {@code upgradeMode: last-state}: after a stop with a savepoint the job is FINISHED and
+   * Flink discards its checkpoints (RETAIN_ON_CANCELLATION keeps them on cancel and failure only),
+   * so the savepoint would be the only restore point and no older one would remain to override
+   * with.
    */
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -180,6 +208,7 @@ class LifecycleScenariosTest {
     scenario(
         "deleted-newest-checkpoint",
         SampleJob.Ha.NONE,
+        job -> job.upgradeMode("last-state"),
         (run, restart) -> {
           PlannedRestart.Before before = restart.awaitMoment();
           act(run, before, "suspend");
@@ -277,7 +306,142 @@ class LifecycleScenariosTest {
         });
   }
 
+  /**
+   * (7) Savepoints while the job runs: a manual one (savepointNonce), periodic ones every 10 s, and
+   * retention keeping 2. What status lists exists in storage, what retention disposed is gone from
+   * it, the newest savepoint is never disposed, and nothing was redeployed; then a restartNonce
+   * restores from the newest savepoint (its stop's), exactly-once.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void savepointsOnDemandAndOnAScheduleWithRetention() throws Exception {
+    scenario(
+        "savepoints",
+        SampleJob.Ha.NONE,
+        (run, restart) -> {
+          long serial = run.get().getStatus().getDeployment().getSerial();
+          Instant asked = Instant.now();
+          run.note("ACTION: savepointNonce 1, savepointInterval 10s, savepointHistory.maxCount 2");
+          restart.edit(
+              j -> {
+                j.getSpec().getJob().setSavepointNonce(1);
+                j.getSpec().getJob().setSavepointInterval("10s");
+                var history = new SavepointHistorySpec();
+                history.setMaxCount(2);
+                j.getSpec().getJob().setSavepointHistory(history);
+              });
+          // The manual one at once, periodic ones 10 s after the newest: with three taken, the
+          // oldest (the manual one) is past maxCount 2.
+          Set<String> seen = new LinkedHashSet<>();
+          FlinkResilientJob job = awaitSavepoints(run, seen, 3, 1);
+          String namespace = job.getMetadata().getNamespace();
+          List<SavepointRecord> listed =
+              job.getStatus().getSavepoints().stream()
+                  .filter(r -> r.getResult() == SavepointResult.COMPLETED)
+                  .toList();
+          run.note(
+              String.format(
+                  Locale.ROOT,
+                  "savepoints taken %s; listed %s; %.1f s after the nonce",
+                  seen,
+                  listed.stream().map(SavepointRecord::getPath).toList(),
+                  Duration.between(asked, Instant.now()).toMillis() / 1000.0));
+          assertThat(listed).as("listed after retention").hasSizeLessThanOrEqualTo(2);
+          for (SavepointRecord r : listed) {
+            assertThat(local(r.getPath()).resolve("_metadata"))
+                .as("listed savepoint %s (%s) in storage", r.getPath(), r.getReason())
+                .exists();
+          }
+          List<String> disposed =
+              seen.stream()
+                  .filter(p -> listed.stream().noneMatch(r -> r.getPath().equals(p)))
+                  .toList();
+          assertThat(disposed).as("disposed by retention").isNotEmpty();
+          for (String p : disposed) {
+            assertThat(local(p)).as("disposed savepoint %s", p).doesNotExist();
+          }
+          assertThat(seen.iterator().next())
+              .as("the oldest, the manual one, went first")
+              .isIn(disposed);
+          String newest = job.getStatus().getLatestSavepoint().getPath();
+          assertThat(local(newest).resolve("_metadata"))
+              .as("the newest savepoint, the restore point of a planned restart, is kept")
+              .exists();
+          assertThat(events(namespace, "SavepointFailed")).as("SavepointFailed events").isZero();
+          assertThat(events(namespace, "SavepointDisposalFailed"))
+              .as("SavepointDisposalFailed events")
+              .isZero();
+          assertThat(job.getStatus().getDeployment().getSerial())
+              .as("savepoints leave the job running: not redeployed")
+              .isEqualTo(serial);
+          assertExactlyOnce(run.output());
+          assertNoIncidentSince(job, asked);
+
+          PlannedRestart.Before before = restart.awaitMoment();
+          act(run, before, "restartNonce + 1");
+          restart.edit(j -> j.getSpec().setRestartNonce(j.getSpec().getRestartNonce() + 1));
+          PlannedRestart.After after = restart.awaitRestarted(before, RESTART);
+          judge(run, restart, before, after);
+          assertRestoredFromTheStopsSavepoint(after);
+          assertThat(after.job().getStatus().getSavepoints())
+              .as("the stop's savepoint listed with its reason")
+              .anyMatch(
+                  r ->
+                      r.getReason() == SavepointReason.RESTART_NONCE
+                          && r.getResult() == SavepointResult.COMPLETED);
+        });
+  }
+
   // ---- the checks every scenario makes ----
+
+  /**
+   * The new job started from a savepoint taken by the stop (not from a checkpoint after a
+   * fallback): the newest state, the one status recorded as the deployment's restore point.
+   */
+  private static void assertRestoredFromTheStopsSavepoint(PlannedRestart.After after) {
+    JobManagerRest.Restored restored = after.restored().orElseThrow();
+    assertThat(restored.savepoint())
+        .as("restored %s from a savepoint (a stop with a savepoint, no fallback)", restored.path())
+        .isTrue();
+    assertThat(restored.path()).contains("/savepoints/savepoint-");
+    assertThat(after.job().getStatus().getDeployment().getRestorePath())
+        .as("status' restore path")
+        .isEqualTo(restored.path());
+  }
+
+  /** A savepoint path as Flink reports it ({@code file:/...}) on this machine's file system. */
+  private static Path local(String path) {
+    return Path.of(java.net.URI.create(path.replaceFirst("^file:/+", "file:///")));
+  }
+
+  /**
+   * Waits until {@code taken} savepoints completed (collected into {@code seen} as they appear in
+   * status, oldest first) and {@code disposed} SavepointDisposed events were emitted.
+   */
+  private FlinkResilientJob awaitSavepoints(
+      ScenarioRun run, Set<String> seen, int taken, int disposed) throws InterruptedException {
+    String namespace = run.get().getMetadata().getNamespace();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      FlinkResilientJob j = run.get();
+      j.getStatus().getSavepoints().stream()
+          .filter(r -> r.getResult() == SavepointResult.COMPLETED)
+          .forEach(r -> seen.add(r.getPath()));
+      if (seen.size() >= taken && events(namespace, "SavepointDisposed") >= disposed) {
+        return j;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(
+        "not "
+            + taken
+            + " savepoints and "
+            + disposed
+            + " disposed within 90 s (seen "
+            + seen
+            + ")\n"
+            + status(run));
+  }
 
   private void judge(
       ScenarioRun run,
@@ -469,13 +633,23 @@ class LifecycleScenariosTest {
   }
 
   private void scenario(String name, SampleJob.Ha usual, Steps steps) throws Exception {
+    scenario(name, usual, job -> job, steps);
+  }
+
+  private void scenario(
+      String name,
+      SampleJob.Ha usual,
+      java.util.function.UnaryOperator<SampleJob> configure,
+      Steps steps)
+      throws Exception {
     SampleJob.Ha ha = mode(usual);
     String namespace = "lifecycle-" + (++jobs);
     Path dir = cluster.state().resolve("jobs/" + namespace);
     SampleJob job =
-        SampleJob.of(namespace, "sequence", dir)
-            .ha(ha, cluster.zookeeperQuorum())
-            .checkpointInterval(INTERVAL);
+        configure.apply(
+            SampleJob.of(namespace, "sequence", dir)
+                .ha(ha, cluster.zookeeperQuorum())
+                .checkpointInterval(INTERVAL));
     ScenarioRun run = new ScenarioRun(cluster, job, line -> System.out.println(name + " " + line));
     // Per scenario, so that one scenario run alone draws the same moment as in the whole class.
     Random random = new Random(seed ^ name.hashCode());
@@ -518,7 +692,7 @@ class LifecycleScenariosTest {
 
   /**
    * The scenario's own HA mode, unless {@code -Dchaos.ha} names one for all (the switch
-   * ChaosScenariosTest reads): by default the six cover each mode twice.
+   * ChaosScenariosTest reads): by default the seven cover each mode at least twice.
    */
   private static SampleJob.Ha mode(SampleJob.Ha usual) {
     String forced = System.getProperty("chaos.ha", "");

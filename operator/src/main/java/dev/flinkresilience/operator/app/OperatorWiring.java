@@ -6,7 +6,7 @@ import dev.flinkresilience.operator.act.HaMetadataCleaner;
 import dev.flinkresilience.operator.decide.WatchHealth;
 import dev.flinkresilience.operator.observe.FlinkPoller;
 import dev.flinkresilience.operator.observe.NodeWatch;
-import dev.flinkresilience.operator.observe.SavepointStops;
+import dev.flinkresilience.operator.observe.SavepointOperations;
 import dev.flinkresilience.operator.observe.ha.KubernetesHaStoreReader;
 import dev.flinkresilience.operator.observe.ha.ZooKeeperHaStoreReader;
 import dev.flinkresilience.operator.observe.rest.FlinkJobReader;
@@ -143,8 +143,8 @@ public final class OperatorWiring {
             watch,
             new CheckpointStorageReads(
                 new CheckpointStorageReader()::read, storageExecutor(), STORAGE_TIMEOUT),
-            new SavepointStops(
-                new SavepointStops.Calls() {
+            new SavepointOperations(
+                new SavepointOperations.Calls() {
                   @Override
                   public CompletableFuture<SavepointStatus> status(
                       URI rest, String jobId, String triggerId) {
@@ -155,6 +155,23 @@ public final class OperatorWiring {
                   public CompletableFuture<String> stop(
                       URI rest, String jobId, String directory, String triggerId) {
                     return flinkRest.stopWithSavepoint(rest, jobId, directory, triggerId);
+                  }
+
+                  @Override
+                  public CompletableFuture<String> savepoint(
+                      URI rest, String jobId, String directory, String triggerId) {
+                    return flinkRest.triggerSavepoint(rest, jobId, directory, triggerId);
+                  }
+
+                  @Override
+                  public CompletableFuture<String> dispose(URI rest, String path) {
+                    return flinkRest.disposeSavepoint(rest, path);
+                  }
+
+                  @Override
+                  public CompletableFuture<SavepointStatus> disposalStatus(
+                      URI rest, String triggerId) {
+                    return flinkRest.disposalStatus(rest, triggerId);
                   }
                 },
                 savepointTimer(),
@@ -190,13 +207,13 @@ public final class OperatorWiring {
    * thread until its call returns, and at most {@link #STORAGE_THREADS} ever run.
    */
   /**
-   * One daemon thread only schedules the reads of stops with a savepoint; the calls themselves are
-   * asynchronous on the HTTP client.
+   * One daemon thread only schedules the reads of savepoint operations (stops, savepoints,
+   * disposals); the calls themselves are asynchronous on the HTTP client.
    */
   private static ScheduledExecutorService savepointTimer() {
     return Executors.newSingleThreadScheduledExecutor(
         r -> {
-          Thread t = new Thread(r, "savepoint-stops");
+          Thread t = new Thread(r, "savepoint-operations");
           t.setDaemon(true);
           return t;
         });

@@ -1,6 +1,7 @@
 package dev.flinkresilience.operator.decide;
 
 import dev.flinkresilience.operator.api.v1alpha1.OperationType;
+import dev.flinkresilience.operator.api.v1alpha1.SavepointReason;
 import java.util.List;
 
 /** What the reconciler does next. One decision per pass; the next pass observes its effect. */
@@ -107,6 +108,46 @@ public sealed interface Decision {
    */
   record ObjectRefused(DeployReason reason, String object, int code, String answer)
       implements Decision {}
+
+  /**
+   * Savepoints taken while the job keeps running ({@code job.savepointNonce}, {@code
+   * job.savepointInterval}) and their retention ({@code job.savepointHistory}). Planned only when
+   * there is nothing else to do (the current spec runs, no operation, no incident), and reported as
+   * {@link Steady} is, with the savepoint's own status and events.
+   */
+  sealed interface Housekeeping extends Decision {}
+
+  /**
+   * Take a savepoint of the running job: record {@code triggerId} in {@code status.savepoints} as
+   * in progress (and, for a Manual one, {@code nonce} as handled). Nothing is sent in this pass, so
+   * an operator that restarts follows this savepoint instead of taking a second one.
+   */
+  record TriggerSavepoint(SavepointReason reason, String jobId, String triggerId, Long nonce)
+      implements Housekeeping {}
+
+  /**
+   * A savepoint recorded as in progress: send it (again after a restart: Flink takes one savepoint
+   * per trigger id) and follow it until it completes, fails or times out.
+   */
+  record FollowSavepoint(
+      SavepointReason reason, String jobId, String triggerId, String targetDirectory)
+      implements Housekeeping {}
+
+  /**
+   * A savepoint of the running job ended: record where it was written ({@code path}), or why it
+   * failed ({@code failure}, null when it completed).
+   */
+  record SavepointEnded(String triggerId, String path, String failure) implements Housekeeping {}
+
+  /**
+   * Retention: dispose the savepoints at {@code send} through Flink, and record the disposals that
+   * ended ({@code ended}): a disposed savepoint leaves {@code status.savepoints}, a failed disposal
+   * is reported and tried again later.
+   */
+  record DisposeSavepoints(List<String> send, List<Disposal> ended) implements Housekeeping {
+    /** The disposal of the savepoint at {@code path}; {@code failure} null when it is gone. */
+    public record Disposal(String path, String failure) {}
+  }
 
   /** Recovery: record a detected failure as the incident in progress; nothing destructive yet. */
   record OpenIncident(Signal signal, RecoveryAction action) implements Decision {}

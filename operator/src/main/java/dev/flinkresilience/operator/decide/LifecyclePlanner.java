@@ -51,11 +51,26 @@ public final class LifecyclePlanner {
     }
     JobManagerDeployment jm = cluster.jobManager().get();
     if (!desired.specHash().equals(jm.specHash())) {
-      return new BeginOperation(
-          OperationType.UPGRADE, "spec changed (generation " + desired.generation() + ")");
+      return new BeginOperation(OperationType.UPGRADE, upgradeReason(desired, status));
     }
-    return new Steady();
+    // Nothing else to do: the job runs its current spec. Savepoints on demand, on a schedule, and
+    // their retention (SavepointSchedule).
+    return SavepointSchedule.decide(in).orElse(new Steady());
   }
+
+  /** A new restartNonce is named as such: its stop's savepoint is listed with that reason. */
+  private static String upgradeReason(DesiredJob desired, FlinkResilientJobStatus status) {
+    DeploymentRecord deployed = status.getDeployment();
+    Long before = deployed == null ? null : deployed.getRestartNonce();
+    long now = desired.spec().getRestartNonce();
+    if (before != null && before != now) {
+      return RESTART_NONCE_CHANGED + " to " + now + " (generation " + desired.generation() + ")";
+    }
+    return "spec changed (generation " + desired.generation() + ")";
+  }
+
+  /** How the reason of an upgrade for a new restartNonce begins. */
+  public static final String RESTART_NONCE_CHANGED = "restartNonce changed";
 
   private static Decision continueOperation(Operation operation, PlanInput in) {
     DesiredJob desired = in.desired();

@@ -52,15 +52,16 @@ final class StopWithSavepoint {
           ? new DeleteCluster(op.getType(), cannot.get())
           : new RecordSavepointTrigger(op.getType(), triggerId(in.desired().uid(), op));
     }
-    SavepointView view = in.savepoint();
-    switch (view.stateOf(trigger)) {
+    SavepointView.Progress progress =
+        in.savepoint().of(trigger).orElse(new SavepointView.Progress(null, null, null));
+    switch (progress.state()) {
       case COMPLETED:
-        return view.location() == null || view.location().isBlank()
+        return progress.location() == null || progress.location().isBlank()
             ? new DeleteCluster(
                 op.getType(), "Flink reported the savepoint complete without a path")
-            : new SavepointTaken(op.getType(), view.location());
+            : new SavepointTaken(op.getType(), progress.location());
       case FAILED:
-        return new DeleteCluster(op.getType(), "the savepoint failed: " + view.failure());
+        return new DeleteCluster(op.getType(), "the savepoint failed: " + progress.failure());
       default:
         Duration timeout = timeout(desired);
         Instant since = parse(op.getSavepointTriggeredAt(), in.now());
@@ -76,13 +77,12 @@ final class StopWithSavepoint {
   }
 
   /** Why Flink cannot be asked for a savepoint now, if it cannot. */
-  private static Optional<String> cannotStop(PlanInput in) {
+  static Optional<String> cannotStop(PlanInput in) {
     if (targetDirectory(in) == null) {
       return Optional.of("spec.checkpointing.savepointDirectory is not set");
     }
     FlinkResilientJobStatus status = in.status();
-    Instant answered = in.savepoint().restAnsweredAt();
-    if (answered == null || Duration.between(answered, in.now()).compareTo(FRESH) > 0) {
+    if (!restAnswers(in)) {
       return Optional.of(
           "the JobManager's REST API has not answered in the last " + FRESH.toSeconds() + " s");
     }
@@ -93,6 +93,12 @@ final class StopWithSavepoint {
               : "the job is " + status.getJobState() + ", not RUNNING");
     }
     return Optional.empty();
+  }
+
+  /** Whether the job's REST API answered within {@link #FRESH}. */
+  static boolean restAnswers(PlanInput in) {
+    Instant answered = in.savepoint().restAnsweredAt();
+    return answered != null && Duration.between(answered, in.now()).compareTo(FRESH) <= 0;
   }
 
   /**
@@ -125,12 +131,12 @@ final class StopWithSavepoint {
         .replace("-", "");
   }
 
-  private static Duration timeout(FlinkResilientJobSpec spec) {
+  static Duration timeout(FlinkResilientJobSpec spec) {
     String text = spec.getJob().getSavepointTimeout();
     return text == null || text.isBlank() ? Duration.ofMinutes(5) : Durations.parse(text);
   }
 
-  private static Instant parse(String time, Instant fallback) {
+  static Instant parse(String time, Instant fallback) {
     try {
       return time == null ? fallback : Instant.parse(time);
     } catch (RuntimeException e) {

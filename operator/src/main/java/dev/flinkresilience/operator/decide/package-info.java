@@ -31,6 +31,12 @@
  * <p>A JobManager Deployment that disappears while no operation is recorded is deployed again
  * (Recreate) with the same job id.
  *
+ * <p>While the current spec runs with nothing else to do (no operation, no incident), {@link
+ * dev.flinkresilience.operator.decide.SavepointSchedule} takes savepoints that leave the job
+ * running ({@code savepointNonce}, {@code savepointInterval}; its own diagram) and {@link
+ * dev.flinkresilience.operator.decide.SavepointRetention} disposes old ones: {@link
+ * dev.flinkresilience.operator.decide.Decision.Housekeeping} decisions, reported as Steady is.
+ *
  * <p>While the current spec runs, {@link dev.flinkresilience.operator.decide.RecoveryPlanner} takes
  * over: {@link dev.flinkresilience.operator.decide.Signals} detects failures, the incident in
  * {@code status.recovery.current} drives Verify or Redeploy (its own diagram), and {@link

@@ -11,8 +11,10 @@ import java.util.HexFormat;
 
 /**
  * Hash of what a deployment is made from. {@code job.state} is left out (suspending is not a new
- * deployment) and so is {@code recovery} (the operator's own thresholds change nothing in the
- * cluster); {@code restartNonce} is in, so changing it redeploys.
+ * deployment) and so are {@code recovery} and the savepoint schedule ({@code job.savepointNonce},
+ * {@code savepointInterval}, {@code savepointHistory}): the operator's own settings change nothing
+ * in the cluster, and a savepoint is taken while the job keeps running. {@code restartNonce} is in,
+ * so changing it redeploys.
  */
 public final class SpecHash {
   private static final ObjectMapper CANONICAL =
@@ -28,6 +30,9 @@ public final class SpecHash {
     tree.remove("recovery");
     if (tree.get("job") instanceof ObjectNode job) {
       job.remove("state");
+      job.remove("savepointNonce");
+      job.remove("savepointInterval");
+      job.remove("savepointHistory");
     }
     try {
       byte[] bytes = CANONICAL.writeValueAsBytes(CANONICAL.treeToValue(tree, Object.class));

@@ -15,13 +15,14 @@ import dev.flinkresilience.operator.decide.ObservedCluster;
 import dev.flinkresilience.operator.decide.Placement;
 import dev.flinkresilience.operator.decide.PlanInput;
 import dev.flinkresilience.operator.decide.RecoveryAttempts;
+import dev.flinkresilience.operator.decide.SavepointSchedule;
 import dev.flinkresilience.operator.decide.SavepointView;
 import dev.flinkresilience.operator.model.DeploymentStamp;
 import dev.flinkresilience.operator.model.DesiredState;
 import dev.flinkresilience.operator.model.FlinkVerdicts;
 import dev.flinkresilience.operator.observe.ClusterObserver;
 import dev.flinkresilience.operator.observe.NodeWatch;
-import dev.flinkresilience.operator.observe.SavepointStops;
+import dev.flinkresilience.operator.observe.SavepointOperations;
 import dev.flinkresilience.operator.observe.storage.CheckpointStorageReads;
 import dev.flinkresilience.operator.report.Report;
 import dev.flinkresilience.operator.report.StatusReporter;
@@ -64,7 +65,7 @@ public class FlinkResilientJobReconciler
   private final Teardown teardown;
   private final FlinkWatch flink;
   private final CheckpointStorageReads storage;
-  private final SavepointStops stops;
+  private final SavepointOperations stops;
 
   /** Empty when node-loss detection is switched off (the operator may not read nodes). */
   private final Optional<NodeWatch> nodes;
@@ -80,7 +81,7 @@ public class FlinkResilientJobReconciler
       Teardown teardown,
       FlinkWatch flink,
       CheckpointStorageReads storage,
-      SavepointStops stops,
+      SavepointOperations stops,
       Optional<NodeWatch> nodes,
       Clock clock,
       TenantPolicy policy) {
@@ -134,8 +135,18 @@ public class FlinkResilientJobReconciler
     followNodes(job, ctx, input);
     return UpdateControl.<FlinkResilientJob>noUpdate()
         .rescheduleAfter(
-            Pacing.whileWaitingOnTime(
-                Pacing.after(decision, report.status(), now), report.status()));
+            Pacing.untilSavepointDue(
+                Pacing.whileWaitingOnTime(
+                    Pacing.after(decision, report.status(), now), report.status()),
+                decision,
+                SavepointSchedule.wakeIn(
+                    new PlanInput(
+                        input.desired(),
+                        input.violations(),
+                        report.status(),
+                        input.cluster(),
+                        input.ha(),
+                        now))));
   }
 
   /**
@@ -190,6 +201,26 @@ public class FlinkResilientJobReconciler
                       await.jobId(),
                       await.triggerId(),
                       await.targetDirectory()));
+    } else if (decision instanceof Decision.FollowSavepoint follow) {
+      flink
+          .restBase(job)
+          .ifPresent(
+              rest ->
+                  stops.followSavepoint(
+                      ResourceID.fromResource(job),
+                      rest,
+                      follow.jobId(),
+                      follow.triggerId(),
+                      follow.targetDirectory()));
+    } else if (decision instanceof Decision.SavepointEnded ended) {
+      stops.forget(ResourceID.fromResource(job), ended.triggerId());
+    } else if (decision instanceof Decision.DisposeSavepoints dispose) {
+      ResourceID id = ResourceID.fromResource(job);
+      dispose.ended().forEach(d -> stops.forget(id, SavepointView.disposalKey(d.path())));
+      // Without an address nothing is sent; retention tries again on a later pass.
+      flink
+          .restBase(job)
+          .ifPresent(rest -> dispose.send().forEach(path -> stops.dispose(id, rest, path)));
     } else if (decision instanceof Decision.Deploy deploy) {
       try {
         deploy(job, input, deploy);
@@ -264,21 +295,22 @@ public class FlinkResilientJobReconciler
     if (decision instanceof Decision.DeleteCluster
         || decision instanceof Decision.Deploy
         || decision instanceof Decision.FinishSuspend) {
-      // The stop is over: its savepoint is in status, or it was given up for last-state.
+      // The stop is over: its savepoint is in status, or it was given up for last-state. A
+      // savepoint or disposal of the old cluster is judged from status on a later pass.
       stops.forget(id);
     }
   }
 
   /**
-   * What the planner needs for a stop with a savepoint: whether the REST API answers, and how the
-   * stop followed for this job stands.
+   * What the planner needs for savepoints: whether the REST API answers, and how the operations
+   * followed for this job (a stop, a savepoint, disposals) stand.
    */
   private SavepointView savepoint(FlinkResilientJob job) {
     SavepointView view = SavepointView.answeredAt(flink.answeredAt(job));
-    return stops
-        .progress(ResourceID.fromResource(job))
-        .map(p -> view.following(p.triggerId(), p.state(), p.location(), p.failure()))
-        .orElse(view);
+    for (var p : stops.progress(ResourceID.fromResource(job)).values()) {
+      view = view.following(p.key(), p.state(), p.location(), p.failure());
+    }
+    return view;
   }
 
   private void deploy(FlinkResilientJob job, PlanInput input, Decision.Deploy deploy) {

@@ -53,6 +53,20 @@ final class Pacing {
       // node's pods after a detection waited the 2 s floor.
       return Duration.ofMillis(100);
     }
+    if (decision instanceof Decision.TriggerSavepoint
+        || decision instanceof Decision.SavepointEnded) {
+      // Recorded in status: the next pass sends the savepoint, or goes on with retention.
+      return Duration.ofMillis(100);
+    }
+    if (decision instanceof Decision.DisposeSavepoints) {
+      // The disposals sent wake the job when they end; more may be due meanwhile.
+      return Duration.ofSeconds(1);
+    }
+    if (decision instanceof Decision.FollowSavepoint) {
+      // The tracker wakes the job when the savepoint's result is in; this bounds how late
+      // job.savepointTimeout is noticed.
+      return Duration.ofSeconds(2);
+    }
     if (decision instanceof Decision.AwaitSavepoint) {
       // The stop's tracker wakes the job when the savepoint's result is in; this only bounds how
       // late job.savepointTimeout is noticed.
@@ -75,6 +89,24 @@ final class Pacing {
     }
     return phase == Phase.RUNNING ? Duration.ofSeconds(30) : Duration.ofMinutes(2);
   }
+
+  /**
+   * A periodic savepoint, or a disposal's retry, falls due by time alone: the pass comes then at
+   * the latest (a little after, so the planner sees it due). A savepoint decision itself is paced
+   * by {@link #after}.
+   */
+  static Duration untilSavepointDue(
+      Duration next, Decision decision, java.util.Optional<Duration> due) {
+    if (due.isEmpty() || due.get().isZero() || !(decision instanceof Decision.Steady)) {
+      // Already due and still Steady: the job cannot take it now (not RUNNING, REST silent);
+      // what changes that (a poll, a pod) wakes the job, and looking sooner would only spin.
+      return next;
+    }
+    Duration at = due.get().plus(SAVEPOINT_DUE_SLACK);
+    return at.compareTo(next) < 0 ? at : next;
+  }
+
+  private static final Duration SAVEPOINT_DUE_SLACK = Duration.ofMillis(50);
 
   /**
    * A job RESTARTING or FAILING, or a JobManager whose REST API stopped answering, becomes a signal

@@ -66,11 +66,16 @@ final class SavepointReport {
       latest.setSource(RestorePoint.STOP_WITH_SAVEPOINT);
       latest.setTriggerReason(ref.getTriggerReason());
       next.setLatestSavepoint(latest);
+      SavepointHistoryReport.stopped(next, op, taken.path(), null, now);
       String message = taken.type() + ": the job stopped with savepoint " + taken.path();
       return step(taken.type(), message, List.of(EventSpec.normal("SavepointTaken", message)));
     }
     if (decision instanceof DeleteCluster delete && delete.fallback() != null && op != null) {
       op.setFallback(delete.fallback());
+      if (op.getSavepointTriggerId() != null) {
+        // The stop was sent and gave no savepoint: listed as a failed one.
+        SavepointHistoryReport.stopped(next, op, null, delete.fallback(), now);
+      }
       String message =
           delete.type()
               + " without a savepoint (last-state): "

@@ -53,6 +53,7 @@ final class StatusConditions {
             : decision instanceof Decision.ObjectRefused ? OBJECT_REFUSED : null;
     boolean moving =
         !(decision instanceof Steady
+                || decision instanceof Decision.Housekeeping
                 || decision instanceof RejectSpec
                 || decision instanceof RefuseRestore
                 || notDeployed != null

@@ -22,6 +22,7 @@ import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
 import dev.flinkresilience.operator.decide.PlanInput;
 import dev.flinkresilience.operator.decide.RecoveryPlanner;
 import dev.flinkresilience.operator.decide.RestorePoint;
+import dev.flinkresilience.operator.decide.SavepointRetention;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,7 +135,12 @@ public final class StatusReporter {
       if (!message.equals(previous.getMessage())) {
         events.add(EventSpec.warning("ObjectRefused", message));
       }
-    } else if (decision instanceof Steady steady) {
+    } else if (decision instanceof Steady || decision instanceof Decision.Housekeeping) {
+      SavepointHistoryReport.Note note =
+          decision instanceof Decision.Housekeeping housekeeping
+              ? SavepointHistoryReport.apply(next, housekeeping, now)
+              : new SavepointHistoryReport.Note("", List.of());
+      events.addAll(note.events());
       in.cluster().jobManager().ifPresent(jm -> syncDeployment(next, jm));
       if (in.desired() != null && !in.desired().running()) {
         phase = Phase.SUSPENDED;
@@ -148,7 +154,8 @@ public final class StatusReporter {
                   ? "Recovery budget exhausted; change the spec or restartNonce to deploy again"
                   : steadyMessage(phase, previous.getJobState()))
               + ObservationLedger.lastingProblem(previous).map(p -> "; Flink REST: " + p).orElse("")
-              + HeldBack.of(in, now).map(h -> "; " + h.message()).orElse("");
+              + HeldBack.of(in, now).map(h -> "; " + h.message()).orElse("")
+              + (note.text().isEmpty() ? "" : "; " + note.text());
       if (phase == Phase.RUNNING && previous.getPhase() != Phase.RUNNING) {
         events.add(EventSpec.normal("Running", "JobManager of " + name + " is available"));
       }
@@ -156,6 +163,12 @@ public final class StatusReporter {
       throw new IllegalArgumentException("unknown decision " + decision);
     }
     RecoveryReport.maintain(next, in, now);
+    if (in.desired() != null) {
+      // Without a valid spec its retention is unknown: nothing listed is dropped meanwhile.
+      next.setSavepoints(
+          SavepointRetention.trim(
+              next.getSavepoints(), in.desired().spec().getJob().getSavepointHistory()));
+    }
     HeldBack.of(in, now)
         .filter(h -> !StatusConditions.wasDegradedBy(previous, h.reason()))
         .ifPresent(
@@ -197,6 +210,10 @@ public final class StatusReporter {
     record.setRestartNonce(in.desired().spec().getRestartNonce());
     record.setInitialSavepointPath(in.desired().spec().getJob().getInitialSavepointPath());
     next.setDeployment(record);
+    if (next.getLastSavepointNonce() == null) {
+      // The nonce a job is created with takes no savepoint; only a change of it does.
+      next.setLastSavepointNonce(in.desired().spec().getJob().getSavepointNonce());
+    }
     // What Flink said of the previous deployment does not describe the new one.
     next.setJobState(null);
     next.setFlinkRestarts(null);

@@ -62,6 +62,7 @@ public final class SpecValidator {
     PodRules.check(spec, v);
     PodSecurityRules.check(spec, policy.podSecurity(), v);
     CheckpointingRules.check(spec.getCheckpointing(), v);
+    SavepointRules.check(spec, v);
     HighAvailabilityRules.check(spec.getHighAvailability(), spec.getFlinkConfiguration(), v);
     RestartStrategyRules.check(spec.getRestartStrategy(), v);
     v.requiredEnum("spec.failoverStrategy", spec.getFailoverStrategy(), FailoverStrategy.class);

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A scripted Flink JobManager REST API for one job, on a JDK {@link HttpServer}: the test sets the
  * job's state, restarts and checkpoints, and switches on hostile answers. Bodies have the shape of
  * the answers recorded from Flink 2.3 ({@code src/test/resources/flink-rest/2.3}), trimmed to what
- * a client might read. Only the three calls the operator polls, plus {@code /jobs/overview}.
+ * a client might read: the three calls the operator polls, {@code /jobs/overview}, and savepoint
+ * operations (stops, savepoints that leave the job running, disposals).
  */
 public final class FakeFlinkRest implements AutoCloseable {
 
@@ -87,6 +88,25 @@ public final class FakeFlinkRest implements AutoCloseable {
   /** A stop's savepoint completes at this read of its status. */
   private volatile int savepointDoneAtRead = 3;
 
+  /** Savepoint requests that leave the job running (their JSON bodies), in order. */
+  private final java.util.List<String> savepointRequests =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Trigger ids of savepoints that leave the job running (the others are stops). */
+  private final java.util.Set<String> keepRunning =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Disposal requests (the savepoint paths), in order. */
+  private final java.util.List<String> disposalRequests =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Flink's trigger id of each disposal, with the path it disposes. */
+  private final java.util.Map<String, String> disposals =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Disposals that still fail before one succeeds. */
+  private final AtomicInteger disposalsToFail = new AtomicInteger();
+
   private FakeFlinkRest(String jobId) {
     this.jobId = jobId;
   }
@@ -126,6 +146,23 @@ public final class FakeFlinkRest implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A new checkpoint completes in {@code directory}, its id one above every checkpoint and
+   * savepoint so far (they share Flink's counter).
+   */
+  public synchronized FakeFlinkRest nextCheckpoint(String directory) {
+    latestCompleted = Checkpoint.at(directory, jobId, nextId());
+    return this;
+  }
+
+  private synchronized long nextId() {
+    long id =
+        Math.max(
+            latestCompleted == null ? 0 : latestCompleted.id(),
+            latestSavepoint == null ? 0 : latestSavepoint.id());
+    return id + 1;
+  }
+
   public FakeFlinkRest latestSavepoint(Checkpoint savepoint) {
     this.latestSavepoint = savepoint;
     return this;
@@ -153,6 +190,22 @@ public final class FakeFlinkRest implements AutoCloseable {
   /** A stop's savepoint completes at the {@code read}th read of its status (3 by default). */
   public FakeFlinkRest savepointDoneAtRead(int read) {
     savepointDoneAtRead = read;
+    return this;
+  }
+
+  /** Savepoint requests (job kept running) received so far (their JSON bodies). */
+  public java.util.List<String> savepointRequests() {
+    return java.util.List.copyOf(savepointRequests);
+  }
+
+  /** The paths of the disposal requests received so far, in order. */
+  public java.util.List<String> disposalRequests() {
+    return java.util.List.copyOf(disposalRequests);
+  }
+
+  /** The next {@code count} disposals fail, as Flink does when the storage refuses. */
+  public FakeFlinkRest failDisposals(int count) {
+    disposalsToFail.set(count);
     return this;
   }
 
@@ -228,6 +281,13 @@ public final class FakeFlinkRest implements AutoCloseable {
         answer(exchange, failure, this::restartsMetric);
       } else if (path.equals(prefix + "/stop") && "POST".equals(exchange.getRequestMethod())) {
         stop(exchange);
+      } else if (path.equals(prefix + "/savepoints")
+          && "POST".equals(exchange.getRequestMethod())) {
+        triggerSavepoint(exchange);
+      } else if (path.equals("/savepoint-disposal") && "POST".equals(exchange.getRequestMethod())) {
+        dispose(exchange);
+      } else if (path.startsWith("/savepoint-disposal/")) {
+        disposalStatus(exchange, path.substring("/savepoint-disposal/".length()));
       } else if (path.startsWith(prefix + "/savepoints/")) {
         savepointStatus(exchange, path.substring((prefix + "/savepoints/").length()));
       } else if (path.startsWith("/jobs/")) {
@@ -249,6 +309,43 @@ public final class FakeFlinkRest implements AutoCloseable {
     send(exchange, 202, "{\"request-id\":\"" + trigger + "\"}");
   }
 
+  /** Like Flink: one savepoint per trigger id, however often it is sent; the job runs on. */
+  private void triggerSavepoint(HttpExchange exchange) throws IOException {
+    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    savepointRequests.add(body);
+    var request = JSON.readTree(body);
+    String trigger = request.path("triggerId").asText();
+    keepRunning.add(trigger);
+    stops.putIfAbsent(trigger, request.path("target-directory").asText());
+    stopReads.putIfAbsent(trigger, new AtomicInteger());
+    send(exchange, 202, "{\"request-id\":\"" + trigger + "\"}");
+  }
+
+  private void dispose(HttpExchange exchange) throws IOException {
+    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    String path = JSON.readTree(body).path("savepoint-path").asText();
+    disposalRequests.add(path);
+    String trigger = java.util.UUID.randomUUID().toString().replace("-", "");
+    disposals.put(trigger, disposalsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? "!" : path);
+    send(exchange, 202, "{\"request-id\":\"" + trigger + "\"}");
+  }
+
+  private void disposalStatus(HttpExchange exchange, String trigger) throws IOException {
+    String path = disposals.get(trigger);
+    if (path == null) {
+      send(exchange, 404, "{\"errors\":[\"Operation not found under key: " + trigger + "\"]}");
+    } else if (path.equals("!")) {
+      send(
+          exchange,
+          200,
+          "{\"status\":{\"id\":\"COMPLETED\"},\"operation\":{\"failure-cause\":{\"class\":"
+              + "\"java.io.IOException\",\"stack-trace\":\"java.io.IOException: scripted"
+              + " permission denied\\n\\tat x\",\"serialized-throwable\":\"\"}}}");
+    } else {
+      send(exchange, 200, "{\"status\":{\"id\":\"COMPLETED\"},\"operation\":{}}");
+    }
+  }
+
   private void savepointStatus(HttpExchange exchange, String trigger) throws IOException {
     AtomicInteger reads = stopReads.get(trigger);
     if (reads == null) {
@@ -262,7 +359,14 @@ public final class FakeFlinkRest implements AutoCloseable {
       send(exchange, 200, "{\"status\":{\"id\":\"IN_PROGRESS\"},\"operation\":null}");
       return;
     }
-    jobState = "FINISHED"; // a stop with a savepoint ends the job
+    if (keepRunning.contains(trigger)) {
+      Checkpoint done = latestSavepoint;
+      if (done == null || !done.path().equals(savepointPath(trigger))) {
+        latestSavepoint = new Checkpoint(nextId(), savepointPath(trigger), Instant.now());
+      }
+    } else {
+      jobState = "FINISHED"; // a stop with a savepoint ends the job
+    }
     send(
         exchange,
         200,

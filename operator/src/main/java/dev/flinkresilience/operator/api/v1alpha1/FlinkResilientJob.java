@@ -24,6 +24,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.latestCheckpoint.completedAt",
     type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(
+    name = "Savepoint Age",
+    jsonPath = ".status.latestSavepoint.completedAt",
+    type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
     name = "Recoveries",
     jsonPath = ".status.recovery.total",
     type = AdditionalPrinterColumn.Type.INTEGER)

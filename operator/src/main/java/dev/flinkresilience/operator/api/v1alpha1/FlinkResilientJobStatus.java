@@ -44,7 +44,8 @@ public class FlinkResilientJobStatus {
       "Latest completed, externally addressable checkpoint seen. Its id never goes down.")
   private CheckpointRef latestCheckpoint;
 
-  @JsonPropertyDescription("Latest completed savepoint seen.")
+  @JsonPropertyDescription(
+      "Latest completed savepoint seen (Flink's, or the stop of a planned restart); kubectl get shows its age.")
   private CheckpointRef latestSavepoint;
 
   @JsonPropertyDescription("What the running deployment restored from.")
@@ -103,6 +104,30 @@ public class FlinkResilientJobStatus {
 
   public void setFinalSavepoint(CheckpointRef finalSavepoint) {
     this.finalSavepoint = finalSavepoint;
+  }
+
+  @JsonPropertyDescription(
+      "The savepoints the operator took or tried (savepointNonce, savepointInterval, and the stops of planned restarts), oldest first: the last 10, and with job.savepointHistory every completed one not yet disposed.")
+  private List<SavepointRecord> savepoints = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "The job.savepointNonce last acted on (written before its savepoint is triggered): a different one in the spec takes a savepoint.")
+  private Long lastSavepointNonce;
+
+  public List<SavepointRecord> getSavepoints() {
+    return savepoints;
+  }
+
+  public void setSavepoints(List<SavepointRecord> savepoints) {
+    this.savepoints = savepoints;
+  }
+
+  public Long getLastSavepointNonce() {
+    return lastSavepointNonce;
+  }
+
+  public void setLastSavepointNonce(Long lastSavepointNonce) {
+    this.lastSavepointNonce = lastSavepointNonce;
   }
 
   @JsonPropertyDescription("Human-readable summary.")

@@ -47,6 +47,43 @@ public class JobSpec {
       "How long a stop with a savepoint may take before the operator falls back to last-state, e.g. 5m. Default: 5m.")
   private String savepointTimeout = "5m";
 
+  @JsonPropertyDescription(
+      "Change this number to take a savepoint now, into checkpointing.savepointDirectory; the job keeps running. Each new value takes one savepoint (also across operator restarts); the value a job is created with takes none. Listed in status.savepoints with reason Manual.")
+  @Min(0)
+  private long savepointNonce = 0;
+
+  @JsonPropertyDescription(
+      "Take a savepoint this often while the job runs, e.g. 1h (at least 10s; needs checkpointing.savepointDirectory). Timed from the newest savepoint in status.savepoints (completed or attempted, of any reason) or the deployment, so an operator restart neither resets nor doubles the schedule. Empty or 0: no periodic savepoints.")
+  private String savepointInterval;
+
+  @JsonPropertyDescription(
+      "Retention of the savepoints the operator took (status.savepoints): older ones are disposed through Flink's REST API. Absent: nothing is disposed and status lists the last 10.")
+  private SavepointHistorySpec savepointHistory;
+
+  public long getSavepointNonce() {
+    return savepointNonce;
+  }
+
+  public void setSavepointNonce(long savepointNonce) {
+    this.savepointNonce = savepointNonce;
+  }
+
+  public String getSavepointInterval() {
+    return savepointInterval;
+  }
+
+  public void setSavepointInterval(String savepointInterval) {
+    this.savepointInterval = savepointInterval;
+  }
+
+  public SavepointHistorySpec getSavepointHistory() {
+    return savepointHistory;
+  }
+
+  public void setSavepointHistory(SavepointHistorySpec savepointHistory) {
+    this.savepointHistory = savepointHistory;
+  }
+
   public String getJarURI() {
     return jarURI;
   }

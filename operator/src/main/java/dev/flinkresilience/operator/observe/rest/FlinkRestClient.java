@@ -40,6 +40,24 @@ public interface FlinkRestClient {
       URI restBase, String jobId, String targetDirectory, String triggerId);
 
   /**
+   * {@code POST /jobs/:id/savepoints}: a savepoint into {@code targetDirectory} that leaves the job
+   * running ({@code cancel-job: false}). {@code triggerId} is ours, as for a stop: Flink takes one
+   * savepoint per trigger id. Completes with the trigger id Flink acknowledged.
+   */
+  CompletableFuture<String> triggerSavepoint(
+      URI restBase, String jobId, String targetDirectory, String triggerId);
+
+  /**
+   * {@code POST /savepoint-disposal}: dispose the savepoint at {@code path} (its state and its
+   * directory) with the JobManager's own access to the storage. Completes with Flink's trigger id
+   * for the disposal.
+   */
+  CompletableFuture<String> disposeSavepoint(URI restBase, String path);
+
+  /** {@code GET /savepoint-disposal/:triggerId}: how a disposal stands (no location). */
+  CompletableFuture<SavepointStatus> disposalStatus(URI restBase, String triggerId);
+
+  /**
    * {@code GET /jobs/:id/savepoints/:triggerId}: how the savepoint of a stop (or trigger) stands. A
    * trigger id Flink does not know fails with {@link FlinkRestException.Kind#NOT_FOUND}.
    */

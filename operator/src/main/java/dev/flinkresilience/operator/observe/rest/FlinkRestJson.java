@@ -112,6 +112,57 @@ final class FlinkRestJson {
     }
   }
 
+  /**
+   * The body of {@code POST /jobs/:id/savepoints}: a savepoint that leaves the job running, in
+   * Flink's canonical format, under our trigger id.
+   */
+  static byte[] savepointRequest(String targetDirectory, String triggerId) {
+    var body = MAPPER.createObjectNode();
+    body.put("target-directory", targetDirectory);
+    body.put("cancel-job", false);
+    body.put("triggerId", triggerId);
+    body.put("formatType", "CANONICAL");
+    return write(body, "a savepoint request");
+  }
+
+  /** The body of {@code POST /savepoint-disposal}. */
+  static byte[] disposalRequest(String path) {
+    var body = MAPPER.createObjectNode();
+    body.put("savepoint-path", path);
+    return write(body, "a disposal request");
+  }
+
+  private static byte[] write(com.fasterxml.jackson.databind.JsonNode body, String what) {
+    try {
+      return MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + what, e);
+    }
+  }
+
+  /**
+   * {@code {"status":{"id":"IN_PROGRESS"}}}, or {@code {"status":{"id":"COMPLETED"},
+   * "operation":{...}}}, the answer about a disposal: COMPLETED with a {@code failure-cause} is
+   * FAILED; it has no location.
+   */
+  static SavepointStatus disposalStatus(String call, byte[] body) {
+    JsonNode root = tree(call, body);
+    String id = text(call, field(call, root, "status"), "id");
+    if ("IN_PROGRESS".equals(id)) {
+      return new SavepointStatus(SavepointStatus.State.IN_PROGRESS, null, null);
+    }
+    if (!"COMPLETED".equals(id)) {
+      throw FlinkRestException.badAnswer(call, "unknown disposal status " + id);
+    }
+    JsonNode operation = root.get("operation");
+    JsonNode cause = operation == null ? null : operation.get("failure-cause");
+    if (cause != null && !cause.isNull()) {
+      return new SavepointStatus(
+          SavepointStatus.State.FAILED, null, withRootCause(failureSummary(cause), cause));
+    }
+    return new SavepointStatus(SavepointStatus.State.COMPLETED, null, null);
+  }
+
   /** {@code {"request-id":"..."}}, the answer to a trigger. */
   static String triggerId(String call, byte[] body) {
     return text(call, tree(call, body), "request-id");
@@ -143,6 +194,28 @@ final class FlinkRestJson {
    * The first line of the failure's stack trace ("class: message"), which is what a human needs;
    * the class alone when Flink sent no trace.
    */
+  /**
+   * {@code summary} and the trace's last "Caused by" line: Flink's disposal says only "Could not
+   * dispose savepoint" first, and why (a missing savepoint, a denied access) comes last.
+   */
+  private static String withRootCause(String summary, JsonNode cause) {
+    String root =
+        cause
+            .path("stack-trace")
+            .asText("")
+            .lines()
+            .map(String::trim)
+            .filter(l -> l.startsWith("Caused by: "))
+            .reduce((a, b) -> b)
+            .map(l -> l.substring("Caused by: ".length()))
+            .orElse(null);
+    if (root == null) {
+      return summary;
+    }
+    String both = summary + "; caused by " + root;
+    return both.length() > 600 ? both.substring(0, 600) + "..." : both;
+  }
+
   private static String failureSummary(JsonNode cause) {
     String trace = cause.path("stack-trace").asText("");
     String first = trace.lines().findFirst().orElse("").trim();

@@ -88,6 +88,31 @@ public final class HttpFlinkRestClient implements FlinkRestClient {
   }
 
   @Override
+  public CompletableFuture<String> triggerSavepoint(
+      URI restBase, String jobId, String targetDirectory, String triggerId) {
+    byte[] body = FlinkRestJson.savepointRequest(targetDirectory, triggerId);
+    return send(
+        restBase,
+        "/jobs/" + jobId + "/savepoints",
+        HttpRequest.BodyPublishers.ofByteArray(body),
+        FlinkRestJson::triggerId);
+  }
+
+  @Override
+  public CompletableFuture<String> disposeSavepoint(URI restBase, String path) {
+    return send(
+        restBase,
+        "/savepoint-disposal",
+        HttpRequest.BodyPublishers.ofByteArray(FlinkRestJson.disposalRequest(path)),
+        FlinkRestJson::triggerId);
+  }
+
+  @Override
+  public CompletableFuture<SavepointStatus> disposalStatus(URI restBase, String triggerId) {
+    return get(restBase, "/savepoint-disposal/" + triggerId, FlinkRestJson::disposalStatus);
+  }
+
+  @Override
   public CompletableFuture<SavepointStatus> savepointStatus(
       URI restBase, String jobId, String triggerId) {
     return get(

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The follower of stops with a savepoint, against scripted REST calls. */
-class SavepointStopsTest {
+/** The follower of Flink's savepoint operations, against scripted REST calls. */
+class SavepointOperationsTest {
   private static final ResourceID JOB = new ResourceID("orders", "ns");
   private static final URI REST = URI.create("http://10.0.0.1:8081");
   private static final String TRIGGER = "0123456789abcdef0123456789abcdef";
@@ -30,9 +30,9 @@ class SavepointStopsTest {
   private final AtomicReference<CompletableFuture<String>> stopAnswer =
       new AtomicReference<>(CompletableFuture.completedFuture(TRIGGER));
 
-  private final SavepointStops stops =
-      new SavepointStops(
-          new SavepointStops.Calls() {
+  private final SavepointOperations stops =
+      new SavepointOperations(
+          new SavepointOperations.Calls() {
             @Override
             public CompletableFuture<SavepointStatus> status(URI rest, String jobId, String t) {
               calls.add("GET " + t);
@@ -63,13 +63,14 @@ class SavepointStopsTest {
     nextStatus.set(notFound());
     stops.follow(JOB, REST, "job", TRIGGER, "s3://sp");
     until(() -> calls.contains("POST " + TRIGGER + " s3://sp"));
-    until(() -> stops.progress(JOB).map(p -> p.state() == State.IN_PROGRESS).orElse(false));
+    until(
+        () -> stops.progress(JOB, TRIGGER).map(p -> p.state() == State.IN_PROGRESS).orElse(false));
     nextStatus.set(
         CompletableFuture.completedFuture(
             new SavepointStatus(SavepointStatus.State.COMPLETED, "s3://sp/savepoint-1", null)));
-    until(() -> stops.progress(JOB).map(p -> p.state() == State.COMPLETED).orElse(false));
-    assertThat(stops.progress(JOB).get())
-        .isEqualTo(new StopProgress(TRIGGER, State.COMPLETED, "s3://sp/savepoint-1", null));
+    until(() -> stops.progress(JOB, TRIGGER).map(p -> p.state() == State.COMPLETED).orElse(false));
+    assertThat(stops.progress(JOB, TRIGGER).get())
+        .isEqualTo(new OperationProgress(TRIGGER, State.COMPLETED, "s3://sp/savepoint-1", null));
     assertThat(calls.stream().filter(c -> c.startsWith("POST"))).hasSize(1);
     int callsAtTheEnd = calls.size();
     sleep(100);
@@ -104,9 +105,9 @@ class SavepointStopsTest {
     stops.follow(JOB, REST, "job", TRIGGER, "s3://sp");
     until(() -> calls.stream().anyMatch(c -> c.startsWith("POST")));
     stopAnswer.get().complete(TRIGGER);
-    until(() -> stops.progress(JOB).map(StopProgress::isFinal).orElse(false));
-    assertThat(stops.progress(JOB).get().state()).isEqualTo(State.FAILED);
-    assertThat(stops.progress(JOB).get().failure()).contains("no longer knows");
+    until(() -> stops.progress(JOB, TRIGGER).map(OperationProgress::isFinal).orElse(false));
+    assertThat(stops.progress(JOB, TRIGGER).get().state()).isEqualTo(State.FAILED);
+    assertThat(stops.progress(JOB, TRIGGER).get().failure()).contains("no longer knows");
   }
 
   @Test
@@ -120,9 +121,9 @@ class SavepointStopsTest {
                 "POST /jobs/job/stop: HTTP 409 (Job is not running.)",
                 null)));
     stops.follow(JOB, REST, "job", TRIGGER, "s3://sp");
-    until(() -> stops.progress(JOB).map(StopProgress::isFinal).orElse(false));
-    assertThat(stops.progress(JOB).get().state()).isEqualTo(State.FAILED);
-    assertThat(stops.progress(JOB).get().failure()).contains("Job is not running.");
+    until(() -> stops.progress(JOB, TRIGGER).map(OperationProgress::isFinal).orElse(false));
+    assertThat(stops.progress(JOB, TRIGGER).get().state()).isEqualTo(State.FAILED);
+    assertThat(stops.progress(JOB, TRIGGER).get().failure()).contains("Job is not running.");
   }
 
   @Test
@@ -134,7 +135,7 @@ class SavepointStopsTest {
     stops.follow(JOB, REST, "job", TRIGGER, "s3://sp");
     until(() -> calls.stream().filter(c -> c.startsWith("POST")).count() >= 2);
     assertThat(calls).filteredOn(c -> c.startsWith("POST")).allMatch(c -> c.contains(TRIGGER));
-    assertThat(stops.progress(JOB)).isEmpty();
+    assertThat(stops.progress(JOB, TRIGGER)).isEmpty();
   }
 
   @Test
@@ -147,7 +148,109 @@ class SavepointStopsTest {
     int after = calls.size();
     sleep(100);
     assertThat(calls).hasSize(after);
-    assertThat(stops.progress(JOB)).isEmpty();
+    assertThat(stops.progress(JOB, TRIGGER)).isEmpty();
+  }
+
+  @Test
+  void aSavepointOfTheRunningJobIsSentAsOneAndFollowedBesideAStop() {
+    List<String> sent = new CopyOnWriteArrayList<>();
+    AtomicReference<SavepointStatus> answer = new AtomicReference<>();
+    SavepointOperations ops =
+        new SavepointOperations(
+            new SavepointOperations.Calls() {
+              @Override
+              public CompletableFuture<SavepointStatus> status(URI r, String j, String t) {
+                return answer.get() == null
+                    ? notFound()
+                    : CompletableFuture.completedFuture(answer.get());
+              }
+
+              @Override
+              public CompletableFuture<String> stop(URI r, String j, String d, String t) {
+                sent.add("stop " + t);
+                return CompletableFuture.completedFuture(t);
+              }
+
+              @Override
+              public CompletableFuture<String> savepoint(URI r, String j, String d, String t) {
+                sent.add("savepoint " + t + " " + d);
+                answer.set(inProgress());
+                return CompletableFuture.completedFuture(t);
+              }
+            },
+            timer,
+            Duration.ofMillis(20));
+    try {
+      ops.followSavepoint(JOB, REST, "job", TRIGGER, "s3://sp");
+      ops.followSavepoint(JOB, REST, "job", TRIGGER, "s3://sp"); // the same: followed once
+      until(
+          () -> ops.progress(JOB, TRIGGER).map(p -> p.state() == State.IN_PROGRESS).orElse(false));
+      answer.set(new SavepointStatus(SavepointStatus.State.COMPLETED, "s3://sp/savepoint-9", null));
+      until(() -> ops.progress(JOB, TRIGGER).map(OperationProgress::isFinal).orElse(false));
+      assertThat(ops.progress(JOB, TRIGGER).get().location()).isEqualTo("s3://sp/savepoint-9");
+      assertThat(sent).containsExactly("savepoint " + TRIGGER + " s3://sp");
+    } finally {
+      ops.close();
+    }
+  }
+
+  @Test
+  void aDisposalOfASavepointAlreadyGoneCountsAsDone() {
+    AtomicReference<SavepointStatus> answer =
+        new AtomicReference<>(
+            new SavepointStatus(
+                SavepointStatus.State.FAILED,
+                null,
+                "org.apache.flink.util.FlinkException: Could not dispose savepoint s3://sp/a.;"
+                    + " caused by java.io.FileNotFoundException: Cannot find checkpoint or"
+                    + " savepoint file/directory 's3://sp/a' on file system 's3'."));
+    List<String> sent = new CopyOnWriteArrayList<>();
+    SavepointOperations ops = disposals(sent, answer);
+    try {
+      ops.dispose(JOB, REST, "s3://sp/a");
+      String key = dev.flinkresilience.operator.decide.SavepointView.disposalKey("s3://sp/a");
+      until(() -> ops.progress(JOB, key).map(OperationProgress::isFinal).orElse(false));
+      assertThat(ops.progress(JOB, key).get().state()).isEqualTo(State.COMPLETED);
+      assertThat(sent).containsExactly("dispose s3://sp/a");
+
+      answer.set(new SavepointStatus(SavepointStatus.State.FAILED, null, "AccessDenied"));
+      ops.forget(JOB, key);
+      ops.dispose(JOB, REST, "s3://sp/a");
+      until(() -> ops.progress(JOB, key).map(OperationProgress::isFinal).orElse(false));
+      assertThat(ops.progress(JOB, key).get().state()).isEqualTo(State.FAILED);
+      assertThat(ops.progress(JOB, key).get().failure()).isEqualTo("AccessDenied");
+    } finally {
+      ops.close();
+    }
+  }
+
+  private SavepointOperations disposals(
+      List<String> sent, AtomicReference<SavepointStatus> answer) {
+    return new SavepointOperations(
+        new SavepointOperations.Calls() {
+          @Override
+          public CompletableFuture<SavepointStatus> status(URI r, String j, String t) {
+            return notFound();
+          }
+
+          @Override
+          public CompletableFuture<String> stop(URI r, String j, String d, String t) {
+            return CompletableFuture.completedFuture(t);
+          }
+
+          @Override
+          public CompletableFuture<String> dispose(URI r, String path) {
+            sent.add("dispose " + path);
+            return CompletableFuture.completedFuture("flink-trigger");
+          }
+
+          @Override
+          public CompletableFuture<SavepointStatus> disposalStatus(URI r, String trigger) {
+            return CompletableFuture.completedFuture(answer.get());
+          }
+        },
+        timer,
+        Duration.ofMillis(20));
   }
 
   private static SavepointStatus inProgress() {
