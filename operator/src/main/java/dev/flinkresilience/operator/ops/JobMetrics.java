@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -98,7 +99,10 @@ public final class JobMetrics {
     }
     out.put(new Series(MetricNames.JOB_RUNNING), x -> x.running() ? 1 : 0);
     if (s.checkpointCompletedAt() != null) {
-      out.put(new Series(MetricNames.CHECKPOINT_AGE_SECONDS), this::checkpointAge);
+      out.put(new Series(MetricNames.CHECKPOINT_AGE_SECONDS), x -> age(x.checkpointCompletedAt()));
+    }
+    if (s.savepointCompletedAt() != null) {
+      out.put(new Series(MetricNames.SAVEPOINT_AGE_SECONDS), x -> age(x.savepointCompletedAt()));
     }
     if (s.checkpointId() != null) {
       out.put(new Series(MetricNames.CHECKPOINT_ID), x -> orNaN(x.checkpointId()));
@@ -141,11 +145,11 @@ public final class JobMetrics {
     return Gauge.builder(series.name(), tracked, read).tags(tags).register(registry);
   }
 
-  private double checkpointAge(JobSnapshot s) {
-    if (s.checkpointCompletedAt() == null) {
+  private double age(Instant completedAt) {
+    if (completedAt == null) {
       return Double.NaN;
     }
-    Duration age = Duration.between(s.checkpointCompletedAt(), clock.instant());
+    Duration age = Duration.between(completedAt, clock.instant());
     // A JobManager clock ahead of ours is not a negative age.
     return Math.max(0, age.toMillis() / 1000.0);
   }

@@ -21,7 +21,8 @@ record JobSnapshot(
     Long flinkRestartsRemaining,
     boolean running,
     Long openIncidentId,
-    String openIncidentReason) {
+    String openIncidentReason,
+    Instant savepointCompletedAt) {
 
   static JobSnapshot of(FlinkResilientJob job, FlinkResilientJobStatus status) {
     var checkpoint = status.getLatestCheckpoint();
@@ -36,7 +37,10 @@ record JobSnapshot(
         restarts == null ? null : restarts.getRemaining(),
         "RUNNING".equals(status.getJobState()),
         incident == null ? null : incident.getId(),
-        incident == null || incident.getReason() == null ? "Unknown" : incident.getReason());
+        incident == null || incident.getReason() == null ? "Unknown" : incident.getReason(),
+        status.getLatestSavepoint() == null
+            ? null
+            : instant(status.getLatestSavepoint().getCompletedAt()));
   }
 
   private static Instant instant(String rfc3339) {

@@ -18,6 +18,12 @@ public final class MetricNames {
   /** Seconds since {@code status.latestCheckpoint.completedAt}; absent before the first one. */
   public static final String CHECKPOINT_AGE_SECONDS = "flinkresilience_checkpoint_age_seconds";
 
+  /**
+   * Seconds since {@code status.latestSavepoint.completedAt} (any savepoint: manual, periodic or a
+   * planned stop's); absent before the first one.
+   */
+  public static final String SAVEPOINT_AGE_SECONDS = "flinkresilience_savepoint_age_seconds";
+
   /** {@code status.latestCheckpoint.id}; absent before the first checkpoint. */
   public static final String CHECKPOINT_ID = "flinkresilience_checkpoint_id";
 
@@ -92,6 +98,7 @@ public final class MetricNames {
           FLINK_RESTARTS_REMAINING,
           JOB_RUNNING,
           OPEN_INCIDENT_ID,
+          SAVEPOINT_AGE_SECONDS,
           NODE_WATCH_HEALTHY,
           MASS_LOSS_GUARD);
 

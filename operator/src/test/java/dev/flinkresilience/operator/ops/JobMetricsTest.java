@@ -59,6 +59,7 @@ class JobMetricsTest {
         .contains(MetricNames.JOB_PHASE, MetricNames.JOB_RUNNING)
         .doesNotContain(
             MetricNames.CHECKPOINT_AGE_SECONDS,
+            MetricNames.SAVEPOINT_AGE_SECONDS,
             MetricNames.CHECKPOINT_ID,
             MetricNames.FLINK_RESTARTS_TOTAL,
             MetricNames.FLINK_RESTARTS_REMAINING);
@@ -105,6 +106,21 @@ class JobMetricsTest {
     status.setPhase(Phase.RUNNING);
     metrics.update(job, status);
     assertThat(names()).doesNotContain(MetricNames.OPEN_INCIDENT_ID);
+  }
+
+  @Test
+  void theLatestSavepointShowsItsAge() {
+    var job = Jobs.job("streaming", "orders");
+    var status = running(job, 42L, "2026-11-21T09:59:30Z", 3L, 7L);
+    var savepoint = new dev.flinkresilience.operator.api.v1alpha1.CheckpointRef();
+    savepoint.setPath("file:///savepoints/savepoint-1");
+    savepoint.setCompletedAt("2026-11-21T09:00:00Z");
+    status.setLatestSavepoint(savepoint);
+    metrics.update(job, status);
+
+    assertThat(samples())
+        .contains(
+            MetricNames.SAVEPOINT_AGE_SECONDS + "{name=\"orders\",namespace=\"streaming\"} 3600.0");
   }
 
   @Test

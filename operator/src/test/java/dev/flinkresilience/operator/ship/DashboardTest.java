@@ -53,6 +53,8 @@ class DashboardTest {
         values: '5x30'
       - series: 'flinkresilience_flink_restarts_remaining{namespace="streaming", name="orders"}'
         values: '3x30'
+      - series: 'flinkresilience_savepoint_age_seconds{namespace="streaming", name="orders"}'
+        values: '60+60x30'
       - series: 'flinkresilience_detections_total{namespace="streaming", name="orders", reason="NodeLost"}'
         values: '0+1x30'
       - series: 'flinkresilience_recoveries_total{namespace="streaming", name="orders", reason="NodeLost", outcome="Recovered"}'
@@ -96,6 +98,7 @@ class DashboardTest {
             "Recovery time (p50, p95)",
             "Checkpoint age per job",
             "Flink restarts remaining per job",
+            "Savepoint age per job",
             "Node watch healthy, mass-loss guard");
   }
 

@@ -149,6 +149,22 @@ public final class RealFlink implements AutoCloseable {
   }
 
   /** The (number, count) pairs {@code run} has processed so far. */
+  /**
+   * Waits until the counter job of {@code run} has processed {@code atLeast} records: its tasks
+   * run. A job is RUNNING before its tasks are, and a savepoint triggered in between fails ("not
+   * being executed at the moment").
+   */
+  public static List<long[]> awaitSeen(String run, int atLeast) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (seen(run).size() < atLeast) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(run + " processed only " + seen(run).size());
+      }
+      Thread.sleep(20);
+    }
+    return seen(run);
+  }
+
   public static List<long[]> seen(String run) {
     return List.copyOf(SEEN.getOrDefault(run, new ConcurrentLinkedQueue<>()));
   }

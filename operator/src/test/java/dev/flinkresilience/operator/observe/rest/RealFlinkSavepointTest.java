@@ -53,6 +53,7 @@ class RealFlinkSavepointTest {
     JobID job = JobID.generate();
     flink.submitCounter(job, "savepoint", null);
     flink.awaitStatus(job, JobStatus.RUNNING, Duration.ofSeconds(30));
+    RealFlink.awaitSeen("savepoint", 20);
     Path savepoints = temp.resolve("savepoints");
     String target = savepoints.toUri().toString();
     URI rest = flink.rest();

@@ -49,7 +49,7 @@ class RealFlinkStopWithSavepointTest {
     JobID job = JobID.generate();
     flink.submitCounter(job, "before-stop", null);
     flink.awaitStatus(job, JobStatus.RUNNING, Duration.ofSeconds(30));
-    awaitSeen("before-stop", 50);
+    RealFlink.awaitSeen("before-stop", 50);
     Path savepoints = temp.resolve("savepoints");
     String target = savepoints.toUri().toString();
     URI rest = flink.rest();
@@ -76,7 +76,7 @@ class RealFlinkStopWithSavepointTest {
     // The final savepoint is the job's final state: a new job from it continues the counts.
     JobID next = JobID.generate();
     flink.submitCounter(next, "after-stop", done.location());
-    List<long[]> after = awaitSeen("after-stop", 50);
+    List<long[]> after = RealFlink.awaitSeen("after-stop", 50);
     List<long[]> before = RealFlink.seen("before-stop");
     long lastBefore = before.get(before.size() - 1)[0];
     assertThat(after.get(0)[0])
@@ -101,16 +101,5 @@ class RealFlinkStopWithSavepointTest {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.filter(p -> p.getFileName().toString().startsWith("savepoint-")).toList();
     }
-  }
-
-  private static List<long[]> awaitSeen(String run, int atLeast) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (RealFlink.seen(run).size() < atLeast) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(run + " processed only " + RealFlink.seen(run).size());
-      }
-      Thread.sleep(20);
-    }
-    return RealFlink.seen(run);
   }
 }
