@@ -21,10 +21,11 @@ RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -ntp -q ${MAVEN_FLAGS} -f operator/pom.xml dependency:resolve -DincludeScope=runtime
 COPY crds/ crds/
 COPY operator/src/ operator/src/
-# Tests run in CI (.ci/run); the image build only packages. The shaded jar is
-# operator/target/flink-resilience-operator.jar (finalName in operator/pom.xml).
+# Tests run in CI (.ci/run); the image build only packages (-Dmaven.test.skip: the tests are not
+# even compiled). The shaded jar is operator/target/flink-resilience-operator.jar (finalName in
+# operator/pom.xml).
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -q ${MAVEN_FLAGS} -f operator/pom.xml package -DskipTests \
+    mvn -B -ntp -q ${MAVEN_FLAGS} -f operator/pom.xml package -DskipTests -Dmaven.test.skip=true \
       -Dspotless.check.skip=true -Dspotless.apply.skip=true
 
 FROM ${RUNTIME_IMAGE}

@@ -4,6 +4,7 @@
 #
 # Usage: e2e/build-image.sh [image-name]            docker build; base images from Docker Hub
 #        e2e/build-image.sh --debian [image-name]   buildah; no Docker Hub, no Docker engine
+#        e2e/build-image.sh --debian-bases          only make (or find cached) the --debian bases
 # (default image name flink-resilience-operator:e2e)
 #
 # --debian makes the Dockerfile's two base images from Debian packages and passes them as its
@@ -21,10 +22,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 builder=docker
-if [[ "${1:-}" == --debian ]]; then
-  builder=debian
-  shift
-fi
+case "${1:-}" in
+  --debian) builder=debian && shift ;;
+  --debian-bases) builder=bases && shift ;;
+esac
 image="${1:-flink-resilience-operator:e2e}"
 
 T0=$SECONDS
@@ -34,15 +35,17 @@ step() {
   step_start=$SECONDS
 }
 
-# Offline first: the version needs no network when the help plugin is in the local repository. Maven
-# 3.8 writes colour codes around it even in batch mode: they are stripped, and what is left checked.
-pom_version() {
-  mvn -q -B -ntp "$@" help:evaluate -Dexpression=project.version -DforceStdout \
-    | sed 's/\x1b\[[0-9;]*m//g'
-}
-version="$(pom_version -o)" || version="$(pom_version)"
-[[ "$version" =~ ^[0-9A-Za-z.+-]+$ ]] || { echo "no version from the pom: ${version}" >&2; exit 1; }
-step "building ${image} (version ${version}) with ${builder}"
+if [[ "$builder" != bases ]]; then
+  # Offline first: the version needs no network when the help plugin is in the local repository.
+  # Maven 3.8 writes colour codes around it even in batch mode: they are stripped, what is left checked.
+  pom_version() {
+    mvn -q -B -ntp "$@" help:evaluate -Dexpression=project.version -DforceStdout \
+      | sed 's/\x1b\[[0-9;]*m//g'
+  }
+  version="$(pom_version -o)" || version="$(pom_version)"
+  [[ "$version" =~ ^[0-9A-Za-z.+-]+$ ]] || { echo "no version from the pom: ${version}" >&2; exit 1; }
+  step "building ${image} (version ${version}) with ${builder}"
+fi
 
 if [[ "$builder" == docker ]]; then
   docker build --build-arg "VERSION=${version}" -t "${image}" .
@@ -68,6 +71,9 @@ for tool in buildah podman debootstrap; do
   }
 done
 mkdir -p "$CACHE" "$DEBS"
+# One maker of the bases at a time (CI may make them ahead, in the background, while tests run).
+exec 9>"$CACHE/.lock"
+flock 9
 if [[ "${FORCE_BASE:-0}" == 1 ]]; then
   rm -f "$ROOTFS_TAR"
   podman rmi -f "$BUILD_BASE" "$RUNTIME_BASE" >/dev/null 2>&1 || true
@@ -127,6 +133,12 @@ else
   step "build base: cached $BUILD_BASE"
 fi
 
+flock -u 9
+if [[ "$builder" == bases ]]; then
+  echo "[image] total $((SECONDS - T0))s"
+  exit 0
+fi
+
 # 4. The image: the real Dockerfile on those bases. With a local Maven repository, the build stage
 #    reads it (read-only) instead of the network.
 maven_repo="${MAVEN_REPO:-$HOME/.m2/repository}"
@@ -141,4 +153,7 @@ buildah bud --layers --pull=never --network host \
   --build-arg "VERSION=${version}" --label "org.opencontainers.image.version=${version}" \
   "${maven[@]}" -t "${image}" .
 step "image: ${image} ($(podman image inspect --format '{{.Size}}' "${image}" | numfmt --to=iec))"
+# --layers keeps every build's intermediate images (the build stage's are not the image's parents):
+# those a day old go, so a machine that builds often does not fill up, and the latest stay as cache.
+podman image prune -f --filter until=24h >/dev/null
 echo "[image] total $((SECONDS - T0))s"
