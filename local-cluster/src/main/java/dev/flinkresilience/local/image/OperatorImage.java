@@ -48,26 +48,32 @@ public final class OperatorImage {
     }
     try {
       Path rootfs = Files.createTempDirectory(scratch, "probe-rootfs-");
-      copyWithLibraries(Path.of("/bin/true"), rootfs);
-      Result probe =
-          run(
-              List.of(
-                  "podman",
-                  "run",
-                  "--rm",
-                  "--network",
-                  "host",
-                  "--rootfs",
-                  rootfs.toString(),
-                  "/bin/true"),
-              Duration.ofMinutes(1),
-              scratch.resolve("probe.log"));
+      Result probe;
+      try {
+        copyWithLibraries(Path.of("/bin/true"), rootfs, scratch.resolve("probe-ldd.log"));
+        probe =
+            run(
+                List.of(
+                    "podman",
+                    "run",
+                    "--rm",
+                    "--network",
+                    "host",
+                    "--rootfs",
+                    rootfs.toString(),
+                    "/bin/true"),
+                Duration.ofMinutes(1),
+                scratch.resolve("probe.log"));
+      } finally {
+        deleteTree(rootfs);
+      }
       if (probe.exitCode() != 0) {
         return Optional.of(
             "podman cannot start a container here (exit "
                 + probe.exitCode()
-                + "; the runtime must be runc and containers.conf must set default_ulimits"
-                + " where CAP_SYS_RESOURCE is missing, as .ci/run does): "
+                + "; where crun refuses hybrid cgroups the runtime must be runc, and where"
+                + " CAP_SYS_RESOURCE is missing containers.conf must lower default_ulimits, as"
+                + " .ci/run does): "
                 + probe.output().strip());
       }
       return Optional.empty();
@@ -161,6 +167,14 @@ public final class OperatorImage {
     return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
+  private static void deleteTree(Path root) throws IOException {
+    try (var files = Files.walk(root)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   private static boolean onPath(String tool) {
     String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
     for (String dir : path.split(java.io.File.pathSeparator)) {
@@ -174,13 +188,9 @@ public final class OperatorImage {
   /**
    * {@code binary} and the shared libraries {@code ldd} names, at their paths under {@code root}.
    */
-  private static void copyWithLibraries(Path binary, Path root) throws IOException {
+  private static void copyWithLibraries(Path binary, Path root, Path log) throws IOException {
     List<Path> files = new ArrayList<>(List.of(binary));
-    Result ldd =
-        run(
-            List.of("ldd", binary.toString()),
-            Duration.ofSeconds(30),
-            root.resolveSibling(root.getFileName() + ".ldd"));
+    Result ldd = run(List.of("ldd", binary.toString()), Duration.ofSeconds(30), log);
     for (String word : ldd.output().split("\\s+")) {
       if (word.startsWith("/")) {
         files.add(Path.of(word));
