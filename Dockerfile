@@ -8,18 +8,25 @@ ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
 
 FROM ${BUILD_IMAGE} AS build
+# Extra Maven flags. e2e/build-image.sh --debian passes "-o -Dmaven.repo.local=/host-m2" with the
+# host's Maven repository mounted there read-only: the build then needs no network.
+ARG MAVEN_FLAGS=
 WORKDIR /src
-# POMs first, so the dependency layer is reused while only sources change.
+# POMs first, so the dependency layer is reused while only sources change. The operator is built
+# from its own POM (-f operator/pom.xml), which reads the parent POM as its parent only: the
+# parent's other modules (sample-job, local-cluster) need not be in the build context.
 COPY pom.xml ./
 COPY operator/pom.xml operator/
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -q -pl operator dependency:resolve -DincludeScope=runtime
+    mvn -B -ntp -q ${MAVEN_FLAGS} -f operator/pom.xml dependency:resolve -DincludeScope=runtime
 COPY crds/ crds/
 COPY operator/src/ operator/src/
-# Tests run in CI (.ci/run); the image build only packages. The shaded jar is
-# operator/target/flink-resilience-operator.jar (finalName in operator/pom.xml).
+# Tests run in CI (.ci/run); the image build only packages (-Dmaven.test.skip: the tests are not
+# even compiled). The shaded jar is operator/target/flink-resilience-operator.jar (finalName in
+# operator/pom.xml).
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -q -pl operator package -DskipTests -Dspotless.check.skip=true -Dspotless.apply.skip=true
+    mvn -B -ntp -q ${MAVEN_FLAGS} -f operator/pom.xml package -DskipTests -Dmaven.test.skip=true \
+      -Dspotless.check.skip=true -Dspotless.apply.skip=true
 
 FROM ${RUNTIME_IMAGE}
 ARG VERSION=unknown
