@@ -19,7 +19,8 @@ public final class AlertTimeline {
   /** One active alert of {@code /api/v1/alerts}: its labels, state and value. */
   public record Active(String name, Map<String, String> labels, String state, String value) {
     public Active {
-      labels = Map.copyOf(new TreeMap<>(labels));
+      // Sorted for the timeline's lines: Map.copyOf's order changes from one JVM to the next.
+      labels = java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
     }
 
     String key() {
