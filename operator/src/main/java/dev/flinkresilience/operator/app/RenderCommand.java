@@ -76,13 +76,9 @@ final class RenderCommand implements Callable<Integer> {
     var desired = checked.desired();
     String jobId = JobIds.of(desired.uid(), 1);
     RestorePoint restore = RestorePoints.initial(desired.spec());
-    var config = DesiredState.flinkConfiguration(job, desired.spec(), jobId, restore);
-    var objects =
-        DesiredState.objects(
-            job,
-            desired.spec(),
-            new DeploymentStamp(desired.generation(), desired.specHash(), 1, jobId),
-            restore);
+    var stamp = new DeploymentStamp(desired.generation(), desired.specHash(), 1, jobId);
+    var config = DesiredState.flinkConfiguration(job, desired.spec(), stamp, restore);
+    var objects = DesiredState.objects(job, desired.spec(), stamp, restore);
     var meta = job.getMetadata();
     out.println("# FlinkResilientJob " + meta.getNamespace() + "/" + meta.getName());
     out.println("# First deployment; job id derived from uid " + desired.uid() + ".");

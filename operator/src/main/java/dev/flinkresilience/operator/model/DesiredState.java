@@ -72,12 +72,16 @@ public final class DesiredState {
   }
 
   public static SortedMap<String, String> flinkConfiguration(
-      FlinkResilientJob job, FlinkResilientJobSpec spec, String jobId, RestorePoint restore) {
+      FlinkResilientJob job,
+      FlinkResilientJobSpec spec,
+      DeploymentStamp stamp,
+      RestorePoint restore) {
     var meta = job.getMetadata();
     return FlinkConfigRenderer.render(
         spec,
         new ClusterIdentity(meta.getNamespace(), meta.getName()),
-        new DeploymentInputs(jobId, restore.path(), serviceAccount(job, spec)));
+        new DeploymentInputs(
+            stamp.jobId(), restore.path(), serviceAccount(job, spec), stamp.resultStore()));
   }
 
   public static List<HasMetadata> objects(
@@ -95,7 +99,7 @@ public final class DesiredState {
       DeploymentStamp stamp,
       RestorePoint restore,
       List<String> avoidedNodes) {
-    var config = flinkConfiguration(job, spec, stamp.jobId(), restore);
+    var config = flinkConfiguration(job, spec, stamp, restore);
     List<HasMetadata> flinkObjects =
         FlinkObjects.expected(
             job.getMetadata().getName(),

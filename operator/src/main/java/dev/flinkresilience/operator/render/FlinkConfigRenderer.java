@@ -50,7 +50,7 @@ public final class FlinkConfigRenderer {
     Config config =
         new Config(KeyDialect.of(required(spec.getFlinkVersion(), "spec.flinkVersion")));
     cluster(spec, id, inputs, config);
-    highAvailability(or(spec.getHighAvailability(), HighAvailabilitySpec::new), id, config);
+    highAvailability(or(spec.getHighAvailability(), HighAvailabilitySpec::new), id, inputs, config);
     restartStrategy(
         or(spec.getRestartStrategy(), RestartStrategySpec::new),
         or(spec.getFailoverStrategy(), () -> FailoverStrategy.REGION),
@@ -118,14 +118,22 @@ public final class FlinkConfigRenderer {
     config.put(Setting.HADOOP_CONF_MOUNT_DECORATOR, "false");
   }
 
-  private static void highAvailability(HighAvailabilitySpec ha, ClusterIdentity id, Config config) {
+  private static void highAvailability(
+      HighAvailabilitySpec ha, ClusterIdentity id, DeploymentInputs inputs, Config config) {
     HighAvailabilityType type = or(ha.getType(), () -> HighAvailabilityType.NONE);
     config.put(Setting.HA_TYPE, type.value());
     if (type == HighAvailabilityType.NONE) {
-      return;
+      return; // the result stores are then in the JobManager's memory, one per process
     }
+    String storageDir = required(ha.getStorageDir(), "spec.highAvailability.storageDir");
+    config.put(Setting.HA_STORAGE_DIR, storageDir);
+    String base = storageDir.replaceAll("/+$", "");
     config.put(
-        Setting.HA_STORAGE_DIR, required(ha.getStorageDir(), "spec.highAvailability.storageDir"));
+        Setting.JOB_RESULT_STORE_PATH,
+        base + "/job-result-store" + id.haClusterId() + "/" + inputs.resultStore());
+    config.put(
+        Setting.APPLICATION_RESULT_STORE_PATH,
+        base + "/application-result-store" + id.haClusterId() + "/" + inputs.resultStore());
     // Flink keeps job graphs, blobs and the job result store under storageDir/<HA cluster id>, and
     // ZooKeeper HA its znodes under path.root/<HA cluster id>. Its default id is "/default" (and
     // Flink's Kubernetes client sets it to kubernetes.cluster-id, the bare name), so jobs of the

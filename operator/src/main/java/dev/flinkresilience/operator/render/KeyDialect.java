@@ -78,6 +78,14 @@ public final class KeyDialect {
     HA_TYPE("high-availability.type"),
     HA_STORAGE_DIR("high-availability.storageDir"),
     HA_CLUSTER_ID("high-availability.cluster-id"),
+    /**
+     * Where Flink records the jobs that reached a terminal state until their cleanup ends. Its
+     * default, storageDir/job-result-store/cluster-id, is shared by every deployment of the job;
+     * the operator gives each deployment its own (DeploymentStamp.resultStore says why).
+     */
+    JOB_RESULT_STORE_PATH("job-result-store.storage-path"),
+    /** The same for 2.3's applications. */
+    APPLICATION_RESULT_STORE_PATH("application-result-store.storage-path", FlinkVersion.V2_3),
     ZOOKEEPER_QUORUM("high-availability.zookeeper.quorum"),
     ZOOKEEPER_ROOT("high-availability.zookeeper.path.root"),
     ZOOKEEPER_ACL("high-availability.zookeeper.client.acl"),

@@ -72,6 +72,12 @@ public final class OwnedKeys {
           new Owner("parallelism.default", "spec.job.parallelism"),
           new Owner("high-availability", "spec.highAvailability"),
           new Owner("high-availability.", "spec.highAvailability"),
+          new Owner(
+              "job-result-store.",
+              "(per deployment, under spec.highAvailability.storageDir: the operator's)"),
+          new Owner(
+              "application-result-store.",
+              "(per deployment, under spec.highAvailability.storageDir: the operator's)"),
           new Owner("kubernetes.high-availability.", "spec.highAvailability"),
           new Owner("restart-strategy", "spec.restartStrategy"),
           new Owner("restart-strategy.", "spec.restartStrategy"),

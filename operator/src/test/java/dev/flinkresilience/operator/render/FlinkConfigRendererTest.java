@@ -209,6 +209,68 @@ class FlinkConfigRendererTest {
     }
   }
 
+  static Stream<Arguments> resultStores() {
+    String jrs = "job-result-store.storage-path";
+    String ars = "application-result-store.storage-path";
+    return Stream.of(
+        // No HA: Flink keeps the stores in the JobManager's memory.
+        Arguments.of(FlinkVersion.V2_3, HighAvailabilityType.NONE, JOB_ID, Map.of()),
+        Arguments.of(
+            FlinkVersion.V2_3,
+            HighAvailabilityType.KUBERNETES,
+            JOB_ID,
+            Map.of(
+                jrs, "s3://bucket/ha/job-result-store/streaming/orders/" + JOB_ID,
+                ars, "s3://bucket/ha/application-result-store/streaming/orders/" + JOB_ID)),
+        // A redeploy keeps the job id and gets stores of its own.
+        Arguments.of(
+            FlinkVersion.V2_3,
+            HighAvailabilityType.ZOOKEEPER,
+            JOB_ID + "-recovery-3-1",
+            Map.of(
+                jrs, "s3://bucket/ha/job-result-store/streaming/orders/" + JOB_ID + "-recovery-3-1",
+                ars,
+                    "s3://bucket/ha/application-result-store/streaming/orders/"
+                        + JOB_ID
+                        + "-recovery-3-1")),
+        // Before 2.3 there are no applications.
+        Arguments.of(
+            FlinkVersion.V2_2,
+            HighAvailabilityType.KUBERNETES,
+            JOB_ID,
+            Map.of(jrs, "s3://bucket/ha/job-result-store/streaming/orders/" + JOB_ID)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("resultStores")
+  void eachDeploymentHasResultStoresOfItsOwn(
+      FlinkVersion version, HighAvailabilityType type, String store, Map<String, String> paths) {
+    var inputs = new DeploymentInputs(JOB_ID, null, "orders-flink", store);
+    SortedMap<String, String> config =
+        FlinkConfigRenderer.render(withHa(full(version), type), ID, inputs);
+
+    SortedMap<String, String> rendered = new java.util.TreeMap<>(withPrefix(config, "job-result"));
+    rendered.putAll(withPrefix(config, "application-result"));
+    assertThat(rendered).isEqualTo(paths);
+  }
+
+  @Test
+  void aStorageDirEndingInASlashGivesNoDoubleSlash() {
+    FlinkResilientJobSpec spec = withHa(full(FlinkVersion.V2_3), HighAvailabilityType.KUBERNETES);
+    spec.getHighAvailability().setStorageDir("s3://bucket/ha/");
+    assertThat(FlinkConfigRenderer.render(spec, ID, FRESH))
+        .containsEntry(
+            "job-result-store.storage-path",
+            "s3://bucket/ha/job-result-store/streaming/orders/" + JOB_ID);
+  }
+
+  @Test
+  void aResultStoreNameMustBeOnePathSegment() {
+    assertThatThrownBy(() -> new DeploymentInputs(JOB_ID, null, "sa", "../other"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("resultStore");
+  }
+
   @Test
   void zooKeeperAclCreatorIsRenderedInEveryVersion() {
     for (FlinkVersion version : FlinkVersion.values()) {
