@@ -52,10 +52,16 @@ port_in_use() {
   ss -Htln "sport = :$1" 2>/dev/null | grep -q . && return 0
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
+# Ports are chosen below the kernel's ephemeral range: a port picked here is bound seconds later
+# (after openssl), and a port inside that range may by then be the local end of any outgoing
+# connection (seen in CI: etcd "bind: address already in use").
+read -r EPHEMERAL_LOW _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPHEMERAL_LOW=32768
+PORT_LOW=10000
+PORT_SPAN=$((EPHEMERAL_LOW > PORT_LOW + 1000 ? EPHEMERAL_LOW - PORT_LOW : 20000))
 free_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((PORT_LOW + RANDOM % PORT_SPAN))
     [[ "$used_ports" == *" $p "* ]] && continue
     port_in_use "$p" && continue
     echo "$p"

@@ -194,7 +194,9 @@ public final class RealControlPlane implements ControlPlane {
     String name = nameAndArgs.get(0);
     try {
       Files.createDirectories(state);
-      Path log = state.resolve(name.replace(".sh", ".out"));
+      // Beside the state directory, not in it: start.sh empties that directory first, and a log
+      // in it is gone when the failure it explains is reported.
+      Path log = state.resolveSibling(state.getFileName() + "-" + name.replace(".sh", ".out"));
       ProcessBuilder builder =
           new ProcessBuilder(command(nameAndArgs))
               .redirectErrorStream(true)
