@@ -25,16 +25,19 @@ import java.util.TreeSet;
  * <p>The rules, in order:
  *
  * <ol>
- *   <li>The first deployment starts from {@code job.initialSavepointPath}, or empty state.
+ *   <li>The first deployment starts from {@code job.initialSavepointPath} once its {@code
+ *       _metadata} is found in the storage, or from empty state.
  *   <li>A new {@code restartNonce} together with a new {@code initialSavepointPath} is the user
- *       saying "start from this one": it is used even when its id is below what was recorded. A new
- *       nonce alone means "redeploy now" and goes on from the latest checkpoint.
+ *       saying "start from this one": it is used even when its id is below what was recorded, once
+ *       its {@code _metadata} is found in the storage. A new nonce alone means "redeploy now" and
+ *       goes on from the latest checkpoint.
  *   <li>A planned restart (upgrade, resume) with {@code job.upgradeMode: stateless} starts from
  *       empty state, by the user's choice.
  *   <li>A planned restart whose stop took a savepoint ({@code status.finalSavepoint}) starts from
- *       exactly that savepoint. Its id is unknown (Flink's savepoint answer has none) and it needs
- *       no floor: a savepoint taken by stop-with-savepoint is the job's final state, so nothing can
- *       be newer, and Flink committed the sinks' transactions on it.
+ *       exactly that savepoint, once its {@code _metadata} is found in the storage. Its id is
+ *       unknown (Flink's savepoint answer has none) and it needs no floor: a savepoint taken by
+ *       stop-with-savepoint is the job's final state, so nothing can be newer, and Flink committed
+ *       the sinks' transactions on it.
  *   <li>{@code restoreFrom: none} starts from empty state, by the user's choice.
  *   <li>Every other choice waits for the checkpoint storage to be read, after the old cluster is
  *       gone ({@link RestoreChoice.ReadStorageFirst}): only then can nothing newer appear.
@@ -129,13 +132,17 @@ public final class RestorePoints {
     boolean hasInitial = initial != null && !initial.isBlank();
     if (r.reason() == DeployReason.INITIAL) {
       return hasInitial
-          ? new RestoreChoice.From(
-              RestorePoint.user(initial), "first deployment, from initialSavepointPath")
+          ? onlyIfItExists(
+              new RestoreChoice.From(
+                  RestorePoint.user(initial), "first deployment, from initialSavepointPath"),
+              r)
           : new RestoreChoice.From(RestorePoint.NONE, "first deployment, empty state");
     }
     if (hasInitial && userAskedFor(initial, r.spec(), r.status().getDeployment())) {
-      return new RestoreChoice.From(
-          RestorePoint.user(initial), "new restartNonce with a new initialSavepointPath");
+      return onlyIfItExists(
+          new RestoreChoice.From(
+              RestorePoint.user(initial), "new restartNonce with a new initialSavepointPath"),
+          r);
     }
     boolean planned = r.reason() == DeployReason.UPGRADE || r.reason() == DeployReason.RESUME;
     if (planned && r.spec().getJob().getUpgradeMode() == UpgradeMode.STATELESS) {
@@ -143,9 +150,11 @@ public final class RestorePoints {
     }
     CheckpointRef last = r.status().getFinalSavepoint();
     if (planned && last != null && last.getPath() != null && !last.getPath().isBlank()) {
-      return new RestoreChoice.From(
-          RestorePoint.finalSavepoint(last.getPath()),
-          "the savepoint the job was stopped with, its final state");
+      return onlyIfItExists(
+          new RestoreChoice.From(
+              RestorePoint.finalSavepoint(last.getPath()),
+              "the savepoint the job was stopped with, its final state"),
+          r);
     }
     RestoreFrom policy = r.spec().getRecovery().getRestoreFrom();
     if (policy == RestoreFrom.NONE) {
@@ -156,6 +165,23 @@ public final class RestorePoints {
       return new RestoreChoice.ReadStorageFirst(query);
     }
     return verified(choose(r, policy), r);
+  }
+
+  /**
+   * A point named outright (the stop's savepoint, the user's path), used once its metadata is
+   * confirmed: only that path is read, nothing is listed. The stop's savepoint was complete when
+   * Flink reported it, but the deploy comes a teardown later, and Flink has by then deleted the
+   * job's checkpoints (a stopped job's are subsumed by its savepoint): if the savepoint went too
+   * (deleted by hand, a retention job, a wrong path), the new job would fail to start in a loop,
+   * with nothing left to fall back on but older state. Refused instead, with the path.
+   */
+  private static RestoreChoice onlyIfItExists(RestoreChoice.From from, Request r) {
+    StorageQuery query =
+        new StorageQuery(null, Set.of(CheckpointPaths.pointDirectory(from.point().path())));
+    if (!r.storage().answers(query)) {
+      return new RestoreChoice.ReadStorageFirst(query);
+    }
+    return verified(from, r);
   }
 
   /**

@@ -86,7 +86,7 @@ public final class StatusReporter {
       next.setOperation(null);
       ObservationLedger.raiseFromStorage(next, finish.newestInStorage());
       phase = Phase.SUSPENDED;
-      message = "Suspended; checkpoints kept";
+      message = suspendedMessage(next);
       events.add(EventSpec.normal("Suspended", "Job suspended; cluster " + name + " deleted"));
     } else if (decision instanceof Deploy deploy) {
       recordDeployment(next, in, deploy, now);
@@ -152,7 +152,7 @@ public final class StatusReporter {
       message =
           (exhausted
                   ? "Recovery budget exhausted; change the spec or restartNonce to deploy again"
-                  : steadyMessage(phase, previous.getJobState()))
+                  : steadyMessage(phase, previous.getJobState(), next))
               + ObservationLedger.lastingProblem(previous).map(p -> "; Flink REST: " + p).orElse("")
               + HeldBack.of(in, now).map(h -> "; " + h.message()).orElse("")
               + (note.text().isEmpty() ? "" : "; " + note.text());
@@ -299,12 +299,25 @@ public final class StatusReporter {
         + ", or rename the job";
   }
 
-  private static String steadyMessage(Phase phase, String jobState) {
+  private static String steadyMessage(
+      Phase phase, String jobState, FlinkResilientJobStatus status) {
     return switch (phase) {
       case RUNNING -> "JobManager available" + (jobState == null ? "" : ", job " + jobState);
       case DEPLOYING -> "Waiting for the JobManager to become available";
-      case SUSPENDED -> "Suspended; checkpoints kept";
+      case SUSPENDED -> suspendedMessage(status);
       default -> "No cluster";
     };
+  }
+
+  /**
+   * Where a resume will start. Not "checkpoints kept": after a stop with a savepoint Flink deletes
+   * the job's checkpoints, and the savepoint is what is left.
+   */
+  static String suspendedMessage(FlinkResilientJobStatus status) {
+    CheckpointRef savepoint = status.getFinalSavepoint();
+    if (savepoint != null && savepoint.getPath() != null && !savepoint.getPath().isBlank()) {
+      return "Suspended; resumes from the savepoint it was stopped with, " + savepoint.getPath();
+    }
+    return "Suspended; resumes from the newest checkpoint in storage";
   }
 }

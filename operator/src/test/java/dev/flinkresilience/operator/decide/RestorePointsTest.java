@@ -43,6 +43,35 @@ class RestorePointsTest {
                 .reason(DeployReason.INITIAL)
                 .spec(s -> s.getJob().setInitialSavepointPath("s3://b/sp/savepoint-1"))
                 .expect("s3://b/sp/savepoint-1", null, "user"),
+            row("first deployment from an initialSavepointPath that does not exist: refused")
+                .reason(DeployReason.INITIAL)
+                .spec(s -> s.getJob().setInitialSavepointPath("s3://b/sp/savepoint-1"))
+                .gone("s3://b/sp/savepoint-1")
+                .expectRefused("s3://b/sp/savepoint-1/_metadata does not exist"),
+            row("first deployment, storage unreadable: the user's path, with the reason")
+                .reason(DeployReason.INITIAL)
+                .spec(s -> s.getJob().setInitialSavepointPath("s3://b/sp/savepoint-1"))
+                .storageUnreadable("reading s3://b/sp failed (AccessDeniedException)")
+                .expect("s3://b/sp/savepoint-1", null, "user")
+                .expectCaveat("_metadata not verified"),
+            // A planned restart whose stop took a savepoint: exactly that one, if it is there.
+            row("upgrade after a stop with a savepoint: that savepoint")
+                .reason(DeployReason.UPGRADE)
+                .checkpoint(12, minutesAgo(1))
+                .finalSavepoint("s3://b/sp/savepoint-final")
+                .expect("s3://b/sp/savepoint-final", null, RestorePoint.STOP_WITH_SAVEPOINT),
+            row("upgrade after a stop whose savepoint is gone: refused, not a checkpoint")
+                .reason(DeployReason.UPGRADE)
+                .checkpoint(12, minutesAgo(1))
+                .storage(12)
+                .finalSavepoint("s3://b/sp/savepoint-final")
+                .gone("s3://b/sp/savepoint-final")
+                .expectRefused("s3://b/sp/savepoint-final/_metadata does not exist"),
+            row("a stop's savepoint read first: only its path, no listing")
+                .reason(DeployReason.RESUME)
+                .finalSavepoint("s3://b/sp/savepoint-final")
+                .storageNotRead()
+                .expectReadOnly("s3://b/sp/savepoint-final"),
             // The newest recorded point wins
             row("nothing recorded, no HA: empty state").expectEmpty(),
             row("recorded checkpoint").checkpoint(12, minutesAgo(1)).expectCheckpoint(12, "rest"),
@@ -448,9 +477,15 @@ class RestorePointsTest {
       if (!storageRead) {
         return CheckpointStorageView.notRead();
       }
+      // What the choice asks to read when nothing was read yet: the job's listing, or only the
+      // one path it names outright.
+      RestoreChoice first =
+          RestorePoints.choose(new RestorePoints.Request(reason, spec, status, ha, null, NOW));
       StorageQuery query =
-          RestorePoints.storageQuery(
-              new RestorePoints.Request(reason, spec, status, ha, null, NOW));
+          first instanceof RestoreChoice.ReadStorageFirst read
+              ? read.query()
+              : RestorePoints.storageQuery(
+                  new RestorePoints.Request(reason, spec, status, ha, null, NOW));
       if (storageProblem != null) {
         return CheckpointStorageView.failed(query.jobDirectory(), storageProblem);
       }
@@ -458,6 +493,25 @@ class RestorePointsTest {
       query.paths().forEach(p -> checked.put(p, !gone.contains(p)));
       return new CheckpointStorageView(
           CheckpointStorageView.State.READ, query.jobDirectory(), stored, checked, null);
+    }
+
+    Row finalSavepoint(String path) {
+      var r = new CheckpointRef();
+      r.setPath(path);
+      r.setSource(RestorePoint.STOP_WITH_SAVEPOINT);
+      status.setFinalSavepoint(r);
+      return this;
+    }
+
+    Row expectReadOnly(String path) {
+      expectation =
+          c -> {
+            assertThat(c).as(name).isInstanceOf(RestoreChoice.ReadStorageFirst.class);
+            StorageQuery q = ((RestoreChoice.ReadStorageFirst) c).query();
+            assertThat(q.jobDirectory()).as(name).isNull();
+            assertThat(q.paths()).as(name).containsExactly(path);
+          };
+      return this;
     }
 
     Row expectReadFirst() {

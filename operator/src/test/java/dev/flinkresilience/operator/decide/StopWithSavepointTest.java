@@ -145,14 +145,13 @@ class StopWithSavepointTest {
             fresh(),
             new DeleteCluster(OperationType.UPGRADE)),
         new Case(
-            "savepoint recorded, cluster gone: deploy from exactly that savepoint",
+            "savepoint recorded, cluster gone: confirm that savepoint in the storage",
             UpgradeMode.SAVEPOINT,
             JobState.RUNNING,
             running().andThen(triggered(NOW.minusSeconds(20))).andThen(taken()),
             ObservedCluster.none(),
             SavepointView.none(),
-            new Deploy(
-                DeployReason.UPGRADE, 3, JobIds.of(UID, 3), RestorePoint.finalSavepoint(SP))),
+            new ReadCheckpointStorage(DeployReason.UPGRADE, null)),
         new Case(
             "savepoint failed: fall back",
             UpgradeMode.SAVEPOINT,
@@ -236,13 +235,13 @@ class StopWithSavepointTest {
             SavepointView.none(),
             new ReadCheckpointStorage(DeployReason.RESUME, null)),
         new Case(
-            "resume after a suspend with a savepoint: deploy from that savepoint",
+            "resume after a suspend with a savepoint: confirm that savepoint in the storage",
             UpgradeMode.SAVEPOINT,
             JobState.RUNNING,
             running().andThen(s -> s.setPhase(Phase.SUSPENDED)).andThen(finalSavepoint()),
             ObservedCluster.none(),
             SavepointView.none(),
-            new Deploy(DeployReason.RESUME, 3, JobIds.of(UID, 3), RestorePoint.finalSavepoint(SP))),
+            new ReadCheckpointStorage(DeployReason.RESUME, null)),
         new Case(
             "resume stateless after a suspend with a savepoint: empty state wins",
             UpgradeMode.STATELESS,
@@ -294,20 +293,60 @@ class StopWithSavepointTest {
   }
 
   @Test
-  void theFinalSavepointNeedsNoFloorAndNoStorageRead() {
+  void theFinalSavepointNeedsNoFloorButMustExist() {
     FlinkResilientJobSpec spec = spec(UpgradeMode.SAVEPOINT, JobState.RUNNING);
     var status = new FlinkResilientJobStatus();
     running().andThen(finalSavepoint()).accept(status);
-    // A checkpoint with an id is recorded; the id-less savepoint is still chosen, unverified.
+    // A checkpoint with an id is recorded; the id-less savepoint is still chosen, once it is found.
     var cp = new CheckpointRef();
     cp.setId(41L);
     cp.setPath("file:///tmp/checkpoints/" + JOB_ID + "/chk-41");
     status.setLatestCheckpoint(cp);
-    var choice =
+    var first =
         RestorePoints.choose(
             new RestorePoints.Request(DeployReason.UPGRADE, spec, status, null, null, NOW));
+    assertThat(first).isInstanceOf(RestoreChoice.ReadStorageFirst.class);
+    StorageQuery query = ((RestoreChoice.ReadStorageFirst) first).query();
+    String point = CheckpointPaths.pointDirectory(SP);
+    assertThat(query).isEqualTo(new StorageQuery(null, java.util.Set.of(point)));
+
+    var found =
+        new CheckpointStorageView(
+            CheckpointStorageView.State.READ, null, List.of(), java.util.Map.of(point, true), null);
+    var choice =
+        RestorePoints.choose(
+            new RestorePoints.Request(DeployReason.UPGRADE, spec, status, null, found, NOW));
     assertThat(choice).isInstanceOf(RestoreChoice.From.class);
     assertThat(((RestoreChoice.From) choice).point()).isEqualTo(RestorePoint.finalSavepoint(SP));
+    assertThat(
+            LifecyclePlanner.deploy(
+                DeployReason.UPGRADE,
+                new DesiredJob(spec, "hash-v1", 3, UID),
+                new PlanInput(
+                    new DesiredJob(spec, "hash-v1", 3, UID),
+                    List.of(),
+                    status,
+                    ObservedCluster.none(),
+                    HaStoreView.noHa(),
+                    NOW,
+                    found)))
+        .isEqualTo(
+            new Deploy(
+                DeployReason.UPGRADE, 3, JobIds.of(UID, 3), RestorePoint.finalSavepoint(SP)));
+
+    var gone =
+        new CheckpointStorageView(
+            CheckpointStorageView.State.READ,
+            null,
+            List.of(),
+            java.util.Map.of(point, false),
+            null);
+    var refused =
+        RestorePoints.choose(
+            new RestorePoints.Request(DeployReason.UPGRADE, spec, status, null, gone, NOW));
+    assertThat(refused).isInstanceOf(RestoreChoice.Refused.class);
+    assertThat(((RestoreChoice.Refused) refused).why())
+        .contains(point + "/_metadata does not exist");
     // A recovery of the running job is no planned restart: the final savepoint is not its rule.
     var recovery =
         RestorePoints.choose(

@@ -227,4 +227,18 @@ class StatusReporterTest {
         .findFirst()
         .orElseThrow();
   }
+
+  @Test
+  void aSuspendedJobSaysWhereItWillResume() {
+    var status = new FlinkResilientJobStatus();
+    assertThat(StatusReporter.suspendedMessage(status))
+        .isEqualTo("Suspended; resumes from the newest checkpoint in storage");
+    var savepoint = new dev.flinkresilience.operator.api.v1alpha1.CheckpointRef();
+    savepoint.setPath("s3://b/sp/savepoint-1");
+    status.setFinalSavepoint(savepoint);
+    // After a stop with a savepoint Flink deleted the checkpoints: "checkpoints kept" was wrong.
+    assertThat(StatusReporter.suspendedMessage(status))
+        .isEqualTo(
+            "Suspended; resumes from the savepoint it was stopped with, s3://b/sp/savepoint-1");
+  }
 }
