@@ -1,0 +1,188 @@
+package dev.flinkresilience.operator.reconcile;
+
+import dev.flinkresilience.operator.act.ClusterActions;
+import dev.flinkresilience.operator.act.ObjectNotOwned;
+import dev.flinkresilience.operator.act.ObjectRefused;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.decide.Decision;
+import dev.flinkresilience.operator.decide.Placement;
+import dev.flinkresilience.operator.decide.PlanInput;
+import dev.flinkresilience.operator.decide.RecoveryAttempts;
+import dev.flinkresilience.operator.decide.SavepointView;
+import dev.flinkresilience.operator.model.DeploymentStamp;
+import dev.flinkresilience.operator.model.DesiredState;
+import dev.flinkresilience.operator.observe.SavepointOperations;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The acting step of a pass: what each decision does to the cluster, to Flink and to the operations
+ * followed off the reconcile thread. Every destructive step's intent was written to status by an
+ * earlier pass, so a crash here repeats the step, never a second one.
+ */
+final class DecisionActions {
+  private static final Logger LOG = LoggerFactory.getLogger(DecisionActions.class);
+
+  private final ClusterActions actions;
+  private final Teardown teardown;
+  private final FlinkWatch flink;
+  private final SavepointOperations savepoints;
+
+  DecisionActions(
+      ClusterActions actions, Teardown teardown, FlinkWatch flink, SavepointOperations savepoints) {
+    this.actions = actions;
+    this.teardown = teardown;
+    this.flink = flink;
+    this.savepoints = savepoints;
+  }
+
+  /**
+   * Carries out the decision and returns what the pass did: the decision itself, or for a Deploy
+   * that found one of the cluster's names taken by an object the job does not own, {@link
+   * Decision.NameTaken}, and for one the API server refused, {@link Decision.ObjectRefused}: both
+   * reported and retried. This is the one place an error of acting becomes status; every other
+   * exception is transient (a conflict, the API server away) and goes to JOSDK's retry with
+   * back-off.
+   */
+  Decision carryOut(
+      FlinkResilientJob job, Context<FlinkResilientJob> ctx, PlanInput input, Decision decision) {
+    var meta = job.getMetadata();
+    if (decision instanceof Decision.DeleteCluster
+        || decision instanceof Decision.TearDownForRecovery) {
+      actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName(), meta.getUid());
+    } else if (decision instanceof Decision.ReleasePods release) {
+      // What the release rests on, for whoever has to explain it afterwards.
+      var node = input.cluster().nodes().get(release.node());
+      LOG.warn(
+          "{}/{}: releasing {} from node {} (Lease renewed at {}, seen as {}; JobManager's last"
+              + " answer: {}; its silence: {})",
+          meta.getNamespace(),
+          meta.getName(),
+          release.pods(),
+          release.node(),
+          node == null ? null : node.leaseRenewedAt(),
+          node,
+          input.cluster().answer(),
+          input.cluster().silence());
+      if (release.jobManager()) {
+        // Only then: changing the JobManager Deployment's template rolls its pod, which would
+        // restart a JobManager that runs fine elsewhere when only a TaskManager was lost.
+        actions.keepJobManagerOff(
+            meta.getNamespace(), meta.getName(), meta.getUid(), release.node());
+      }
+      String leaderIp = podIp(ctx, release.handOverFrom());
+      actions.forceDeletePods(meta.getNamespace(), release.pods());
+      if (leaderIp != null) {
+        actions.handOverLeadership(
+            meta.getNamespace(), meta.getName(), leaderIp, leaderRetryPeriod(input));
+      }
+    } else if (decision instanceof Decision.AwaitSavepoint await) {
+      // Without an address nothing is sent; savepointTimeout then falls back to last-state.
+      flink
+          .restBase(job)
+          .ifPresent(
+              rest ->
+                  savepoints.follow(
+                      ResourceID.fromResource(job),
+                      rest,
+                      await.jobId(),
+                      await.triggerId(),
+                      await.targetDirectory()));
+    } else if (decision instanceof Decision.FollowSavepoint follow) {
+      flink
+          .restBase(job)
+          .ifPresent(
+              rest ->
+                  savepoints.followSavepoint(
+                      ResourceID.fromResource(job),
+                      rest,
+                      follow.jobId(),
+                      follow.triggerId(),
+                      follow.targetDirectory()));
+    } else if (decision instanceof Decision.SavepointEnded ended) {
+      savepoints.forget(ResourceID.fromResource(job), ended.triggerId());
+    } else if (decision instanceof Decision.DisposeSavepoints dispose) {
+      ResourceID id = ResourceID.fromResource(job);
+      dispose.ended().forEach(d -> savepoints.forget(id, SavepointView.disposalKey(d.path())));
+      // Without an address nothing is sent; retention tries again on a later pass.
+      flink
+          .restBase(job)
+          .ifPresent(rest -> dispose.send().forEach(path -> savepoints.dispose(id, rest, path)));
+    } else if (decision instanceof Decision.Deploy deploy) {
+      try {
+        deploy(job, input, deploy);
+      } catch (ObjectNotOwned e) {
+        return new Decision.NameTaken(
+            deploy.reason(), e.taken().stream().map(Object::toString).toList());
+      } catch (ObjectRefused e) {
+        LOG.warn("{}/{}: {}", meta.getNamespace(), meta.getName(), e.getMessage());
+        return new Decision.ObjectRefused(deploy.reason(), e.object(), e.code(), e.answer());
+      }
+    }
+    // Every other decision changes status only; the intent of each destructive step above was
+    // written to status by an earlier pass.
+    return decision;
+  }
+
+  private static String podIp(Context<FlinkResilientJob> ctx, String pod) {
+    if (pod == null) {
+      return null;
+    }
+    return ctx.getSecondaryResources(Pod.class).stream()
+        .filter(p -> pod.equals(p.getMetadata().getName()) && p.getStatus() != null)
+        .map(p -> p.getStatus().getPodIP())
+        // A pod not started yet has no IP; a null in the stream would fail the whole pass (seen:
+        // a chaos scenario's releases failed on it for two minutes).
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Flink renews its leader lock every retry period: 5 s unless the job's configuration says. */
+  private static java.time.Duration leaderRetryPeriod(PlanInput input) {
+    String set =
+        input.desired().spec().getFlinkConfiguration() == null
+            ? null
+            : input
+                .desired()
+                .spec()
+                .getFlinkConfiguration()
+                .get("high-availability.kubernetes.leader-election.retry-period");
+    try {
+      return set == null
+          ? java.time.Duration.ofSeconds(5)
+          : org.apache.flink.util.TimeUtils.parseDuration(set);
+    } catch (RuntimeException e) {
+      return java.time.Duration.ofSeconds(5);
+    }
+  }
+
+  private void deploy(FlinkResilientJob job, PlanInput input, Decision.Deploy deploy) {
+    var desired = input.desired();
+    var incident = input.status().getRecovery().getCurrent();
+    String attempt =
+        deploy.reason() == Decision.DeployReason.RECOVERY && incident != null
+            ? RecoveryAttempts.of(incident)
+            : null;
+    var stamp =
+        new DeploymentStamp(
+            desired.generation(), desired.specHash(), deploy.serial(), deploy.jobId(), attempt);
+    List<String> avoided = Placement.avoided(input);
+    var previous = input.status().getDeployment();
+    if (previous != null
+        && previous.getJobId() != null
+        && !previous.getJobId().equals(deploy.jobId())) {
+      try {
+        teardown.clearHaBeforeNewJob(job, previous.getJobId());
+      } catch (Exception e) {
+        // Nothing deployed yet: JOSDK retries the pass, which decides the same Deploy again.
+        throw new IllegalStateException("old HA data not cleared before a new job: " + e, e);
+      }
+    }
+    actions.apply(DesiredState.objects(job, desired.spec(), stamp, deploy.restoreFrom(), avoided));
+  }
+}
