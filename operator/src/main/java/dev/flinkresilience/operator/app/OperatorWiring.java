@@ -85,6 +85,7 @@ public final class OperatorWiring {
     var jobMetrics = new JobMetrics(registry, clock);
     var recoveryMetrics = new RecoveryMetrics(registry);
     var stopping = new AtomicBoolean();
+    var forgetDeleted = new ForgetDeletedJobs(jobMetrics, recoveryMetrics);
     Operator operator =
         new Operator(
             o -> {
@@ -99,7 +100,7 @@ public final class OperatorWiring {
                       new AggregatedMetrics(
                           List.of(
                               MicrometerMetrics.withoutPerResourceMetrics(registry),
-                              new ForgetDeletedJobs(jobMetrics, recoveryMetrics))));
+                              forgetDeleted)));
               settings
                   .leaderElection()
                   .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(le, stopping)));
@@ -179,6 +180,7 @@ public final class OperatorWiring {
             nodeWatch,
             clock,
             settings.tenantPolicy());
+    forgetDeleted.alsoForget(reconciler::forget);
     operator.register(
         reconciler,
         c -> {

@@ -189,13 +189,23 @@ public class FlinkResilientJobReconciler
   public DeleteControl cleanup(FlinkResilientJob job, Context<FlinkResilientJob> ctx)
       throws Exception {
     try (JobLogContext log = JobLogContext.of(job)) {
-      verdicts.forget(job.getMetadata().getNamespace(), job.getMetadata().getName());
-      flink.forget(job);
-      storage.forget(ResourceID.fromResource(job));
-      savepoints.forget(ResourceID.fromResource(job));
-      nodes.ifPresent(n -> n.forget(ResourceID.fromResource(job)));
+      forget(ResourceID.fromResource(job));
       return teardown.onDelete(job, observe(job, ctx), ctx);
     }
+  }
+
+  /**
+   * Drops what the operator follows for a job it no longer has: deleted, or gone out of this
+   * operator's {@code --job-selector} (relabelled to another shard, which JOSDK sees as a delete
+   * without a cleanup). Without this an old shard kept polling the job's JobManager and watching
+   * its nodes after the new shard took it over.
+   */
+  public void forget(ResourceID id) {
+    id.getNamespace().ifPresent(ns -> verdicts.forget(ns, id.getName()));
+    flink.forget(id);
+    storage.forget(id);
+    savepoints.forget(id);
+    nodes.ifPresent(n -> n.forget(id));
   }
 
   @Override

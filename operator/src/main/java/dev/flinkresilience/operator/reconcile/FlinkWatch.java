@@ -207,9 +207,9 @@ public final class FlinkWatch {
         .filter(java.util.Objects::nonNull);
   }
 
-  void forget(FlinkResilientJob job) {
-    poller.forget(ResourceID.fromResource(job));
-    silences.forget(ResourceID.fromResource(job));
+  void forget(ResourceID job) {
+    poller.forget(job);
+    silences.forget(job);
   }
 
   private HaStoreView ha(

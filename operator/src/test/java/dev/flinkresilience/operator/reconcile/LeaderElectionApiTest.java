@@ -154,6 +154,7 @@ class LeaderElectionApiTest {
               return j;
             });
     await("the relabelled job is operator-a's", () -> jobsIn(a).contains("payments"));
+    await("operator-b let the relabelled job go", () -> !jobsIn(b).contains("payments"));
     assertThat(unexpectedLosses).as("no leadership lost").hasValue(0);
   }
 
