@@ -16,6 +16,14 @@
 #   operator running as its own process (java -Xmx1g -jar), three nodes kept by stand-in kubelets (no
 #   Flink runs) and a loopback fake of Flink's REST API; deploy, steady state, canary spec changes and
 #   a node loss under load; a table, and as the last line one JSON object. About 4 minutes at N=100.
+#        ./demo.sh upgrades [--ha kubernetes|zookeeper|none|all] [--modes savepoint,last-state,stateless]
+#                           [--repeat N] [--seed S]
+#   upgrades: the planned-restart benchmark instead (issue 12 item 9): for each HA mode (default
+#   kubernetes; all = none, kubernetes, zookeeper) and upgrade mode (default all three), the sample
+#   job checkpoints, a Flink setting in its spec changes, and the time from that edit to the stop's
+#   savepoint, the old cluster gone and the new job RUNNING is measured, with the restore point and
+#   the output check; a table (medians too with --repeat > 1), and as the last line one JSON object
+#   with every row. About 2 minutes per upgrade.
 # First run: builds the real control plane from Debian's Kubernetes source (about 5 minutes, cached in
 # ~/.cache/flink-resilience; it needs apt and root or sudo, else the demo runs on the mock API server)
 # and the project's jars (Maven). Later runs take a few minutes. Everything started is stopped at the end.
@@ -27,6 +35,9 @@ if [[ "${1:-}" == baseline ]]; then
   shift
 elif [[ "${1:-}" == scale ]]; then
   main=dev.flinkresilience.local.bench.ScaleBenchmark
+  shift
+elif [[ "${1:-}" == upgrades ]]; then
+  main=dev.flinkresilience.local.bench.UpgradeBenchmark
   shift
 fi
 
