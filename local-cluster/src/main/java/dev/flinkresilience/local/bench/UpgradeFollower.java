@@ -31,7 +31,6 @@ final class UpgradeFollower {
   private final PlannedRestart.Before before;
   private final List<String> jobManagers;
   private final List<String> allPods;
-  private final String oldJobManagerIp;
   private final PodDeletions deletions;
   private final boolean savepointMode;
 
@@ -43,8 +42,6 @@ final class UpgradeFollower {
   private String fallback;
   private boolean triggered;
   private boolean savepointPath;
-  private JobManagerRest.Savepoint flinkSavepoint;
-  private final java.util.Set<String> flinkAnswers = new java.util.LinkedHashSet<>();
   private String chosenSource;
   private Optional<Instant> flinkRunningAt = Optional.empty();
   private String chosenPath;
@@ -63,12 +60,6 @@ final class UpgradeFollower {
             .toList();
     this.jobManagers = jms.stream().map(p -> p.getMetadata().getUid()).toList();
     this.allPods = old.stream().map(p -> p.getMetadata().getUid()).toList();
-    this.oldJobManagerIp =
-        jms.stream()
-            .filter(p -> p.getMetadata().getUid().equals(before.jobManagerUid()))
-            .map(p -> p.getStatus().getPodIP())
-            .findFirst()
-            .orElse(null);
     this.deletions = deletions;
     this.savepointMode = savepointMode;
   }
@@ -91,9 +82,6 @@ final class UpgradeFollower {
           note("status.finalSavepoint " + s.getFinalSavepoint().getPath(), Instant.now());
         }
       }
-      if (savepointMode && triggered && flinkSavepoint == null && jobManagerGone == null) {
-        askFlink();
-      }
       pods();
       if (s != null && newDeployment(s) && chosenSource == null && s.getRestoredFrom() != null) {
         // What the operator chose, before Flink's own report of the restore replaces it (source
@@ -102,11 +90,6 @@ final class UpgradeFollower {
         chosenPath = s.getRestoredFrom().getPath();
       }
       if (s != null && newDeployment(s) && "RUNNING".equals(s.getJobState())) {
-        if (savepointMode && flinkSavepoint == null) {
-          note(
-              "no savepoint statistics from the old JobManager; it answered " + flinkAnswers,
-              now());
-        }
         Instant since = UpgradeRun.parse(s.getJobStateSince());
         Instant deployed = UpgradeRun.parse(s.getDeployment().getDeployedAt());
         // jobStateSince is when the operator first saw the state; one older than the deployment
@@ -188,37 +171,6 @@ final class UpgradeFollower {
     }
   }
 
-  /** Flink's statistics of the stop's savepoint, once it completed (triggered after the edit). */
-  private void askFlink() {
-    if (oldJobManagerIp == null) {
-      return;
-    }
-    try {
-      Optional<JobManagerRest.Savepoint> latest =
-          new JobManagerRest(oldJobManagerIp).latestSavepoint(before.jobId());
-      flinkAnswers.add(latest.map(sp -> "savepoint " + sp.id()).orElse("no savepoint"));
-      latest
-          .filter(sp -> sp.triggeredAtMillis() >= editAt.toEpochMilli() - 1000)
-          .ifPresent(
-              sp -> {
-                flinkSavepoint = sp;
-                note(
-                    String.format(
-                        Locale.ROOT,
-                        "Flink: savepoint %d took %.2f s end to end: %s",
-                        sp.id(),
-                        sp.durationMillis() / 1000.0,
-                        sp.path()),
-                    Instant.ofEpochMilli(sp.triggeredAtMillis() + sp.durationMillis()));
-              });
-    } catch (IOException e) {
-      // Already stopping: the column stays empty unless a later poll answers; said at the end.
-      flinkAnswers.add(e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   private void pods() {
     if (jobManagerGone == null) {
       deletions
@@ -285,9 +237,5 @@ final class UpgradeFollower {
 
   Optional<String> chosenPath() {
     return Optional.ofNullable(chosenPath);
-  }
-
-  Optional<JobManagerRest.Savepoint> flinkSavepoint() {
-    return Optional.ofNullable(flinkSavepoint);
   }
 }

@@ -13,8 +13,6 @@ import java.util.Locale;
  * @param savepointOwn that record's {@code completedAt - triggeredAt}: trigger to seen complete
  * @param savepointWritten the savepoint's {@code _metadata} written (its file time) minus that
  *     {@code triggeredAt}: its duration as the storage shows it, without the operator's polling
- * @param savepointFlink Flink's own {@code end_to_end_duration} of the savepoint, from the old
- *     JobManager's checkpoint statistics
  * @param jobManagerGone the last JobManager pod of the old deployment removed from the API server
  * @param podsGone the last pod of the old deployment (TaskManagers too) removed
  * @param deployed the new deployment made ({@code status.deployment.deployedAt})
@@ -35,7 +33,6 @@ record UpgradeRow(
     double savepoint,
     double savepointOwn,
     double savepointWritten,
-    double savepointFlink,
     double jobManagerGone,
     double podsGone,
     double deployed,
@@ -59,7 +56,7 @@ record UpgradeRow(
   static UpgradeRow failed(String ha, String mode, int repeat, String editAt, String error) {
     double n = Double.NaN;
     return new UpgradeRow(
-        ha, mode, repeat, editAt, n, n, n, n, n, n, n, n, n, n, n, null, null, -1, null, -1, -1, -1,
+        ha, mode, repeat, editAt, n, n, n, n, n, n, n, n, n, n, null, null, -1, null, -1, -1, -1,
         -1, null, error);
   }
 
@@ -108,7 +105,6 @@ record UpgradeRow(
         Locale.ROOT,
         "{\"ha\":\"%s\",\"mode\":\"%s\",\"repeat\":%d,\"editAt\":%s,\"seenSeconds\":%s,"
             + "\"savepointSeconds\":%s,\"savepointOwnSeconds\":%s,\"savepointWrittenSeconds\":%s,"
-            + "\"savepointFlinkSeconds\":%s,"
             + "\"jobManagerGoneSeconds\":%s,\"podsGoneSeconds\":%s,\"deployedSeconds\":%s,"
             + "\"runningSeconds\":%s,\"flinkRunningSeconds\":%s,\"startSeconds\":%s,\"firstCheckpointSeconds\":%s,"
             + "\"restoredSource\":%s,\"restoredPath\":%s,\"restoredId\":%s,"
@@ -123,7 +119,6 @@ record UpgradeRow(
         Result.num(savepoint),
         Result.num(savepointOwn),
         Result.num(savepointWritten),
-        Result.num(savepointFlink),
         Result.num(jobManagerGone),
         Result.num(podsGone),
         Result.num(deployed),

@@ -145,7 +145,6 @@ final class UpgradeRun {
         savepoint == null
             ? Double.NaN
             : seconds(parse(savepoint.getTriggeredAt()), written(savepoint.getPath())),
-        follower.flinkSavepoint().map(f -> f.durationMillis() / 1000.0).orElse(Double.NaN),
         seconds(editAt, follower.jobManagerGone()),
         seconds(editAt, follower.podsGone()),
         seconds(editAt, deployedAt),

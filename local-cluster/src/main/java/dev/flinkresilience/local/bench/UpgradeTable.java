@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  */
 final class UpgradeTable {
   private static final String FORMAT =
-      "%-10s %-10s %3s %5s %7s %6s %7s %5s %7s %9s %8s %7s %6s %8s  %-41s %5s %5s %5s  %s%n";
+      "%-10s %-10s %3s %5s %7s %6s %7s %7s %9s %8s %7s %6s %8s  %-41s %5s %5s %5s  %s%n";
 
   /** The numeric columns, in order, as the header names them. */
   private static final Map<String, ToDoubleFunction<UpgradeRow>> COLUMNS = new LinkedHashMap<>();
@@ -24,7 +24,6 @@ final class UpgradeTable {
     COLUMNS.put("sp done", UpgradeRow::savepoint);
     COLUMNS.put("sp own", UpgradeRow::savepointOwn);
     COLUMNS.put("sp file", UpgradeRow::savepointWritten);
-    COLUMNS.put("sp fl", UpgradeRow::savepointFlink);
     COLUMNS.put("jm gone", UpgradeRow::jobManagerGone);
     COLUMNS.put("pods gone", UpgradeRow::podsGone);
     COLUMNS.put("deployed", UpgradeRow::deployed);
@@ -42,7 +41,7 @@ final class UpgradeTable {
         "   seconds from the spec edit (benchmark clock) to: seen = status.operation.startedAt;"
             + " sp done = the stop's savepoint completed (status.savepoints[Upgrade].completedAt);"
             + " sp own = its completedAt - triggeredAt; sp file = its _metadata file time -"
-            + " triggeredAt; sp fl = Flink's end_to_end_duration of it;"
+            + " triggeredAt;"
             + " jm gone / pods gone = the last old JobManager pod / old pod removed (watch);"
             + " deployed = status.deployment.deployedAt; RUNNING = status.jobStateSince of the new"
             + " job, as the operator first polled it (the total); RUN fl = the same by Flink's own"
@@ -57,7 +56,6 @@ final class UpgradeTable {
         "sp done",
         "sp own",
         "sp file",
-        "sp fl",
         "jm gone",
         "pods gone",
         "deployed",
@@ -80,7 +78,6 @@ final class UpgradeTable {
           cell(r.savepoint()),
           cell(r.savepointOwn()),
           cell(r.savepointWritten()),
-          cell(r.savepointFlink()),
           cell(r.jobManagerGone()),
           cell(r.podsGone()),
           cell(r.deployed()),

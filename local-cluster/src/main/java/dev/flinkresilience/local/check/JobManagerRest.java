@@ -56,40 +56,6 @@ public final class JobManagerRest {
             r.path("is_savepoint").asBoolean()));
   }
 
-  /**
-   * {@code latest.savepoint} of {@code GET /jobs/:id/checkpoints}, as Flink timed it: when it was
-   * triggered (epoch milliseconds) and how long it took end to end.
-   */
-  public record Savepoint(long id, long triggeredAtMillis, long durationMillis, String path) {}
-
-  /**
-   * The job's latest completed savepoint (a stop's included), if any: {@code latest.savepoint}, or
-   * else the newest completed savepoint in {@code history} (a stop-with-savepoint was seen listed
-   * in neither {@code latest} field before its JobManager went away).
-   */
-  public Optional<Savepoint> latestSavepoint(String jobId)
-      throws IOException, InterruptedException {
-    JsonNode stats = get("/jobs/" + jobId + "/checkpoints");
-    JsonNode s = stats.path("latest").path("savepoint");
-    if (s.isMissingNode() || s.isNull()) {
-      s = null;
-      for (JsonNode h : stats.path("history")) {
-        if (h.path("is_savepoint").asBoolean() && "COMPLETED".equals(h.path("status").asText())) {
-          s = s == null || h.path("id").asLong() > s.path("id").asLong() ? h : s;
-        }
-      }
-      if (s == null) {
-        return Optional.empty();
-      }
-    }
-    return Optional.of(
-        new Savepoint(
-            s.path("id").asLong(),
-            s.path("trigger_timestamp").asLong(),
-            s.path("end_to_end_duration").asLong(),
-            s.path("external_path").asText()));
-  }
-
   /** When the job entered {@code state} (epoch milliseconds, Flink's clock), if it did. */
   public java.util.OptionalLong stateSince(String jobId, String state)
       throws IOException, InterruptedException {
