@@ -182,11 +182,11 @@ class BlindOperatorTest {
     ScenarioRun run = newRun("gap-kill");
     try {
       run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
+      String node = run.jobManagerPod().getSpec().getNodeName();
       long before =
           run.inject(
               "kill-jobmanager-node-during-gap",
               () -> {
-                String node = run.jobManagerPod().getSpec().getNodeName();
                 CompletableFuture<Void> gap =
                     CompletableFuture.runAsync(
                         () -> {
@@ -200,6 +200,7 @@ class BlindOperatorTest {
                 cluster.killNode(node);
                 gap.get(1, TimeUnit.MINUTES);
               });
+      confirmTheLossWithoutHa(run, node);
       ScenarioRun.Result r =
           run.awaitRecovery("kill-jobmanager-node-during-gap", before, Duration.ofMinutes(3));
       assertRecovered(r, before);
@@ -215,21 +216,54 @@ class BlindOperatorTest {
     ScenarioRun run = newRun("restart-dead");
     try {
       run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
+      String node = run.jobManagerPod().getSpec().getNodeName();
       long before =
           run.inject(
               "kill-jobmanager-node-operator-down",
               () -> {
                 operator.close();
-                cluster.killNode(run.jobManagerPod().getSpec().getNodeName());
+                cluster.killNode(node);
                 Thread.sleep(5_000);
                 operator = startOperator();
               });
+      confirmTheLossWithoutHa(run, node);
       ScenarioRun.Result r =
           run.awaitRecovery("kill-jobmanager-node-operator-down", before, Duration.ofMinutes(3));
       assertRecovered(r, before);
     } finally {
       run.remove();
     }
+  }
+
+  /**
+   * Without HA a JobManager on a node that only looks dead could still be writing: the operator
+   * releases its pod only once the node is confirmed gone (DESIGN.md §5.3, {@code whenFenced}). So
+   * in that mode the test checks that the operator holds, names the reason and releases nothing,
+   * then confirms the loss as an administrator would (the out-of-service taint), and the recovery
+   * is awaited after that. With HA this does nothing: the operator releases on its own.
+   */
+  private void confirmTheLossWithoutHa(ScenarioRun run, String node) throws Exception {
+    if (mode() != SampleJob.Ha.NONE) {
+      return;
+    }
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    String message = null;
+    while (System.nanoTime() < deadline) {
+      FlinkResilientJob job = run.get();
+      message = job == null || job.getStatus() == null ? null : job.getStatus().getMessage();
+      if (message != null && message.contains("releasePodsOnLostNode does not allow it here")) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    assertThat(message)
+        .as("without HA the operator holds the pod on the lost node and says why")
+        .contains("releasePodsOnLostNode does not allow it here");
+    assertThat(run.pods())
+        .as("nothing released from an unconfirmed node without HA")
+        .anySatisfy(p -> assertThat(p.getSpec().getNodeName()).isEqualTo(node));
+    run.note("confirming the loss of " + node + ": taint node.kubernetes.io/out-of-service");
+    cluster.taintOutOfService(node);
   }
 
   /** Every Degraded reason the job shows while this samples it, twice a second. */
