@@ -4,7 +4,8 @@
 # hosting its JobManager is killed, and the demo prints the timeline, the final status and, as its last
 # line, one JSON object with detection and recovery times, checkpoints and records lost and duplicated.
 #
-# Usage: ./demo.sh [--ha kubernetes|zookeeper|none] [--control-plane auto|real|mock]
+# Usage: ./demo.sh [--ha kubernetes|zookeeper|none] [--control-plane auto|real|mock] [--flink 2.3|1.20]
+#   --flink 1.20: the job's image is flink:1.20 and its pods run Flink 1.20 (module flink-1.20).
 #        ./demo.sh baseline [--ha kubernetes|zookeeper] [--no-baseline]
 #   baseline: the node-loss benchmark instead (about 15 minutes; needs the real control plane): each
 #   node-loss scenario (a node killed right after its Lease renewal) with the operator's corroborated

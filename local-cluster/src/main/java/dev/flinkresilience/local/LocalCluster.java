@@ -3,10 +3,12 @@ package dev.flinkresilience.local;
 import dev.flinkresilience.local.controlplane.ControlPlane;
 import dev.flinkresilience.local.controlplane.MockControlPlane;
 import dev.flinkresilience.local.controlplane.RealControlPlane;
+import dev.flinkresilience.local.node.FlinkImages;
 import dev.flinkresilience.local.node.Kubelet;
 import dev.flinkresilience.local.node.NodeAgent;
 import dev.flinkresilience.local.node.NodeLease;
 import dev.flinkresilience.local.node.PodAddresses;
+import dev.flinkresilience.local.node.PodMain;
 import dev.flinkresilience.local.node.PodProcess;
 import dev.flinkresilience.local.node.StandInKubelet;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -64,8 +66,7 @@ public final class LocalCluster implements AutoCloseable {
       ControlPlane.Kind controlPlane,
       Path state,
       Path repo,
-      Path usrlib,
-      String flinkClasspath,
+      FlinkImages flink,
       String controllerManagerArgs,
       boolean zookeeper,
       Kubelets kubelets,
@@ -84,12 +85,28 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * Three nodes renewing every 10 s, the real control plane if built, state in a new temporary
-     * directory, jars from {@code sample-job/target}, and this JVM's classpath as the Flink
-     * distribution the pods run.
+     * directory, and as the Flink the pods run: this JVM's classpath with jars from {@code
+     * sample-job/target}, and for {@code flink:1.20} images the {@code flink-1.20} module's build
+     * (when built).
      */
     public static Settings defaults() {
       try {
         Path repo = Path.of(System.getProperty("repo.dir", ".")).toAbsolutePath().normalize();
+        FlinkImages flink =
+            FlinkImages.only(
+                new FlinkImages.Distribution(
+                    absolute(System.getProperty("java.class.path")),
+                    Path.of(
+                        System.getProperty(
+                            "fro.usrlib", repo.resolve("sample-job/target").toString()))));
+        Optional<FlinkImages.Distribution> flink120 =
+            builtDistribution(
+                Path.of(
+                    System.getProperty(
+                        "fro.flink-1.20", repo.resolve("flink-1.20/target").toString())));
+        if (flink120.isPresent()) {
+          flink = flink.with("1.20", flink120.get());
+        }
         return new Settings(
             3,
             Duration.ofSeconds(10),
@@ -97,8 +114,7 @@ public final class LocalCluster implements AutoCloseable {
                 System.getProperty("fro.control-plane", "auto").toUpperCase(java.util.Locale.ROOT)),
             Files.createTempDirectory("fro-local-"),
             repo,
-            Path.of(System.getProperty("fro.usrlib", repo.resolve("sample-job/target").toString())),
-            absolute(System.getProperty("java.class.path")),
+            flink,
             "",
             true,
             Kubelets.EMULATED,
@@ -106,6 +122,29 @@ public final class LocalCluster implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    /**
+     * A Flink version's distribution as its module built it into {@code target}: the job jar there,
+     * and its runtime classpath ({@code classpath.txt}) behind the pods' first class ({@link
+     * PodMain}, from wherever this JVM has it). Empty when not built.
+     */
+    static Optional<FlinkImages.Distribution> builtDistribution(Path target) throws IOException {
+      Path classpath = target.resolve("classpath.txt");
+      if (!Files.isRegularFile(classpath)) {
+        return Optional.empty();
+      }
+      String podMain;
+      try {
+        podMain =
+            Path.of(PodMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalStateException(e);
+      }
+      return Optional.of(
+          new FlinkImages.Distribution(
+              podMain + java.io.File.pathSeparator + Files.readString(classpath).trim(), target));
     }
 
     /** The pods run in their own directories: a relative classpath entry would not resolve. */
@@ -122,8 +161,7 @@ public final class LocalCluster implements AutoCloseable {
           kind,
           state,
           repo,
-          usrlib,
-          flinkClasspath,
+          flink,
           controllerManagerArgs,
           zookeeper,
           kubelets,
@@ -137,8 +175,7 @@ public final class LocalCluster implements AutoCloseable {
           controlPlane,
           state,
           repo,
-          usrlib,
-          flinkClasspath,
+          flink,
           controllerManagerArgs,
           zookeeper,
           kubelets,
@@ -152,8 +189,7 @@ public final class LocalCluster implements AutoCloseable {
           controlPlane,
           state,
           repo,
-          usrlib,
-          flinkClasspath,
+          flink,
           args,
           zookeeper,
           kubelets,
@@ -171,8 +207,7 @@ public final class LocalCluster implements AutoCloseable {
           controlPlane,
           state,
           repo,
-          usrlib,
-          flinkClasspath,
+          flink,
           controllerManagerArgs,
           false,
           Kubelets.STAND_IN,
@@ -252,9 +287,8 @@ public final class LocalCluster implements AutoCloseable {
         new Kubelet.Setup(
             client,
             settings.state().resolve("pods"),
-            settings.usrlib(),
             controlPlane.kubeconfig(),
-            settings.flinkClasspath(),
+            settings.flink(),
             this::resolveJobManager);
     pods = client.pods().inAnyNamespace().inform(dispatch(), 0);
     toClose.add(0, pods::close);
@@ -370,6 +404,11 @@ public final class LocalCluster implements AutoCloseable {
 
   public Path state() {
     return settings.state();
+  }
+
+  /** What it was started with (the Flink its pods can run, among others). */
+  public Settings settings() {
+    return settings;
   }
 
   public List<String> nodeNames() {

@@ -1,6 +1,7 @@
 package dev.flinkresilience.local;
 
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkVersion;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,50 @@ public final class SampleJob {
     ZOOKEEPER
   }
 
+  /**
+   * Which Flink the job runs on: its image and {@code spec.flinkVersion}. The local cluster runs a
+   * {@code flink:1.20} image on Flink 1.20's own runtime and the sample job built for it (module
+   * {@code flink-1.20}), any other on the build's Flink (2.3).
+   */
+  public enum Flink {
+    V2_3(FlinkVersion.V2_3, "flink:2.3.0-java17"),
+    V1_20(FlinkVersion.V1_20, "flink:1.20-java17");
+
+    private final FlinkVersion version;
+    private final String image;
+
+    Flink(FlinkVersion version, String image) {
+      this.version = version;
+      this.image = image;
+    }
+
+    public FlinkVersion version() {
+      return version;
+    }
+
+    public String image() {
+      return image;
+    }
+
+    /** {@code 1.20} or {@code 2.3}, as {@code spec.flinkVersion} spells it. */
+    public static Flink of(String version) {
+      for (Flink f : values()) {
+        if (f.version.value().equals(version.trim())) {
+          return f;
+        }
+      }
+      throw new IllegalArgumentException(
+          "Flink " + version + ": the local cluster runs 1.20 and 2.3");
+    }
+
+    @Override
+    public String toString() {
+      return version.value();
+    }
+  }
+
   private final Map<String, String> values = new LinkedHashMap<>();
+  private Flink flink;
 
   private SampleJob(String namespace, String name, Path dir) {
     values.put("NAMESPACE", namespace);
@@ -43,6 +87,7 @@ public final class SampleJob {
     values.put("BAD_NODE_FAILURES", "3");
     values.put("STUCK_AFTER", "5m");
     values.put("HA_DIR", dir.resolve("ha").toString());
+    flink(Flink.V2_3);
   }
 
   /** The job {@code namespace/name}, with checkpoints and output under {@code dir}. */
@@ -64,6 +109,13 @@ public final class SampleJob {
                   + zookeeperQuorum
                   + "\"}}";
         });
+    return this;
+  }
+
+  public SampleJob flink(Flink flink) {
+    this.flink = flink;
+    values.put("IMAGE", flink.image());
+    values.put("FLINK_VERSION", flink.version().value());
     return this;
   }
 
@@ -115,6 +167,10 @@ public final class SampleJob {
   public SampleJob failAlways() {
     values.put("EXTRA_ARGS", ", \"--fail-always\"");
     return this;
+  }
+
+  public Flink flink() {
+    return flink;
   }
 
   public Path output() {

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>The moment is drawn from a seed printed at the start ({@code -Dlifecycle.seed=N} replays it;
  * each scenario derives its own stream from the seed and its name, so one scenario run alone
  * replays the same delay). {@code -Dchaos.ha=kubernetes|zookeeper|none} runs every scenario in that
- * HA mode, as for {@code ChaosScenariosTest}.
+ * HA mode, and {@code -Dscenario.flink=1.20|2.3} on that Flink, as for {@code ChaosScenariosTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LifecycleScenariosTest {
@@ -146,13 +146,19 @@ class LifecycleScenariosTest {
         });
   }
 
-  /** (3) A new restartNonce: redeploy now, from the newest checkpoint. */
+  /**
+   * (3) A new restartNonce: redeploy now, through a stop with a savepoint. On Flink 1.20 by default:
+   * its REST API takes the stop, and its JobManager the savepoint path. (The upgrade above stays on
+   * 2.3, whose result-store failure it guards against.)
+   */
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void newRestartNonce() throws Exception {
     scenario(
         "restart-nonce",
         SampleJob.Ha.NONE,
+        SampleJob.Flink.V1_20,
+        job -> job,
         (run, restart) -> {
           PlannedRestart.Before before = restart.awaitMoment();
           act(run, before, "restartNonce + 1");
@@ -653,20 +659,38 @@ class LifecycleScenariosTest {
       java.util.function.UnaryOperator<SampleJob> configure,
       Steps steps)
       throws Exception {
+    scenario(name, usual, SampleJob.Flink.V2_3, configure, steps);
+  }
+
+  /**
+   * On the scenario's own Flink unless {@code -Dscenario.flink=1.20|2.3} names one for all (see
+   * ChaosScenariosTest#flink: one scenario here runs on 1.20 by default).
+   */
+  private void scenario(
+      String name,
+      SampleJob.Ha usual,
+      SampleJob.Flink usualFlink,
+      java.util.function.UnaryOperator<SampleJob> configure,
+      Steps steps)
+      throws Exception {
     SampleJob.Ha ha = mode(usual);
+    SampleJob.Flink flink = ChaosScenariosTest.flink(usualFlink);
+    // Fails here, not as a pod that never starts, when that Flink is not built.
+    cluster.settings().flink().of(flink.image());
     String namespace = "lifecycle-" + (++jobs);
     Path dir = cluster.state().resolve("jobs/" + namespace);
     SampleJob job =
         configure.apply(
             SampleJob.of(namespace, "sequence", dir)
                 .ha(ha, cluster.zookeeperQuorum())
-                .checkpointInterval(INTERVAL));
+                .checkpointInterval(INTERVAL)
+                .flink(flink));
     ScenarioRun run = new ScenarioRun(cluster, job, line -> System.out.println(name + " " + line));
     // Per scenario, so that one scenario run alone draws the same moment as in the whole class.
     Random random = new Random(seed ^ name.hashCode());
     PlannedRestart restart =
         new PlannedRestart(cluster, run, dir.resolve("checkpoints"), INTERVAL, random, run::note);
-    run.note(name + ": HA " + ha + ", seed " + seed);
+    run.note(name + ": HA " + ha + ", Flink " + flink + ", seed " + seed);
     long started = System.nanoTime();
     try {
       run.deployAndAwaitCheckpoints(1, Duration.ofMinutes(3));
@@ -675,10 +699,11 @@ class LifecycleScenariosTest {
       run.note(
           String.format(
               Locale.ROOT,
-              "%s: %.0f s (HA %s, seed %d)",
+              "%s: %.0f s (HA %s, Flink %s, seed %d)",
               name,
               (System.nanoTime() - started) / 1e9,
               ha,
+              flink,
               seed));
       run.remove();
     }

@@ -2,6 +2,7 @@ package dev.flinkresilience.local.chaos;
 
 import dev.flinkresilience.local.LocalCluster;
 import dev.flinkresilience.local.SampleJob;
+import dev.flinkresilience.local.check.JobManagerRest;
 import dev.flinkresilience.local.check.OutputCheck;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.Incident;
@@ -33,6 +34,7 @@ public final class ScenarioRun {
   private final List<String> timeline = new ArrayList<>();
   private final Set<String> seenEvents = new HashSet<>();
   private Instant failedAt;
+  private String flinkVersion = "?";
 
   public ScenarioRun(LocalCluster cluster, SampleJob job, Consumer<String> out) {
     this.cluster = cluster;
@@ -49,6 +51,7 @@ public final class ScenarioRun {
   /** The result line of a scenario. */
   public record Result(
       String scenario,
+      String flinkVersion,
       double detectionSeconds,
       double recoverySeconds,
       double firstCheckpointSeconds,
@@ -63,11 +66,13 @@ public final class ScenarioRun {
     public String json() {
       return String.format(
           Locale.ROOT,
-          "{\"scenario\":\"%s\",\"detectionSeconds\":%.2f,\"recoverySeconds\":%.2f,"
+          "{\"scenario\":\"%s\",\"flinkVersion\":\"%s\",\"detectionSeconds\":%.2f,"
+              + "\"recoverySeconds\":%.2f,"
               + "\"firstCheckpointSeconds\":%.2f,\"latestCheckpointBeforeFailure\":%d,"
               + "\"restoredCheckpointId\":%d,\"recordsLost\":%d,\"recordsDuplicated\":%d,"
               + "\"stateErrors\":%d,\"recordsCommitted\":%d,\"outcome\":\"%s\"}",
           scenario,
+          flinkVersion,
           detectionSeconds,
           recoverySeconds,
           firstCheckpointSeconds,
@@ -81,7 +86,11 @@ public final class ScenarioRun {
     }
   }
 
-  /** Applies the job and waits until it is RUNNING and {@code checkpoints} have completed. */
+  /**
+   * Applies the job and waits until it is RUNNING and {@code checkpoints} have completed; then
+   * checks that its JobManager runs the Flink the job asked for (its image's version), so that a
+   * run named for a version never passes on another.
+   */
   public FlinkResilientJob deployAndAwaitCheckpoints(int checkpoints, Duration timeout)
       throws InterruptedException {
     cluster.ensureNamespace(job.namespace());
@@ -89,24 +98,43 @@ public final class ScenarioRun {
     say("applied FlinkResilientJob " + job.namespace() + "/" + job.name());
     long[] last = {-1};
     String[] lastState = {null};
-    return await(
-        "RUNNING with " + checkpoints + " completed checkpoints",
-        timeout,
-        j -> {
-          var s = j.getStatus();
-          if (s == null) {
-            return false;
-          }
-          if (s.getJobState() != null && !s.getJobState().equals(lastState[0])) {
-            lastState[0] = s.getJobState();
-            say("job " + s.getJobState() + " (phase " + s.getPhase() + ")");
-          }
-          if (s.getLatestCheckpoint() != null && s.getLatestCheckpoint().getId() != last[0]) {
-            last[0] = s.getLatestCheckpoint().getId();
-            say("checkpoint " + last[0] + " completed: " + s.getLatestCheckpoint().getPath());
-          }
-          return "RUNNING".equals(s.getJobState()) && last[0] >= checkpoints;
-        });
+    FlinkResilientJob running =
+        await(
+            "RUNNING with " + checkpoints + " completed checkpoints",
+            timeout,
+            j -> {
+              var s = j.getStatus();
+              if (s == null) {
+                return false;
+              }
+              if (s.getJobState() != null && !s.getJobState().equals(lastState[0])) {
+                lastState[0] = s.getJobState();
+                say("job " + s.getJobState() + " (phase " + s.getPhase() + ")");
+              }
+              if (s.getLatestCheckpoint() != null && s.getLatestCheckpoint().getId() != last[0]) {
+                last[0] = s.getLatestCheckpoint().getId();
+                say("checkpoint " + last[0] + " completed: " + s.getLatestCheckpoint().getPath());
+              }
+              return "RUNNING".equals(s.getJobState()) && last[0] >= checkpoints;
+            });
+    String ip = jobManagerPod().getStatus().getPodIP();
+    try {
+      flinkVersion = new JobManagerRest(ip).flinkVersion();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the JobManager at " + ip + " did not tell its version", e);
+    }
+    String asked = job.flink().version().value();
+    if (!flinkVersion.startsWith(asked + ".")) {
+      throw new IllegalStateException(
+          "the job asked for Flink "
+              + asked
+              + " ("
+              + job.flink().image()
+              + "), its JobManager runs "
+              + flinkVersion);
+    }
+    say("the JobManager runs Flink " + flinkVersion);
+    return running;
   }
 
   /** The running pods of the job with their nodes. */
@@ -311,6 +339,7 @@ public final class ScenarioRun {
     OutputCheck output = output();
     return new Result(
         scenario,
+        flinkVersion,
         seconds(failedAt, detected[0]),
         incident.getRecoveredAt() == null
             ? -1

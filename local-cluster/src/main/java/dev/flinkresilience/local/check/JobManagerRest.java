@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * What a JobManager says of itself on its REST API, asked by the test directly (the pod's own
- * loopback IP, port 8081) rather than through the operator's status: how many jobs it runs, and
- * which checkpoint or savepoint the job restored.
+ * loopback IP, port 8081) rather than through the operator's status: its Flink version, how many
+ * jobs it runs, and which checkpoint or savepoint the job restored.
  */
 public final class JobManagerRest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,6 +33,11 @@ public final class JobManagerRest {
 
   /** {@code latest.restored} of {@code GET /jobs/:id/checkpoints}. */
   public record Restored(long id, String path, boolean savepoint) {}
+
+  /** The Flink version the JobManager runs ({@code flink-version} of {@code GET /config}). */
+  public String flinkVersion() throws IOException, InterruptedException {
+    return get("/config").path("flink-version").asText();
+  }
 
   /** Every job the JobManager knows, finished ones included. */
   public List<Job> overview() throws IOException, InterruptedException {

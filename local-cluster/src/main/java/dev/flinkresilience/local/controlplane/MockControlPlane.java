@@ -47,6 +47,8 @@ public final class MockControlPlane implements ControlPlane {
       KubernetesClient client = server.createClient();
       Files.createDirectories(state);
       Path kubeconfig = state.resolve("kubeconfig");
+      // The address it listens on, not the client's "localhost": in a pod, localhost is the pod's
+      // own (ContainerPlan#etcHosts), and the pods' Flink reaches the API server through this file.
       Files.writeString(
           kubeconfig,
           """
@@ -68,7 +70,7 @@ public final class MockControlPlane implements ControlPlane {
               user: admin
           current-context: local
           """
-              .formatted(client.getMasterUrl()));
+              .formatted("https://127.0.0.1:" + server.getPort() + "/"));
       return new MockControlPlane(server, client, FallbackControllers.start(client), kubeconfig);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

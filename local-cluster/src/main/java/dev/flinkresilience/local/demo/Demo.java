@@ -22,7 +22,9 @@ import java.util.Locale;
  * last line is one JSON object; everything started is stopped before it is printed.
  *
  * <p>Options: {@code --ha kubernetes|zookeeper|none} (default kubernetes), {@code --control-plane
- * auto|real|mock} (default auto: real when built).
+ * auto|real|mock} (default auto: real when built), {@code --flink 2.3|1.20} (default 2.3: the job's
+ * image and {@code spec.flinkVersion}; 1.20 runs its pods on Flink 1.20 and the sample job built
+ * for it, from the {@code flink-1.20} module).
  */
 public final class Demo {
   private Demo() {}
@@ -30,11 +32,13 @@ public final class Demo {
   public static void main(String[] args) throws Exception {
     SampleJob.Ha ha = SampleJob.Ha.KUBERNETES;
     ControlPlane.Kind plane = ControlPlane.Kind.AUTO;
+    SampleJob.Flink flink = SampleJob.Flink.V2_3;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--ha" -> ha = SampleJob.Ha.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
         case "--control-plane" ->
             plane = ControlPlane.Kind.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
+        case "--flink" -> flink = SampleJob.Flink.of(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -44,6 +48,7 @@ public final class Demo {
     String finalStatus;
     out.println("== starting the local cluster (control plane, 3 emulated nodes, ZooKeeper)");
     LocalCluster.Settings settings = LocalCluster.Settings.defaults().withControlPlane(plane);
+    settings.flink().of(flink.image()); // fails now, not in a pod, when that Flink is not built
     try (LocalCluster cluster = LocalCluster.start(settings)) {
       out.println("   " + cluster.controlPlane().describe());
       out.println("   nodes " + cluster.nodeNames() + ", kubeconfig " + cluster.kubeconfig());
@@ -53,6 +58,7 @@ public final class Demo {
         SampleJob job =
             SampleJob.of("demo", "sequence", cluster.state().resolve("jobs/sequence"))
                 .ha(ha, ha == SampleJob.Ha.ZOOKEEPER ? cluster.zookeeperQuorum() : null)
+                .flink(flink)
                 .checkpointInterval(Duration.ofSeconds(3));
         out.println("== applying the sample job:");
         job.yaml().lines().filter(l -> !l.startsWith("#")).forEach(l -> out.println("   " + l));

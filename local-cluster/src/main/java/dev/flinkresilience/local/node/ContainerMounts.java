@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * /opt/flink/pod-template/taskmanager-pod-template.yaml}, and without it every TaskManager pod
  * silently loses the template (affinity, tolerations, resources), so what the operator puts there
  * could never be seen here. A private mount namespace ({@code unshare(1)}) binds the pod's
- * directory over {@code /opt} for that process alone; the process keeps its pid ({@code unshare}
- * and the shell both exec), so signals still reach the JVM.
+ * directory over {@code /opt} for that process alone, and the pod's {@code /etc/hosts} (when the
+ * kubelet wrote one: {@link ContainerPlan#etcHosts}) over the machine's; the process keeps its pid
+ * ({@code unshare} and the shell both exec), so signals still reach the JVM.
  *
  * <p>Where mount namespaces are not allowed, processes run without, and the kubelet says so once.
  */
@@ -33,17 +34,33 @@ final class ContainerMounts {
   private ContainerMounts() {}
 
   /**
-   * The command that runs the rest of a command line with {@code podOpt} as its {@code /opt}; empty
-   * where that is not possible (then the process sees the machine's {@code /opt}).
+   * The command that runs the rest of a command line with {@code podFs/opt} as its {@code /opt} and
+   * {@code podFs/etc/hosts}, if there is one, as its {@code /etc/hosts}; empty where that is not
+   * possible (then the process sees the machine's).
    */
-  static List<String> prefix(Path podOpt, String classpath) {
+  static List<String> prefix(Path podFs, String classpath) {
     List<String> how = unshare(classpath);
     if (how.isEmpty()) {
       return List.of();
     }
     List<String> prefix = new ArrayList<>(how);
-    prefix.addAll(
-        List.of("bash", "-c", "mount --bind \"$0\" /opt && exec \"$@\"", podOpt.toString()));
+    Path hosts = podFs.resolve("etc/hosts");
+    if (Files.isRegularFile(hosts)) {
+      prefix.addAll(
+          List.of(
+              "bash",
+              "-c",
+              "mount --bind \"$0\" /opt && mount --bind \"$1\" /etc/hosts && shift && exec \"$@\"",
+              podFs.resolve("opt").toString(),
+              hosts.toString()));
+    } else {
+      prefix.addAll(
+          List.of(
+              "bash",
+              "-c",
+              "mount --bind \"$0\" /opt && exec \"$@\"",
+              podFs.resolve("opt").toString()));
+    }
     return prefix;
   }
 
@@ -60,13 +77,15 @@ final class ContainerMounts {
       if (!entry.isEmpty() && Path.of(entry).toAbsolutePath().startsWith(OPT)) {
         LOG.warn(
             "{} is under /opt, which pods see as their own: TaskManager pod templates are not"
-                + " applied",
+                + " applied, and a pod's localhost is the machine's",
             entry);
         return List.of();
       }
     }
     if (!Files.isDirectory(OPT)) {
-      LOG.warn("no /opt on this machine: TaskManager pod templates are not applied");
+      LOG.warn(
+          "no /opt on this machine: TaskManager pod templates are not applied, and a pod's"
+              + " localhost is the machine's");
       return List.of();
     }
     List<List<String>> ways =
@@ -92,7 +111,10 @@ final class ContainerMounts {
         return List.of();
       }
     }
-    LOG.warn("no mount namespaces here ({}): TaskManager pod templates are not applied", why);
+    LOG.warn(
+        "no mount namespaces here ({}): TaskManager pod templates are not applied, and a pod's"
+            + " localhost is the machine's (Flink 1.20's JobManager cannot reach its BlobServer)",
+        why);
     return List.of();
   }
 }

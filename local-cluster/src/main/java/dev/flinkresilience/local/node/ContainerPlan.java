@@ -164,6 +164,25 @@ public record ContainerPlan(
     return o;
   }
 
+  /**
+   * The pod's {@code /etc/hosts}: the machine's, with every loopback name ({@code localhost}, the
+   * machine's own name) on the pod's IP. In a pod, loopback is the pod's own network namespace;
+   * here every process shares the machine's and the pod's IP stands for it, the address its Flink
+   * binds. It matters: Flink 1.20's application mode uploads the job to its own BlobServer at
+   * {@code localhost} (2.x asks the dispatcher for the address), and that server listens on the
+   * pod's IP only.
+   */
+  static String etcHosts(String machineHosts, String podIp) {
+    StringBuilder hosts = new StringBuilder(podIp).append("\tlocalhost\n");
+    for (String line : machineHosts.split("\n")) {
+      String[] fields = line.trim().split("\\s+", 2);
+      boolean loopback =
+          fields.length == 2 && (fields[0].startsWith("127.") || fields[0].equals("::1"));
+      hosts.append(loopback ? podIp + "\t" + fields[1] : line).append('\n');
+    }
+    return hosts.toString();
+  }
+
   /** {@code ["local:///opt/flink/usrlib/x.jar"]} with each jar where the build put it. */
   static String localJars(String jars, Context context) {
     List<String> mapped = new ArrayList<>();

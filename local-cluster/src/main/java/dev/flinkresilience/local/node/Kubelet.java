@@ -49,6 +49,7 @@ public final class Kubelet implements NodeAgent {
   private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   private static final Duration RESET_BACKOFF_AFTER = Duration.ofMinutes(10);
+  private static final Path MACHINE_HOSTS = Path.of("/etc/hosts");
 
   /** What a node's kubelet can be doing. */
   public enum Health {
@@ -61,9 +62,8 @@ public final class Kubelet implements NodeAgent {
   public record Setup(
       KubernetesClient client,
       Path podsRoot,
-      Path usrlib,
       Path kubeconfig,
-      String classpath,
+      FlinkImages images,
       Function<String, Optional<String>> resolveJobManager) {}
 
   private final Setup setup;
@@ -273,13 +273,15 @@ public final class Kubelet implements NodeAgent {
     try {
       Path podDir =
           setup.podsRoot().resolve(run.namespace + "_" + run.name + "_" + run.uid.substring(0, 8));
+      FlinkImages.Distribution flink =
+          setup.images().of(pod.getSpec().getContainers().get(0).getImage());
       ContainerPlan.Context context =
           new ContainerPlan.Context(
               run.ip,
               node,
               hostIp,
               podDir,
-              setup.usrlib(),
+              flink.usrlib(),
               setup.kubeconfig(),
               setup.resolveJobManager());
       mountConfigMaps(pod, context);
@@ -289,15 +291,14 @@ public final class Kubelet implements NodeAgent {
               ? GlobalConfiguration.loadConfiguration(confDir.toString()).toMap()
               : Map.of();
       ContainerPlan plan = ContainerPlan.of(pod, config, context);
+      Path hosts = context.hostPath("/etc/hosts");
+      Files.createDirectories(hosts.getParent());
+      Files.writeString(hosts, ContainerPlan.etcHosts(Files.readString(MACHINE_HOSTS), run.ip));
       run.container = pod.getSpec().getContainers().get(0).getName();
       run.logFile = podDir.resolve(run.container + ".log");
       run.process =
           PodProcess.start(
-              plan,
-              setup.classpath(),
-              context.hostPath("/opt"),
-              podDir.resolve("work"),
-              run.logFile);
+              plan, flink.classpath(), context.hostPath("/"), podDir.resolve("work"), run.logFile);
       LOG.info(
           "{}: started {} {}/{} as pid {} on {}",
           node,

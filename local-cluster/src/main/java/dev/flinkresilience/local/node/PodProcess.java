@@ -25,16 +25,16 @@ public final class PodProcess {
   }
 
   /**
-   * Starts {@code plan} on {@code classpath}, seeing {@code podOpt} as its {@code /opt} where the
-   * machine allows ({@link ContainerMounts}); stdout and stderr go to {@code log}.
+   * Starts {@code plan} on {@code classpath}, seeing {@code podFs}'s {@code opt} and {@code
+   * etc/hosts} as its own where the machine allows ({@link ContainerMounts}); stdout and stderr go
+   * to {@code log}.
    */
   public static PodProcess start(
-      ContainerPlan plan, String classpath, Path podOpt, Path workDir, Path log)
-      throws IOException {
+      ContainerPlan plan, String classpath, Path podFs, Path workDir, Path log) throws IOException {
     Files.createDirectories(workDir);
     Files.createDirectories(log.getParent());
-    Files.createDirectories(podOpt);
-    List<String> command = new ArrayList<>(ContainerMounts.prefix(podOpt, classpath));
+    Files.createDirectories(podFs.resolve("opt"));
+    List<String> command = new ArrayList<>(ContainerMounts.prefix(podFs, classpath));
     command.addAll(plan.wrapper());
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(plan.jvmOptions());

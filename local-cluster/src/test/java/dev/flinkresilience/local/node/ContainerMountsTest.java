@@ -25,7 +25,8 @@ class ContainerMountsTest {
     Files.createDirectories(template.getParent());
     Files.writeString(template, "spec: {}\n");
 
-    List<String> prefix = ContainerMounts.prefix(podOpt, System.getProperty("java.class.path"));
+    List<String> prefix =
+        ContainerMounts.prefix(pod.resolve("fs"), System.getProperty("java.class.path"));
     assertThat(prefix).as("mount namespaces are available on this machine").isNotEmpty();
     List<String> command = new ArrayList<>(prefix);
     command.addAll(
@@ -43,5 +44,30 @@ class ContainerMountsTest {
     assertThat(Path.of("/opt/flink/pod-template/taskmanager-pod-template.yaml"))
         .as("the machine's /opt")
         .doesNotExist();
+  }
+
+  /**
+   * The pod's localhost is its own IP, as in its own network namespace (ContainerPlan#etcHosts).
+   */
+  @Test
+  void aPodProcessResolvesLocalhostThroughItsOwnEtcHosts() throws Exception {
+    Files.createDirectories(pod.resolve("fs/opt"));
+    Path hosts = pod.resolve("fs/etc/hosts");
+    Files.createDirectories(hosts.getParent());
+    Files.writeString(
+        hosts, ContainerPlan.etcHosts(Files.readString(Path.of("/etc/hosts")), "127.0.2.7"));
+    String machine = Files.readString(Path.of("/etc/hosts"));
+
+    List<String> command =
+        new ArrayList<>(
+            ContainerMounts.prefix(pod.resolve("fs"), System.getProperty("java.class.path")));
+    command.addAll(List.of("getent", "ahostsv4", "localhost"));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes());
+
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out.lines().findFirst().orElseThrow()).startsWith("127.0.2.7 ");
+    assertThat(Files.readString(Path.of("/etc/hosts"))).as("the machine's").isEqualTo(machine);
   }
 }

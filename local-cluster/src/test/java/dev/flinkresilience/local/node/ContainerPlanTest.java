@@ -39,6 +39,20 @@ class ContainerPlanTest {
   }
 
   @Test
+  void thePodsEtcHostsPutsLoopbackNamesOnThePodsIp() {
+    String machine =
+        "127.0.0.1 localhost\n127.0.1.1\tbuilder\n::1 localhost ip6-localhost\n"
+            + "# a comment\n10.0.0.5 registry\n";
+    assertThat(ContainerPlan.etcHosts(machine, "127.0.2.7"))
+        .isEqualTo(
+            "127.0.2.7\tlocalhost\n127.0.2.7\tlocalhost\n127.0.2.7\tbuilder\n"
+                + "127.0.2.7\tlocalhost ip6-localhost\n# a comment\n10.0.0.5 registry\n");
+    assertThat(ContainerPlan.etcHosts("", "127.0.2.7"))
+        .as("localhost even where the machine's file does not name it")
+        .startsWith("127.0.2.7\tlocalhost\n");
+  }
+
+  @Test
   void aContainerThatIsNotFlinkIsRefused() {
     assertThatThrownBy(() -> ContainerPlan.of(pod("nginx -g daemon"), Map.of(), CONTEXT))
         .isInstanceOf(ContainerPlan.UnsupportedContainerException.class)
