@@ -147,9 +147,9 @@ class LifecycleScenariosTest {
   }
 
   /**
-   * (3) A new restartNonce: redeploy now, through a stop with a savepoint. On Flink 1.20 by default:
-   * its REST API takes the stop, and its JobManager the savepoint path. (The upgrade above stays on
-   * 2.3, whose result-store failure it guards against.)
+   * (3) A new restartNonce: redeploy now, through a stop with a savepoint. On Flink 1.20 by
+   * default: its REST API takes the stop, and its JobManager the savepoint path. (The upgrade above
+   * stays on 2.3, whose result-store failure it guards against.)
    */
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
