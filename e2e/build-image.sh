@@ -71,7 +71,8 @@ for tool in buildah podman debootstrap; do
   }
 done
 mkdir -p "$CACHE" "$DEBS"
-# One maker of the bases at a time (CI may make them ahead, in the background, while tests run).
+# One maker of the bases and the image at a time (CI makes them ahead, in the background, while tests
+# run).
 exec 9>"$CACHE/.lock"
 flock 9
 if [[ "${FORCE_BASE:-0}" == 1 ]]; then
@@ -133,11 +134,12 @@ else
   step "build base: cached $BUILD_BASE"
 fi
 
-flock -u 9
 if [[ "$builder" == bases ]]; then
   echo "[image] total $((SECONDS - T0))s"
   exit 0
 fi
+# The lock is kept through the image build: CI builds the image in the background while tests run,
+# and OperatorImageTest's own build of the same image then waits for it and finds every layer cached.
 
 # 4. The image: the real Dockerfile on those bases. With a local Maven repository, the build stage
 #    reads it (read-only) instead of the network.
