@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.app;
 import dev.flinkresilience.operator.decide.MassLoss;
 import dev.flinkresilience.operator.observe.JobManagerAddress;
 import dev.flinkresilience.operator.reconcile.PollPacing;
+import dev.flinkresilience.operator.reconcile.ProgressWrites;
 import dev.flinkresilience.operator.validate.TenantPolicy;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import java.util.Optional;
  * @param jobSelector a label selector: only FlinkResilientJobs matching it are this operator's;
  *     empty for all. With disjoint selectors (or namespaces) and a Lease each, several operators
  *     split the jobs between them (docs/operations.md, Sharding)
+ * @param checkpointStatusRate status writes per second, across all jobs, that carry checkpoint
+ *     progress alone ({@link ProgressWrites}); 0 writes every checkpoint at once
  */
 public record OperatorSettings(
     List<String> namespaces,
@@ -35,7 +38,8 @@ public record OperatorSettings(
     boolean nodeDetection,
     TenantPolicy tenantPolicy,
     double massLossFraction,
-    String jobSelector) {
+    String jobSelector,
+    double checkpointStatusRate) {
   public static final int NO_HTTP = -1;
 
   public OperatorSettings {
@@ -45,6 +49,10 @@ public record OperatorSettings(
     if (!(massLossFraction > 0 && massLossFraction <= 1)) {
       throw new IllegalArgumentException(
           "the mass-loss fraction must be above 0 and at most 1: " + massLossFraction);
+    }
+    if (!(checkpointStatusRate >= 0) || Double.isInfinite(checkpointStatusRate)) {
+      throw new IllegalArgumentException(
+          "the checkpoint status rate must be 0 or more: " + checkpointStatusRate);
     }
     if (healthPort < NO_HTTP || healthPort > 65535) {
       throw new IllegalArgumentException("health port out of range: " + healthPort);
@@ -61,7 +69,8 @@ public record OperatorSettings(
         true,
         TenantPolicy.DEFAULT,
         MassLoss.DEFAULT_FRACTION,
-        "");
+        "",
+        ProgressWrites.DEFAULT_RATE);
   }
 
   public OperatorSettings withPolling(PollPacing polling) {
@@ -74,7 +83,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        checkpointStatusRate);
   }
 
   public OperatorSettings withNamespaces(List<String> namespaces) {
@@ -87,7 +97,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        checkpointStatusRate);
   }
 
   public OperatorSettings withJobManagerAddress(JobManagerAddress.Rule mode) {
@@ -100,7 +111,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        checkpointStatusRate);
   }
 
   public OperatorSettings withHealthPort(int port) {
@@ -113,7 +125,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        checkpointStatusRate);
   }
 
   public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
@@ -126,7 +139,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        checkpointStatusRate);
   }
 
   public OperatorSettings withNodeDetection(boolean on) {
@@ -139,7 +153,8 @@ public record OperatorSettings(
         on,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        checkpointStatusRate);
   }
 
   public OperatorSettings withMassLossFraction(double fraction) {
@@ -152,7 +167,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         fraction,
-        jobSelector);
+        jobSelector,
+        checkpointStatusRate);
   }
 
   public OperatorSettings withTenantPolicy(TenantPolicy policy) {
@@ -165,7 +181,8 @@ public record OperatorSettings(
         nodeDetection,
         policy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        checkpointStatusRate);
   }
 
   public OperatorSettings withJobSelector(String selector) {
@@ -178,6 +195,21 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        selector);
+        selector,
+        checkpointStatusRate);
+  }
+
+  public OperatorSettings withCheckpointStatusRate(double perSecond) {
+    return new OperatorSettings(
+        namespaces,
+        polling,
+        jobManagerAddress,
+        healthPort,
+        leaderElection,
+        nodeDetection,
+        tenantPolicy,
+        massLossFraction,
+        jobSelector,
+        perSecond);
   }
 }

@@ -22,6 +22,7 @@ import dev.flinkresilience.operator.ops.OperatorHealth;
 import dev.flinkresilience.operator.ops.RecoveryMetrics;
 import dev.flinkresilience.operator.reconcile.FlinkResilientJobReconciler;
 import dev.flinkresilience.operator.reconcile.FlinkWatch;
+import dev.flinkresilience.operator.reconcile.ProgressWrites;
 import dev.flinkresilience.operator.reconcile.StatusWriter;
 import dev.flinkresilience.operator.reconcile.Teardown;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -139,7 +140,10 @@ public final class OperatorWiring {
                 (job, status) -> {
                   jobMetrics.update(job, status);
                   recoveryMetrics.update(job, status);
-                }),
+                },
+                // Paced in real time whatever clock the passes use: it bounds the API server's
+                // load.
+                new ProgressWrites(settings.checkpointStatusRate(), Clock.systemUTC())),
             new Teardown(actions, new HaMetadataCleaner(client), events, new StatusWriter(), clock),
             watch,
             new CheckpointStorageReads(

@@ -124,6 +124,17 @@ final class RunCommand implements Callable<Integer> {
   double massLossFraction;
 
   @Option(
+      names = "--checkpoint-status-rate",
+      description =
+          "Status writes per second, across all jobs, that carry nothing but a running job's"
+              + " newer checkpoint; more wait for a later pass (the metrics stay live, recovery"
+              + " reads the HA store and the checkpoint storage). A deployment's first checkpoint"
+              + " and every other change are written at once. 0 writes every checkpoint"
+              + " (default: ${DEFAULT-VALUE}). Env: CHECKPOINT_STATUS_RATE.",
+      defaultValue = "${env:CHECKPOINT_STATUS_RATE:-10}")
+  double checkpointStatusRate;
+
+  @Option(
       names = "--pod-security",
       description =
           "Pod Security Standards level that every job's pod templates and pass-through keys are"
@@ -217,6 +228,7 @@ final class RunCommand implements Callable<Integer> {
             .withHealthPort(healthPort)
             .withNodeDetection(nodeDetection)
             .withMassLossFraction(massLossFraction)
+            .withCheckpointStatusRate(checkpointStatusRate)
             .withTenantPolicy(tenantPolicy(client));
     if (leaderElection) {
       settings = settings.withLeaderElection(leaderElection(client));

@@ -12,24 +12,28 @@ import java.util.Objects;
  * a finished operation) with optimistic locking, and keeps JOSDK's cache up to date so the next
  * pass sees what this one wrote. Only status is written: the spec belongs to the user (and GitOps).
  * Every pass ends here with its final status, so this is also where the {@link StatusListener} (the
- * job metrics) hears of it, after a successful write.
+ * job metrics) hears of it, after a successful write or a write left to a later pass by {@link
+ * ProgressWrites} (so the metrics stay live when checkpoint progress is paced).
  */
 public final class StatusWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final StatusListener listener;
+  private final ProgressWrites progress;
 
   public StatusWriter() {
-    this(StatusListener.NONE);
+    this(StatusListener.NONE, ProgressWrites.unpaced());
   }
 
-  public StatusWriter(StatusListener listener) {
+  public StatusWriter(StatusListener listener, ProgressWrites progress) {
     this.listener = listener;
+    this.progress = progress;
   }
 
   public void write(
       FlinkResilientJob job, FlinkResilientJobStatus next, Context<FlinkResilientJob> ctx) {
-    if (!Objects.equals(JSON.valueToTree(job.getStatus()), JSON.valueToTree(next))) {
+    if (!Objects.equals(JSON.valueToTree(job.getStatus()), JSON.valueToTree(next))
+        && progress.writeNow(job.getStatus(), next)) {
       PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
           job,
           ctx,

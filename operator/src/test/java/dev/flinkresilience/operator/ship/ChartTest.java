@@ -78,6 +78,7 @@ class ChartTest {
         .containsEntry("LEADER_ELECTION", "false")
         .containsEntry("NODE_DETECTION", "true")
         .containsEntry("MASS_LOSS_FRACTION", "0.5")
+        .containsEntry("CHECKPOINT_STATUS_RATE", "10")
         .containsEntry("HEALTH_PORT", "8080")
         .containsEntry("POD_SECURITY", "baseline")
         .containsEntry("LOG_FORMAT", "text")

@@ -1,0 +1,127 @@
+package dev.flinkresilience.operator.reconcile;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+
+/**
+ * Paces the status writes that carry nothing but checkpoint progress (issue 14: at 1,000 jobs one
+ * write per job per checkpoint, and the watch event each write sends back, were most of the
+ * operator's CPU). All jobs share one budget of such writes per second; a write over budget is left
+ * to a later pass, which finds the status still behind and tries again.
+ *
+ * <p>Only progress that nothing waits for is paced: the job is Running with no incident and no
+ * operation, its deployment's first checkpoint is already recorded (a recovery is verified by that
+ * one, so it is always written at once), and the write changes no other field. Recovery never
+ * depends on the paced value: the restore point is chosen from the HA store and from the checkpoint
+ * storage read after teardown, never lower than status; the metrics are updated on every pass. With
+ * few jobs the budget is never short and every checkpoint is written as before.
+ */
+public final class ProgressWrites {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Writes per second of progress alone, across all jobs: 100 jobs checkpointing every 10 s. */
+  public static final double DEFAULT_RATE = 10;
+
+  private final double perSecond;
+  private final Clock clock;
+  private double tokens;
+  private Instant refilledAt;
+
+  /**
+   * @param perSecond progress-only writes per second across all jobs; 0 paces nothing
+   */
+  public ProgressWrites(double perSecond, Clock clock) {
+    if (!(perSecond >= 0) || Double.isInfinite(perSecond)) {
+      throw new IllegalArgumentException(
+          "progress writes per second must be 0 or more: " + perSecond);
+    }
+    this.perSecond = perSecond;
+    this.clock = clock;
+    this.tokens = burst();
+    this.refilledAt = clock.instant();
+  }
+
+  /** Paces nothing: every change is written (tests, and {@code --checkpoint-status-rate 0}). */
+  public static ProgressWrites unpaced() {
+    return new ProgressWrites(0, Clock.systemUTC());
+  }
+
+  /** Whether {@code next}, which differs from {@code current}, is to be written now. */
+  public boolean writeNow(FlinkResilientJobStatus current, FlinkResilientJobStatus next) {
+    if (perSecond == 0 || !onlyProgress(current, next)) {
+      return true;
+    }
+    return take();
+  }
+
+  private synchronized boolean take() {
+    Instant now = clock.instant();
+    double elapsed = Math.max(0, (now.toEpochMilli() - refilledAt.toEpochMilli()) / 1000.0);
+    tokens = Math.min(burst(), tokens + elapsed * perSecond);
+    refilledAt = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  /** One second's worth, and at least one write. */
+  private double burst() {
+    return Math.max(1, perSecond);
+  }
+
+  /**
+   * A newer checkpoint of a steady, running job whose deployment already has one recorded, and no
+   * other change (pure; package-private for the table test).
+   */
+  static boolean onlyProgress(FlinkResilientJobStatus current, FlinkResilientJobStatus next) {
+    if (current == null || next == null) {
+      return false;
+    }
+    if (next.getPhase() != Phase.RUNNING
+        || current.getPhase() != Phase.RUNNING
+        || next.getOperation() != null
+        || (next.getRecovery() != null && next.getRecovery().getCurrent() != null)) {
+      return false;
+    }
+    CheckpointRef was = current.getLatestCheckpoint();
+    CheckpointRef now = next.getLatestCheckpoint();
+    if (was == null || now == null || was.getId() == null || now.getId() == null) {
+      return false;
+    }
+    if (now.getId() <= was.getId() || !Objects.equals(current.getJobId(), next.getJobId())) {
+      return false;
+    }
+    if (!completedSinceDeployed(was, current)) {
+      return false; // the deployment's first checkpoint: written at once
+    }
+    ObjectNode a = JSON.valueToTree(current);
+    ObjectNode b = JSON.valueToTree(next);
+    a.remove("latestCheckpoint");
+    b.remove("latestCheckpoint");
+    return a.equals(b);
+  }
+
+  private static boolean completedSinceDeployed(
+      CheckpointRef checkpoint, FlinkResilientJobStatus s) {
+    if (checkpoint.getCompletedAt() == null
+        || s.getDeployment() == null
+        || s.getDeployment().getDeployedAt() == null) {
+      return false;
+    }
+    try {
+      return Instant.parse(checkpoint.getCompletedAt())
+          .isAfter(Instant.parse(s.getDeployment().getDeployedAt()));
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+}
