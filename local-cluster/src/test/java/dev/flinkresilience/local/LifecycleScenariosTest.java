@@ -410,6 +410,26 @@ class LifecycleScenariosTest {
                   r ->
                       r.getReason() == SavepointReason.RESTART_NONCE
                           && r.getResult() == SavepointResult.COMPLETED);
+          // The schedule goes on in the new deployment, and waits for its tasks to run: a
+          // savepoint due while they still started was refused by Flink and reported failed.
+          String newJob = after.job().getStatus().getJobId();
+          FlinkResilientJob periodic =
+              run.await(
+                  "a periodic savepoint of the new deployment",
+                  Duration.ofSeconds(60),
+                  j ->
+                      j.getStatus().getSavepoints().stream()
+                          .anyMatch(
+                              r ->
+                                  r.getReason() == SavepointReason.PERIODIC
+                                      && newJob.equals(r.getJobId())
+                                      && r.getResult() == SavepointResult.COMPLETED));
+          assertThat(events(namespace, "SavepointFailed"))
+              .as("SavepointFailed events, the redeploy included")
+              .isZero();
+          assertThat(periodic.getStatus().getSavepoints())
+              .as("no savepoint recorded failed")
+              .noneMatch(r -> r.getResult() == SavepointResult.FAILED);
         });
   }
 

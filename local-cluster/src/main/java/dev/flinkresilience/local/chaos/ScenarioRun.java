@@ -480,7 +480,8 @@ public final class ScenarioRun {
     }
   }
 
-  private FlinkResilientJob await(String what, Duration timeout, Predicate<FlinkResilientJob> done)
+  /** The job once {@code done} holds for it; fails with its status after {@code timeout}. */
+  public FlinkResilientJob await(String what, Duration timeout, Predicate<FlinkResilientJob> done)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     FlinkResilientJob last = null;

@@ -28,7 +28,9 @@ import java.util.UUID;
  *     ├─ older than job.savepointTimeout ────────► SavepointEnded(failed)
  *     └─ else ───────────────────────────────────► FollowSavepoint: POST once Flink does not know
  *                                                   the trigger id (after a restart too), then GET
- *   job RUNNING, REST answering, savepointDirectory set?
+ *   job RUNNING, REST answering, savepointDirectory set, and a checkpoint completed since the
+ *   deployment (its tasks run: Flink says RUNNING while they still start, and refuses a savepoint
+ *   then)?
  *     ├─ spec.job.savepointNonce ≠ status.lastSavepointNonce ─► TriggerSavepoint(Manual)
  *     └─ savepointInterval passed since the newest savepoint
  *        (any reason, completed or not) or the deployment ───► TriggerSavepoint(Periodic)
@@ -53,7 +55,7 @@ public final class SavepointSchedule {
     if (pending.isPresent()) {
       return Optional.of(follow(pending.get(), in));
     }
-    if (StopWithSavepoint.cannotStop(in).isEmpty()) {
+    if (StopWithSavepoint.cannotStop(in).isEmpty() && checkpointedSinceDeployed(status)) {
       JobSpec job = in.desired().spec().getJob();
       long nonce = job.getSavepointNonce();
       if (nonce != handledNonce(status)) {
@@ -110,6 +112,26 @@ public final class SavepointSchedule {
     }
     Duration wait = Duration.between(in.now(), next);
     return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+  }
+
+  /**
+   * Whether the running deployment has completed a checkpoint, so that its tasks run. Found by the
+   * lifecycle scenarios: a periodic savepoint due right after a redeploy was refused by Flink
+   * ("Checkpoint triggering task ... is not being executed at the moment") while the job read
+   * RUNNING, and recorded as failed with a Warning. A status without a deployment time (written
+   * before deployments were recorded) is not held back.
+   */
+  static boolean checkpointedSinceDeployed(FlinkResilientJobStatus status) {
+    if (status.getDeployment() == null || status.getDeployment().getDeployedAt() == null) {
+      return true;
+    }
+    var checkpoint = status.getLatestCheckpoint();
+    if (checkpoint == null || checkpoint.getCompletedAt() == null) {
+      return false;
+    }
+    Optional<Instant> completed = SavepointRetention.time(checkpoint.getCompletedAt());
+    Optional<Instant> deployed = SavepointRetention.time(status.getDeployment().getDeployedAt());
+    return completed.isPresent() && deployed.isPresent() && completed.get().isAfter(deployed.get());
   }
 
   /** {@code job.savepointInterval}; zero when absent, empty or 0. */

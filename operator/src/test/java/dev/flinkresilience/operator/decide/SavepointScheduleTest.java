@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.decide;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
 import dev.flinkresilience.operator.api.v1alpha1.DeploymentRecord;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
@@ -98,6 +99,27 @@ class SavepointScheduleTest {
             deployedAgo(Duration.ofMinutes(61)),
             fresh(),
             new TriggerSavepoint(SavepointReason.PERIODIC, JOB_ID, T, null)),
+        new Case(
+            "interval passed, but the deployment has no checkpoint yet (its tasks may still be"
+                + " starting): waits",
+            every("1h"),
+            deployedAgo(Duration.ofMinutes(61)).andThen(s -> s.setLatestCheckpoint(null)),
+            fresh(),
+            new Steady()),
+        new Case(
+            "interval passed, only an earlier deployment's checkpoint recorded: waits",
+            every("1h"),
+            deployedAgo(Duration.ofMinutes(61))
+                .andThen(
+                    s -> s.setLatestCheckpoint(checkpointCompletedAgo(Duration.ofMinutes(62)))),
+            fresh(),
+            new Steady()),
+        new Case(
+            "a new nonce before the deployment's first checkpoint waits",
+            nonce(1),
+            s -> s.setLatestCheckpoint(null),
+            fresh(),
+            new Steady()),
         new Case(
             "interval timed from the newest savepoint, not the deployment",
             every("1h"),
@@ -360,8 +382,18 @@ class SavepointScheduleTest {
     s.setJobId(JOB_ID);
     s.setJobState("RUNNING");
     s.setPhase(Phase.RUNNING);
+    s.setLatestCheckpoint(checkpointCompletedAgo(Duration.ofSeconds(20)));
     change.accept(s);
     return s;
+  }
+
+  private static CheckpointRef checkpointCompletedAgo(Duration ago) {
+    var c = new CheckpointRef();
+    c.setId(7L);
+    c.setPath("s3://bucket/checkpoints/" + JOB_ID + "/chk-7");
+    c.setCompletedAt(NOW.minus(ago).toString());
+    c.setSource("rest");
+    return c;
   }
 
   private static Consumer<FlinkResilientJobSpec> nonce(long n) {

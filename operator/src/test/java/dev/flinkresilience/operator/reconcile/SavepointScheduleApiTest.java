@@ -209,7 +209,7 @@ class SavepointScheduleApiTest {
    */
   private void advance(Duration by) {
     clock.shift(by);
-    flink.nextCheckpoint(CHECKPOINTS);
+    flink.nextCheckpoint(CHECKPOINTS, clock.instant());
   }
 
   private OperatorHarness startOperator() {
@@ -240,7 +240,11 @@ class SavepointScheduleApiTest {
     change.accept(job);
     String jobId = operator.createAndAwaitJobId(job);
     flink = FakeFlinkRest.start(jobId);
-    flink.restarts(0).latestCompleted(Checkpoint.at(CHECKPOINTS, jobId, 12));
+    // Completed now, after the deployment: a savepoint waits for the deployment's first checkpoint.
+    flink
+        .restarts(0)
+        .latestCompleted(
+            new Checkpoint(12, CHECKPOINTS + "/" + jobId + "/chk-12", clock.instant()));
     kubelet = new Kubelet(client, NS, 1000);
     kubelet.runJobManager(NAME, NAME + "-jobmanager-0", null, flink.port());
     operator.await("the JobManager Deployment", () -> kubelet.jobManagerDeploymentExists(NAME));

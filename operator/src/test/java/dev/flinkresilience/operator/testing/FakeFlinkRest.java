@@ -155,6 +155,13 @@ public final class FakeFlinkRest implements AutoCloseable {
     return this;
   }
 
+  /** As {@link #nextCheckpoint(String)}, completed at {@code completedAt}. */
+  public synchronized FakeFlinkRest nextCheckpoint(String directory, Instant completedAt) {
+    long id = nextId();
+    latestCompleted = new Checkpoint(id, directory + "/" + jobId + "/chk-" + id, completedAt);
+    return this;
+  }
+
   private synchronized long nextId() {
     long id =
         Math.max(
