@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flinkresilience.local.chaos.ScenarioRun;
 import dev.flinkresilience.local.monitoring.AlertTimeline;
+import dev.flinkresilience.local.monitoring.DashboardSnapshot;
 import dev.flinkresilience.local.monitoring.LocalPrometheus;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.Incident;
@@ -13,6 +14,7 @@ import dev.flinkresilience.operator.app.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -124,6 +126,7 @@ class ChaosScenariosTest {
               + " installs it)");
     }
     long starting = System.nanoTime();
+    Instant scrapedFrom = Instant.now();
     LocalPrometheus prometheus =
         binary.isEmpty()
             ? null
@@ -149,6 +152,7 @@ class ChaosScenariosTest {
                 if (prometheus != null) {
                   checkAlerts(prometheus, run);
                   checkDashboard(prometheus, run);
+                  snapshotDashboard(prometheus, run, scrapedFrom);
                 }
               });
       assertThat(r.detectionSeconds()).as("pod loss detected in under a second").isLessThan(1.0);
@@ -217,7 +221,7 @@ class ChaosScenariosTest {
     assertThat(resolved.get().at()).isAfter(fired.get().at());
     assertThat(resolved.get().at())
         .as("resolved after the incident closed in status")
-        .isAfterOrEqualTo(java.time.Instant.parse(incident.getRecoveredAt()));
+        .isAfterOrEqualTo(Instant.parse(incident.getRecoveredAt()));
   }
 
   /**
@@ -266,6 +270,25 @@ class ChaosScenariosTest {
                 assertThat(series).as(panel).isPositive();
               }
             });
+  }
+
+  /**
+   * The dashboard over the scenario's window, for {@code tools/dashboard-png/render.py} (the
+   * picture in docs/operations.md is drawn from such a run).
+   */
+  private static void snapshotDashboard(LocalPrometheus prometheus, ScenarioRun run, Instant from)
+      throws Exception {
+    var job = run.get().getMetadata();
+    Path out =
+        DashboardSnapshot.write(
+            prometheus,
+            REPO.resolve(
+                "charts/flink-resilience-operator/dashboards/flink-resilience-operator.json"),
+            Map.of("namespace", job.getNamespace(), "job", job.getName()),
+            from,
+            Instant.now(),
+            REPO.resolve("local-cluster/target/dashboard/delete-jobmanager-pod.json"));
+    System.out.println("dashboard snapshot: " + out);
   }
 
   @Test

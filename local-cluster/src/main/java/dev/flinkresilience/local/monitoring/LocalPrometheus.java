@@ -134,6 +134,24 @@ public final class LocalPrometheus implements AutoCloseable {
     return out;
   }
 
+  /**
+   * A range query's {@code data.result} (each series' labels and its {@code [time, value]}
+   * samples), as Grafana asks for a time series panel.
+   */
+  public JsonNode queryRange(String promql, Instant start, Instant end, Duration step)
+      throws IOException, InterruptedException {
+    String q = URLEncoder.encode(promql, StandardCharsets.UTF_8);
+    return get("/api/v1/query_range?query="
+            + q
+            + "&start="
+            + start.getEpochSecond()
+            + "&end="
+            + end.getEpochSecond()
+            + "&step="
+            + Math.max(1, step.toSeconds()))
+        .at("/data/result");
+  }
+
   /** The Prometheus log, for a failure message. */
   public String log() {
     try {

@@ -152,6 +152,68 @@ class DashboardTest {
     assertThat(promtool.exitValue()).as(out).isZero();
   }
 
+  /**
+   * A job's first detection and recovery: their counters appear at 1 when they happen (the operator
+   * creates a job's series on first use), which {@code increase()} alone shows as 0. Found by
+   * drawing the dashboard from a chaos scenario's Prometheus: the panels were flat.
+   */
+  @Test
+  void aJobsFirstDetectionAndRecoveryShow(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(
+        promtoolAvailable(), "promtool not installed (.ci/run installs Debian's prometheus)");
+    JsonNode panels = dashboard().path("panels");
+    String detections = grafanaVariablesFilled(targetOf(panels, "Detections by reason"));
+    String recoveries =
+        grafanaVariablesFilled(targetOf(panels, "Recoveries by reason and outcome"));
+    String series =
+        """
+        - series: 'flinkresilience_detections_total{namespace="streaming", name="orders", reason="JobManagerLost"}'
+          values: '_x10 1x20'
+        - series: 'flinkresilience_recoveries_total{namespace="streaming", name="orders", reason="JobManagerLost", outcome="Recovered"}'
+          values: '_x11 1x20'
+        """;
+    String test =
+        "rule_files: []\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n"
+            + "    input_series:\n"
+            + series.indent(6)
+            + "    promql_expr_test:\n"
+            + expect(detections, "12m", "{reason=\"JobManagerLost\"}", 1)
+            + expect(recoveries, "13m", "{outcome=\"Recovered\", reason=\"JobManagerLost\"}", 1)
+            // Once older than the window: the increase over it, nothing new.
+            + expect(detections, "20m", "{reason=\"JobManagerLost\"}", 0);
+    Files.writeString(dir.resolve("first-detection-test.yaml"), test);
+    Process promtool =
+        new ProcessBuilder("promtool", "test", "rules", "first-detection-test.yaml")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(promtool.exitValue()).as(out).isZero();
+  }
+
+  private static String expect(String expr, String at, String labels, int value)
+      throws IOException {
+    return "      - expr: "
+        + JSON.writeValueAsString(expr)
+        + "\n        eval_time: "
+        + at
+        + "\n        exp_samples: [{labels: "
+        + JSON.writeValueAsString(labels)
+        + ", value: "
+        + value
+        + "}]\n";
+  }
+
+  private static String targetOf(JsonNode panels, String title) {
+    for (JsonNode p : panels) {
+      if (p.path("title").asText().equals(title)) {
+        return p.path("targets").get(0).path("expr").asText();
+      }
+    }
+    throw new AssertionError("no panel " + title);
+  }
+
   /** What Grafana fills in: all namespaces and jobs, and a rate interval. */
   static String grafanaVariablesFilled(String expr) {
     return expr.replace("$namespace", ".*").replace("$job", ".*").replace("$__rate_interval", "5m");
