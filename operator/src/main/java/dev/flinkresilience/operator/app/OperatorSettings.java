@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.app;
 
 import dev.flinkresilience.operator.decide.MassLoss;
 import dev.flinkresilience.operator.observe.JobManagerAddress;
+import dev.flinkresilience.operator.observe.storage.StorageAccess;
 import dev.flinkresilience.operator.reconcile.PollPacing;
 import dev.flinkresilience.operator.validate.TenantPolicy;
 import java.util.List;
@@ -25,6 +26,8 @@ import java.util.Optional;
  * @param jobSelector a label selector: only FlinkResilientJobs matching it are this operator's;
  *     empty for all. With disjoint selectors (or namespaces) and a Lease each, several operators
  *     split the jobs between them (docs/operations.md, Sharding)
+ * @param storage Flink's file system plugins and the operator's own file system configuration, with
+ *     which it reads checkpoint storage (never a job's {@code s3.*} keys)
  */
 public record OperatorSettings(
     List<String> namespaces,
@@ -35,12 +38,14 @@ public record OperatorSettings(
     boolean nodeDetection,
     TenantPolicy tenantPolicy,
     double massLossFraction,
-    String jobSelector) {
+    String jobSelector,
+    StorageAccess storage) {
   public static final int NO_HTTP = -1;
 
   public OperatorSettings {
     namespaces = List.copyOf(namespaces);
     jobSelector = jobSelector == null ? "" : jobSelector.trim();
+    storage = storage == null ? StorageAccess.LOCAL_ONLY : storage;
     java.util.Objects.requireNonNull(tenantPolicy, "tenantPolicy");
     if (!(massLossFraction > 0 && massLossFraction <= 1)) {
       throw new IllegalArgumentException(
@@ -61,7 +66,8 @@ public record OperatorSettings(
         true,
         TenantPolicy.DEFAULT,
         MassLoss.DEFAULT_FRACTION,
-        "");
+        "",
+        StorageAccess.LOCAL_ONLY);
   }
 
   public OperatorSettings withPolling(PollPacing polling) {
@@ -74,7 +80,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        storage);
   }
 
   public OperatorSettings withNamespaces(List<String> namespaces) {
@@ -87,7 +94,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        storage);
   }
 
   public OperatorSettings withJobManagerAddress(JobManagerAddress.Rule mode) {
@@ -100,7 +108,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        storage);
   }
 
   public OperatorSettings withHealthPort(int port) {
@@ -113,7 +122,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        storage);
   }
 
   public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
@@ -126,7 +136,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        storage);
   }
 
   public OperatorSettings withNodeDetection(boolean on) {
@@ -139,7 +150,8 @@ public record OperatorSettings(
         on,
         tenantPolicy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        storage);
   }
 
   public OperatorSettings withMassLossFraction(double fraction) {
@@ -152,7 +164,8 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         fraction,
-        jobSelector);
+        jobSelector,
+        storage);
   }
 
   public OperatorSettings withTenantPolicy(TenantPolicy policy) {
@@ -165,7 +178,8 @@ public record OperatorSettings(
         nodeDetection,
         policy,
         massLossFraction,
-        jobSelector);
+        jobSelector,
+        storage);
   }
 
   public OperatorSettings withJobSelector(String selector) {
@@ -178,6 +192,21 @@ public record OperatorSettings(
         nodeDetection,
         tenantPolicy,
         massLossFraction,
-        selector);
+        selector,
+        storage);
+  }
+
+  public OperatorSettings withStorage(StorageAccess access) {
+    return new OperatorSettings(
+        namespaces,
+        polling,
+        jobManagerAddress,
+        healthPort,
+        leaderElection,
+        nodeDetection,
+        tenantPolicy,
+        massLossFraction,
+        jobSelector,
+        access);
   }
 }
