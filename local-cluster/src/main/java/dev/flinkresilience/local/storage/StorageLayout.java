@@ -18,7 +18,9 @@ import java.util.Map;
 public record StorageLayout(String bucket, Path bucketDir, Map<String, String> flinkConfiguration) {
 
   public StorageLayout {
-    flinkConfiguration = Map.copyOf(flinkConfiguration);
+    // In the order given: the job's YAML lists them so.
+    flinkConfiguration =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(flinkConfiguration));
   }
 
   /** Plain files, {@code file://}. */
