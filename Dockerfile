@@ -34,10 +34,16 @@ LABEL org.opencontainers.image.title="flink-resilience-operator" \
       org.opencontainers.image.description="Keeps Apache Flink streaming jobs alive on Kubernetes" \
       org.opencontainers.image.version="${VERSION}"
 COPY --from=build --chown=0:0 /src/operator/target/flink-resilience-operator.jar /opt/operator/flink-resilience-operator.jar
+# Flink's S3 file system (flink-s3-fs-presto, about 95 MB) as a plugin: the operator reads s3://
+# checkpoint storage through it, as the JobManagers write it (docs/recovery.md). The build stage's
+# Maven put it there (operator/pom.xml, execution flink-s3-plugin); gs:// or abfs:// plugins go
+# beside it in an image built FROM this one.
+COPY --from=build --chown=0:0 /src/operator/target/flink-plugins/ /opt/flink/plugins/
 # Read-only root filesystem: the only writable place is /tmp (an emptyDir in the chart), where the
 # operator writes Flink's log4j conf dir once and Flink's factory its pod-template files.
 # -XX:-UsePerfData: no hsperfdata files; MaxRAMPercentage: the heap follows the container limit.
 ENV HOME=/tmp \
+    FLINK_PLUGINS_DIR=/opt/flink/plugins \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:-UsePerfData -Djava.io.tmpdir=/tmp"
 # Numeric, so Kubernetes can verify runAsNonRoot without an /etc/passwd entry.
 USER 10001:10001

@@ -5,7 +5,10 @@
 # line, one JSON object with detection and recovery times, checkpoints and records lost and duplicated.
 #
 # Usage: ./demo.sh [--ha kubernetes|zookeeper|none] [--control-plane auto|real|mock] [--flink 2.3|1.20]
+#                  [--storage s3|file]
 #   --flink 1.20: the job's image is flink:1.20 and its pods run Flink 1.20 (module flink-1.20).
+#   --storage: checkpoints, savepoints and HA data on the cluster's S3 (S3Proxy on 127.0.0.1, through
+#   Flink's flink-s3-fs-presto plugin; the default on Flink 2.3) or on plain files (file://).
 #        ./demo.sh baseline [--ha kubernetes|zookeeper] [--no-baseline]
 #   baseline: the node-loss benchmark instead (about 15 minutes; needs the real control plane): each
 #   node-loss scenario (a node killed right after its Lease renewal) with the operator's corroborated

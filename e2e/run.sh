@@ -37,7 +37,14 @@ setup() {
   kubectl -n "$NS" wait --for=condition=complete job/minio-bucket --timeout=180s
 
   log "installing the chart"
-  helm install fro charts/flink-resilience-operator -n flink-operator --create-namespace \
+  # The operator's own access to MinIO (it reads the checkpoint storage through the image's S3
+  # plugin before a restore); the job's s3.* keys are for its pods only.
+  kubectl create namespace flink-operator
+  kubectl -n flink-operator create secret generic fro-storage --from-literal=config.yaml="$(printf \
+    's3.endpoint: http://minio.%s.svc:9000\ns3.path.style.access: true\ns3.access-key: e2e-access-key\ns3.secret-key: e2e-secret-key\n' \
+    "$NS")"
+  helm install fro charts/flink-resilience-operator -n flink-operator \
+    --set storage.configSecret=fro-storage \
     --set image.repository="${IMAGE%%:*}" --set image.tag="${IMAGE##*:}" \
     --set image.pullPolicy=Never --set "watchNamespaces={${NS}}" --wait --timeout 180s
 

@@ -11,6 +11,7 @@ import dev.flinkresilience.local.node.PodAddresses;
 import dev.flinkresilience.local.node.PodMain;
 import dev.flinkresilience.local.node.PodProcess;
 import dev.flinkresilience.local.node.StandInKubelet;
+import dev.flinkresilience.local.storage.S3Server;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The local cluster (DESIGN.md §7): a control plane on this machine, N emulated nodes (a Node with
  * a Lease renewed as a kubelet does, and a {@link Kubelet} that runs the node's pods as Flink
- * JVMs), an embedded ZooKeeper for ZooKeeper HA, and the failures the chaos tests inject.
- * Everything it starts stops on {@link #close()}, or when the JVM exits.
+ * JVMs), an embedded ZooKeeper for ZooKeeper HA, an S3 server ({@link S3Server}) for checkpoints,
+ * savepoints and HA data, and the failures the chaos tests inject. Everything it starts stops on
+ * {@link #close()}, or when the JVM exits.
  */
 public final class LocalCluster implements AutoCloseable {
   static final String OUT_OF_SERVICE = "node.kubernetes.io/out-of-service";
@@ -98,7 +100,8 @@ public final class LocalCluster implements AutoCloseable {
                     absolute(System.getProperty("java.class.path")),
                     Path.of(
                         System.getProperty(
-                            "fro.usrlib", repo.resolve("sample-job/target").toString()))));
+                            "fro.usrlib", repo.resolve("sample-job/target").toString())),
+                    S3Server.plugins(repo)));
         Optional<FlinkImages.Distribution> flink120 =
             builtDistribution(
                 Path.of(
@@ -223,6 +226,7 @@ public final class LocalCluster implements AutoCloseable {
   private KubernetesClient client;
   private SharedIndexInformer<Pod> pods;
   private TestingServer zookeeper;
+  private S3Server s3;
   private boolean closed;
 
   private LocalCluster(Settings settings) {
@@ -270,6 +274,11 @@ public final class LocalCluster implements AutoCloseable {
     client = client(controlPlane.kubeconfig());
     toClose.add(0, client);
     ensureNamespace("kube-node-lease");
+    boolean standIn = settings.kubelets() == Settings.Kubelets.STAND_IN;
+    if (!standIn) {
+      s3 = S3Server.start(settings.state().resolve("s3"));
+      toClose.add(0, s3);
+    }
     if (settings.zookeeper()) {
       try {
         zookeeper = new TestingServer(true);
@@ -279,7 +288,6 @@ public final class LocalCluster implements AutoCloseable {
       }
     }
 
-    boolean standIn = settings.kubelets() == Settings.Kubelets.STAND_IN;
     if (!standIn) {
       reapPodsWhenGone(settings.state().resolve("pods"));
     }
@@ -421,6 +429,18 @@ public final class LocalCluster implements AutoCloseable {
       throw new IllegalStateException("the local cluster was started without ZooKeeper");
     }
     return zookeeper.getConnectString();
+  }
+
+  public boolean hasS3() {
+    return s3 != null;
+  }
+
+  /** The cluster's S3 (every cluster whose pods run Flink has one). */
+  public S3Server s3() {
+    if (s3 == null) {
+      throw new IllegalStateException("the local cluster was started without S3 (stand-in nodes)");
+    }
+    return s3;
   }
 
   public void ensureNamespace(String name) {

@@ -1,19 +1,23 @@
 package dev.flinkresilience.local;
 
+import dev.flinkresilience.local.storage.S3Server;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import dev.flinkresilience.operator.app.OperatorWiring;
 import dev.flinkresilience.operator.app.RunningOperator;
+import dev.flinkresilience.operator.observe.storage.StorageAccess;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The operator on the local cluster: the committed CRD installed, then the operator itself,
  * in-process but with its own client built from the cluster's kubeconfig, exactly as it would run
- * against any cluster.
+ * against any cluster, and reading checkpoint storage through Flink's S3 plugin with the cluster's
+ * S3 in its own storage configuration (unless the settings name other storage access).
  */
 public final class LocalOperator implements AutoCloseable {
   private final KubernetesClient client;
@@ -36,6 +40,13 @@ public final class LocalOperator implements AutoCloseable {
   public static LocalOperator start(
       LocalCluster cluster, Path repo, OperatorSettings settings, Path kubeconfig) {
     installCrd(cluster.client(), repo);
+    if (settings.storage().equals(StorageAccess.LOCAL_ONLY) && cluster.hasS3()) {
+      // As the chart runs it: Flink's S3 plugin, and the cluster's S3 in its own configuration.
+      settings =
+          settings.withStorage(
+              new StorageAccess(
+                  S3Server.plugins(repo), Optional.of(cluster.s3().operatorConfig())));
+    }
     KubernetesClient client = LocalCluster.client(kubeconfig);
     try {
       return new LocalOperator(client, OperatorWiring.run(client, settings, Clock.systemUTC()));

@@ -1,5 +1,6 @@
 package dev.flinkresilience.local;
 
+import dev.flinkresilience.local.storage.StorageLayout;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkVersion;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -14,8 +15,9 @@ import java.util.Map;
 
 /**
  * The sample {@code FlinkResilientJob} (resource {@code local/sequence-job.yaml}) for one run: the
- * sequence job of the {@code sample-job} module, its checkpoints, savepoints and output in the
- * run's state directory, and the chosen HA.
+ * sequence job of the {@code sample-job} module, its output in the run's state directory, its
+ * checkpoints, savepoints and HA data there too ({@code file://}) or on the local cluster's S3, and
+ * the chosen HA.
  */
 public final class SampleJob {
   /** Which HA the job uses. */
@@ -68,25 +70,26 @@ public final class SampleJob {
   }
 
   private final Map<String, String> values = new LinkedHashMap<>();
+  private final Path dir;
   private Flink flink;
+  private StorageLayout storage = StorageLayout.file();
+  private Ha ha = Ha.NONE;
+  private String zookeeperQuorum;
 
   private SampleJob(String namespace, String name, Path dir) {
     values.put("NAMESPACE", namespace);
     values.put("NAME", name);
     values.put("OUTPUT", dir.resolve("output").toString());
-    values.put("CHECKPOINTS", dir.resolve("checkpoints").toString());
-    values.put("SAVEPOINTS", dir.resolve("savepoints").toString());
     values.put("RATE", "20");
     values.put("UPGRADE_MODE", "savepoint");
     values.put("EXTRA_ARGS", "");
     values.put("CHECKPOINT_INTERVAL", "5s");
     values.put("NODE_LOST_AFTER", "20s");
     values.put("NODE_SUSPECT_AFTER", "12s");
-    values.put("HA", "{type: none}");
     values.put("MAX_REDEPLOYS", "5");
     values.put("BAD_NODE_FAILURES", "3");
     values.put("STUCK_AFTER", "5m");
-    values.put("HA_DIR", dir.resolve("ha").toString());
+    this.dir = dir;
     flink(Flink.V2_3);
   }
 
@@ -96,20 +99,36 @@ public final class SampleJob {
   }
 
   public SampleJob ha(Ha ha, String zookeeperQuorum) {
-    String dir = "file://" + values.get("HA_DIR");
-    values.put(
-        "HA",
-        switch (ha) {
-          case NONE -> "{type: none}";
-          case KUBERNETES -> "{type: kubernetes, storageDir: \"" + dir + "\"}";
-          case ZOOKEEPER ->
-              "{type: zookeeper, storageDir: \""
-                  + dir
-                  + "\", zookeeper: {quorum: \""
-                  + zookeeperQuorum
-                  + "\"}}";
-        });
+    this.ha = ha;
+    this.zookeeperQuorum = zookeeperQuorum;
     return this;
+  }
+
+  /**
+   * Where its checkpoints, savepoints and HA data go: {@code file://} (the default) or the local
+   * cluster's S3 ({@code S3Server#layout}).
+   */
+  public SampleJob storage(StorageLayout storage) {
+    this.storage = storage;
+    return this;
+  }
+
+  public StorageLayout storage() {
+    return storage;
+  }
+
+  private String haBlock() {
+    String dir = storage.uri(storage.storageDir(this.dir).resolve("ha"));
+    return switch (ha) {
+      case NONE -> "{type: none}";
+      case KUBERNETES -> "{type: kubernetes, storageDir: \"" + dir + "\"}";
+      case ZOOKEEPER ->
+          "{type: zookeeper, storageDir: \""
+              + dir
+              + "\", zookeeper: {quorum: \""
+              + zookeeperQuorum
+              + "\"}}";
+    };
   }
 
   public SampleJob flink(Flink flink) {
@@ -177,9 +196,12 @@ public final class SampleJob {
     return Path.of(values.get("OUTPUT"));
   }
 
-  /** Where Flink writes the job's checkpoints ({@code <dir>/<job id>/chk-N}). */
+  /**
+   * Where Flink writes the job's checkpoints ({@code <dir>/<job id>/chk-N}), as a file on this
+   * machine (on S3, the file S3Proxy keeps for the object).
+   */
   public Path checkpoints() {
-    return Path.of(values.get("CHECKPOINTS"));
+    return storage.storageDir(dir).resolve("checkpoints");
   }
 
   /**
@@ -187,7 +209,7 @@ public final class SampleJob {
    * of planned restarts, and savepoints on demand or on a schedule.
    */
   public Path savepoints() {
-    return Path.of(values.get("SAVEPOINTS"));
+    return storage.storageDir(dir).resolve("savepoints");
   }
 
   public String namespace() {
@@ -202,7 +224,17 @@ public final class SampleJob {
   public String yaml() {
     try (InputStream in = SampleJob.class.getResourceAsStream("/local/sequence-job.yaml")) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      for (var e : values.entrySet()) {
+      Map<String, String> all = new LinkedHashMap<>(values);
+      all.put("CHECKPOINTS", storage.uri(checkpoints()));
+      all.put("SAVEPOINTS", storage.uri(savepoints()));
+      all.put("HA", haBlock());
+      StringBuilder config = new StringBuilder();
+      storage
+          .flinkConfiguration()
+          .forEach(
+              (k, v) -> config.append("    ").append(k).append(": \"").append(v).append("\"\n"));
+      all.put("STORAGE_CONFIG", config.toString());
+      for (var e : all.entrySet()) {
         text = text.replace("${" + e.getKey() + "}", e.getValue());
       }
       return text;

@@ -8,6 +8,7 @@ import dev.flinkresilience.local.check.JobManagerRest;
 import dev.flinkresilience.local.check.OutputCheck;
 import dev.flinkresilience.local.controlplane.RealControlPlane;
 import dev.flinkresilience.local.lifecycle.PlannedRestart;
+import dev.flinkresilience.local.storage.StorageLayout;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
 import dev.flinkresilience.operator.api.v1alpha1.JobState;
@@ -48,7 +49,9 @@ import org.junit.jupiter.api.Timeout;
  * <p>The moment is drawn from a seed printed at the start ({@code -Dlifecycle.seed=N} replays it;
  * each scenario derives its own stream from the seed and its name, so one scenario run alone
  * replays the same delay). {@code -Dchaos.ha=kubernetes|zookeeper|none} runs every scenario in that
- * HA mode, and {@code -Dscenario.flink=1.20|2.3} on that Flink, as for {@code ChaosScenariosTest}.
+ * HA mode, and {@code -Dscenario.flink=1.20|2.3} on that Flink, as for {@code ChaosScenariosTest};
+ * {@code -Dscenario.storage=s3|file} keeps every job's storage on the cluster's S3 or on files (by
+ * default S3 for Kubernetes HA on Flink 2.3, see {@link #onS3}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LifecycleScenariosTest {
@@ -116,7 +119,10 @@ class LifecycleScenariosTest {
             run.note(
                 "FAULT: a dirty job result left in the store: "
                     + StaleJobResult.plant(
-                        cluster.client(), running.getMetadata().getNamespace(), "sequence"));
+                        cluster.client(),
+                        running.getMetadata().getNamespace(),
+                        "sequence",
+                        run.job().storage()));
           }
           PlannedRestart.Before before = restart.awaitMoment();
           act(run, before, "upgrade: heartbeat.interval 2000 -> 2500");
@@ -257,7 +263,7 @@ class LifecycleScenariosTest {
               .as("records committed while refused")
               .isEqualTo(suspended.records());
 
-          String chosen = "file://" + storage.checkpoint(before.jobId(), remaining);
+          String chosen = run.job().storage().uri(storage.checkpoint(before.jobId(), remaining));
           run.note("ACTION: override: initialSavepointPath " + chosen + " and restartNonce + 1");
           restart.edit(
               j -> {
@@ -369,7 +375,7 @@ class LifecycleScenariosTest {
                   Duration.between(asked, Instant.now()).toMillis() / 1000.0));
           assertThat(listed).as("listed after retention").hasSizeLessThanOrEqualTo(2);
           for (SavepointRecord r : listed) {
-            assertThat(local(r.getPath()).resolve("_metadata"))
+            assertThat(local(run, r.getPath()).resolve("_metadata"))
                 .as("listed savepoint %s (%s) in storage", r.getPath(), r.getReason())
                 .exists();
           }
@@ -379,13 +385,13 @@ class LifecycleScenariosTest {
                   .toList();
           assertThat(disposed).as("disposed by retention").isNotEmpty();
           for (String p : disposed) {
-            assertThat(local(p)).as("disposed savepoint %s", p).doesNotExist();
+            assertThat(local(run, p)).as("disposed savepoint %s", p).doesNotExist();
           }
           assertThat(seen.iterator().next())
               .as("the oldest, the manual one, went first")
               .isIn(disposed);
           String newest = job.getStatus().getLatestSavepoint().getPath();
-          assertThat(local(newest).resolve("_metadata"))
+          assertThat(local(run, newest).resolve("_metadata"))
               .as("the newest savepoint, the restore point of a planned restart, is kept")
               .exists();
           assertThat(events(namespace, "SavepointFailed")).as("SavepointFailed events").isZero();
@@ -450,9 +456,12 @@ class LifecycleScenariosTest {
         .isEqualTo(restored.path());
   }
 
-  /** A savepoint path as Flink reports it ({@code file:/...}) on this machine's file system. */
-  private static Path local(String path) {
-    return Path.of(java.net.URI.create(path.replaceFirst("^file:/+", "file:///")));
+  /**
+   * A savepoint path as Flink reports it ({@code file:/...}, {@code s3://...}) on this machine's
+   * file system (on S3, the file S3Proxy keeps for the object).
+   */
+  private static Path local(ScenarioRun run, String path) {
+    return run.job().storage().local(path);
   }
 
   /**
@@ -520,9 +529,9 @@ class LifecycleScenariosTest {
                             + " action: chk-"
                             + before.newestInStorage()));
     List<Path> savepoints = restart.savepointsSince(before);
+    Path restoredLocal = run.job().storage().local(restored.path());
     boolean freshSavepoint =
-        restored.savepoint()
-            && savepoints.stream().anyMatch(p -> restored.path().contains(p.toString()));
+        restored.savepoint() && savepoints.stream().anyMatch(restoredLocal::startsWith);
     run.note(
         String.format(
             Locale.ROOT,
@@ -721,18 +730,29 @@ class LifecycleScenariosTest {
     cluster.settings().flink().of(flink.image());
     String namespace = "lifecycle-" + (++jobs);
     Path dir = cluster.state().resolve("jobs/" + namespace);
+    boolean s3 = onS3(ha, flink);
     SampleJob job =
         configure.apply(
             SampleJob.of(namespace, "sequence", dir)
                 .ha(ha, cluster.zookeeperQuorum())
+                .storage(s3 ? cluster.s3().layout() : StorageLayout.file())
                 .checkpointInterval(INTERVAL)
                 .flink(flink));
     ScenarioRun run = new ScenarioRun(cluster, job, line -> System.out.println(name + " " + line));
     // Per scenario, so that one scenario run alone draws the same moment as in the whole class.
     Random random = new Random(seed ^ name.hashCode());
     PlannedRestart restart =
-        new PlannedRestart(cluster, run, dir.resolve("checkpoints"), INTERVAL, random, run::note);
-    run.note(name + ": HA " + ha + ", Flink " + flink + ", seed " + seed);
+        new PlannedRestart(cluster, run, job.checkpoints(), INTERVAL, random, run::note);
+    run.note(
+        name
+            + ": HA "
+            + ha
+            + ", Flink "
+            + flink
+            + ", storage "
+            + (s3 ? "s3 (" + job.storage().bucketDir() + ")" : "file")
+            + ", seed "
+            + seed);
     long started = System.nanoTime();
     try {
       run.deployAndAwaitCheckpoints(1, Duration.ofMinutes(3));
@@ -766,6 +786,22 @@ class LifecycleScenariosTest {
     var config = new HashMap<>(j.getSpec().getFlinkConfiguration());
     config.put(key, value);
     j.getSpec().setFlinkConfiguration(config);
+  }
+
+  /**
+   * Checkpoints, savepoints and HA data on the cluster's S3 (through Flink's S3 plugin, read by the
+   * operator through the same plugin) or on files: {@code -Dscenario.storage=s3|file} for all, else
+   * S3 for Kubernetes HA on Flink 2.3 (the two upgrade scenarios by default) and files for the
+   * rest, which keep {@code file://} covered (Flink 1.20's pods have no S3 plugin here).
+   */
+  private static boolean onS3(SampleJob.Ha ha, SampleJob.Flink flink) {
+    String forced = System.getProperty("scenario.storage", "").trim().toLowerCase(Locale.ROOT);
+    return switch (forced) {
+      case "s3" -> true;
+      case "file" -> false;
+      case "" -> ha == SampleJob.Ha.KUBERNETES && flink == SampleJob.Flink.V2_3;
+      default -> throw new IllegalArgumentException("scenario.storage: s3 or file, not " + forced);
+    };
   }
 
   /**

@@ -3,9 +3,9 @@ package dev.flinkresilience.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.flinkresilience.local.storage.StorageLayout;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,7 +17,8 @@ import java.util.Map;
  * finished job is cut short (the cluster torn down right after a stop-with-savepoint): a result
  * still marked dirty, here of a job of another application. Flink 2.3's dispatcher then refuses to
  * start in any later cluster that reads the same store. The path is the one the running JobManager
- * was given, read from its mounted configuration, or Flink's default.
+ * was given, read from its mounted configuration, or Flink's default; on S3, written as the file
+ * S3Proxy's filesystem backend serves as the object.
  */
 final class StaleJobResult {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -26,7 +27,9 @@ final class StaleJobResult {
   private StaleJobResult() {}
 
   /** The file written, in the store of {@code clusterId}'s current configuration. */
-  static Path plant(KubernetesClient client, String namespace, String clusterId) throws Exception {
+  static Path plant(
+      KubernetesClient client, String namespace, String clusterId, StorageLayout storage)
+      throws Exception {
     Map<String, String> config = configuration(client, namespace, clusterId);
     String store = config.get("job-result-store.storage-path");
     if (store == null) { // Flink's default
@@ -35,7 +38,8 @@ final class StaleJobResult {
               + "/job-result-store"
               + config.get("high-availability.cluster-id");
     }
-    Path dir = Path.of(URI.create(store.startsWith("file:") ? store : "file://" + store));
+    // On S3, the file S3Proxy's filesystem backend serves as the object.
+    Path dir = storage.local(store);
     Files.createDirectories(dir);
     long now = System.currentTimeMillis();
     Path file = dir.resolve(FOREIGN_JOB + "_DIRTY.json");

@@ -138,6 +138,11 @@ public final class ScenarioRun {
   }
 
   /** The running pods of the job with their nodes. */
+  /** The job this run deployed (its storage among others). */
+  public SampleJob job() {
+    return job;
+  }
+
   public List<Pod> pods() {
     return cluster.client().pods().inNamespace(job.namespace()).list().getItems();
   }

@@ -5,6 +5,7 @@ import dev.flinkresilience.local.LocalOperator;
 import dev.flinkresilience.local.SampleJob;
 import dev.flinkresilience.local.chaos.ScenarioRun;
 import dev.flinkresilience.local.controlplane.ControlPlane;
+import dev.flinkresilience.local.storage.StorageLayout;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.app.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -24,7 +25,9 @@ import java.util.Locale;
  * <p>Options: {@code --ha kubernetes|zookeeper|none} (default kubernetes), {@code --control-plane
  * auto|real|mock} (default auto: real when built), {@code --flink 2.3|1.20} (default 2.3: the job's
  * image and {@code spec.flinkVersion}; 1.20 runs its pods on Flink 1.20 and the sample job built
- * for it, from the {@code flink-1.20} module).
+ * for it, from the {@code flink-1.20} module), {@code --storage s3|file} (default s3 on Flink 2.3:
+ * checkpoints, savepoints and HA data on the cluster's S3 through Flink's S3 plugin; file on 1.20,
+ * whose pods have no S3 plugin).
  */
 public final class Demo {
   private Demo() {}
@@ -33,12 +36,14 @@ public final class Demo {
     SampleJob.Ha ha = SampleJob.Ha.KUBERNETES;
     ControlPlane.Kind plane = ControlPlane.Kind.AUTO;
     SampleJob.Flink flink = SampleJob.Flink.V2_3;
+    String storage = "";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--ha" -> ha = SampleJob.Ha.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
         case "--control-plane" ->
             plane = ControlPlane.Kind.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
         case "--flink" -> flink = SampleJob.Flink.of(args[i + 1]);
+        case "--storage" -> storage = args[i + 1].toLowerCase(Locale.ROOT);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -46,7 +51,7 @@ public final class Demo {
     Instant start = Instant.now();
     ScenarioRun.Result result;
     String finalStatus;
-    out.println("== starting the local cluster (control plane, 3 emulated nodes, ZooKeeper)");
+    out.println("== starting the local cluster (control plane, 3 emulated nodes, ZooKeeper, S3)");
     LocalCluster.Settings settings = LocalCluster.Settings.defaults().withControlPlane(plane);
     settings.flink().of(flink.image()); // fails now, not in a pod, when that Flink is not built
     try (LocalCluster cluster = LocalCluster.start(settings)) {
@@ -59,6 +64,7 @@ public final class Demo {
             SampleJob.of("demo", "sequence", cluster.state().resolve("jobs/sequence"))
                 .ha(ha, ha == SampleJob.Ha.ZOOKEEPER ? cluster.zookeeperQuorum() : null)
                 .flink(flink)
+                .storage(s3(storage, flink) ? cluster.s3().layout() : StorageLayout.file())
                 .checkpointInterval(Duration.ofSeconds(3));
         out.println("== applying the sample job:");
         job.yaml().lines().filter(l -> !l.startsWith("#")).forEach(l -> out.println("   " + l));
@@ -96,5 +102,15 @@ public final class Demo {
         "== done in %.0f s%n",
         Duration.between(start, Instant.now()).toMillis() / 1000.0);
     out.println(result.json());
+  }
+
+  /** S3 unless {@code file} is asked for, or the job runs on Flink 1.20 (no S3 plugin there). */
+  private static boolean s3(String storage, SampleJob.Flink flink) {
+    return switch (storage) {
+      case "s3" -> true;
+      case "file" -> false;
+      case "" -> flink == SampleJob.Flink.V2_3;
+      default -> throw new IllegalArgumentException("--storage s3|file, not " + storage);
+    };
   }
 }

@@ -75,7 +75,25 @@ public record ContainerPlan(
       Path podDir,
       Path usrlib,
       Path kubeconfig,
-      Function<String, Optional<String>> resolveJobManager) {
+      Function<String, Optional<String>> resolveJobManager,
+      Optional<Path> plugins) {
+
+    public Context {
+      plugins = plugins == null ? Optional.empty() : plugins;
+    }
+
+    /** Without a plugins directory. */
+    public Context(
+        String podIp,
+        String nodeName,
+        String hostIp,
+        Path podDir,
+        Path usrlib,
+        Path kubeconfig,
+        Function<String, Optional<String>> resolveJobManager) {
+      this(
+          podIp, nodeName, hostIp, podDir, usrlib, kubeconfig, resolveJobManager, Optional.empty());
+    }
 
     /** Where a path inside the container lives on this machine. */
     public Path hostPath(String containerPath) {
@@ -213,6 +231,11 @@ public record ContainerPlan(
     // it).
     env.put("FLINK_HOME", context.podDir().resolve("fs/opt/flink").toString());
     env.putIfAbsent("FLINK_CONF_DIR", context.hostPath("/opt/flink/conf").toString());
+    // Flink's scripts point FLINK_PLUGINS_DIR at the image's plugins/ (file systems such as s3://
+    // load from there); here that is the distribution's plugins directory.
+    context
+        .plugins()
+        .ifPresent(p -> env.putIfAbsent("FLINK_PLUGINS_DIR", p.toAbsolutePath().toString()));
     return env;
   }
 

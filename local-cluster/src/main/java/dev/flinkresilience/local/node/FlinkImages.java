@@ -19,8 +19,20 @@ import java.util.regex.Pattern;
  */
 public record FlinkImages(Distribution standard, Map<String, Distribution> byVersion) {
 
-  /** A container's Flink: its JVM's classpath, and where {@code /opt/flink/usrlib} is. */
-  public record Distribution(String classpath, Path usrlib) {}
+  /**
+   * A container's Flink: its JVM's classpath, where {@code /opt/flink/usrlib} is, and its plugins
+   * directory ({@code /opt/flink/plugins}, {@code <name>/<jar>}), if it has one.
+   */
+  public record Distribution(String classpath, Path usrlib, Optional<Path> plugins) {
+    public Distribution {
+      plugins = plugins == null ? Optional.empty() : plugins;
+    }
+
+    /** Without plugins. */
+    public Distribution(String classpath, Path usrlib) {
+      this(classpath, usrlib, Optional.empty());
+    }
+  }
 
   /** The tag's major.minor: {@code 1.20} in {@code flink:1.20.1-java17} or {@code flink:1.20}. */
   private static final Pattern VERSION = Pattern.compile("^(\\d+\\.\\d+)(?:[.\\-].*)?$");

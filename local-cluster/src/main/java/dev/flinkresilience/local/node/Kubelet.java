@@ -283,7 +283,8 @@ public final class Kubelet implements NodeAgent {
               podDir,
               flink.usrlib(),
               setup.kubeconfig(),
-              setup.resolveJobManager());
+              setup.resolveJobManager(),
+              flink.plugins());
       mountConfigMaps(pod, context);
       Path confDir = context.hostPath("/opt/flink/conf");
       Map<String, String> config =

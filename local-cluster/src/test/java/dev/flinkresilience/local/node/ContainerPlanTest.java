@@ -95,6 +95,32 @@ class ContainerPlanTest {
   }
 
   @Test
+  void aDistributionWithPluginsGivesEveryContainerItsPluginsDirectory() {
+    ContainerPlan.Context withPlugins =
+        new ContainerPlan.Context(
+            CONTEXT.podIp(),
+            CONTEXT.nodeName(),
+            CONTEXT.hostIp(),
+            CONTEXT.podDir(),
+            CONTEXT.usrlib(),
+            CONTEXT.kubeconfig(),
+            CONTEXT.resolveJobManager(),
+            Optional.of(Path.of("/build/flink-plugins")));
+    for (String script :
+        List.of("kubernetes-jobmanager.sh kubernetes-application", "kubernetes-taskmanager.sh")) {
+      assertThat(ContainerPlan.of(pod(script), Map.of(), withPlugins).env())
+          .as(script)
+          .containsEntry("FLINK_PLUGINS_DIR", "/build/flink-plugins");
+    }
+    assertThat(
+            ContainerPlan.of(pod("kubernetes-taskmanager.sh"), Map.of(), CONTEXT)
+                .env()
+                .containsKey("FLINK_PLUGINS_DIR"))
+        .as("no plugins directory, none set")
+        .isFalse();
+  }
+
+  @Test
   void aTaskManagerFindsTheJobManagerServiceThroughTheResolver() {
     ContainerPlan plan =
         ContainerPlan.of(

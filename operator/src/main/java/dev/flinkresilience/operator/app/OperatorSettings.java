@@ -2,11 +2,13 @@ package dev.flinkresilience.operator.app;
 
 import dev.flinkresilience.operator.decide.MassLoss;
 import dev.flinkresilience.operator.observe.JobManagerAddress;
+import dev.flinkresilience.operator.observe.storage.StorageAccess;
 import dev.flinkresilience.operator.reconcile.PollPacing;
 import dev.flinkresilience.operator.reconcile.ProgressWrites;
 import dev.flinkresilience.operator.validate.TenantPolicy;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * How the operator runs.
@@ -26,6 +28,8 @@ import java.util.Optional;
  * @param jobSelector a label selector: only FlinkResilientJobs matching it are this operator's;
  *     empty for all. With disjoint selectors (or namespaces) and a Lease each, several operators
  *     split the jobs between them (docs/operations.md, Sharding)
+ * @param storage Flink's file system plugins and the operator's own file system configuration, with
+ *     which it reads checkpoint storage (never a job's {@code s3.*} keys)
  * @param checkpointStatusRate status writes per second, across all jobs, that carry checkpoint
  *     progress alone ({@link ProgressWrites}); 0 writes every checkpoint at once
  */
@@ -39,12 +43,14 @@ public record OperatorSettings(
     TenantPolicy tenantPolicy,
     double massLossFraction,
     String jobSelector,
+    StorageAccess storage,
     double checkpointStatusRate) {
   public static final int NO_HTTP = -1;
 
   public OperatorSettings {
     namespaces = List.copyOf(namespaces);
     jobSelector = jobSelector == null ? "" : jobSelector.trim();
+    storage = storage == null ? StorageAccess.LOCAL_ONLY : storage;
     java.util.Objects.requireNonNull(tenantPolicy, "tenantPolicy");
     if (!(massLossFraction > 0 && massLossFraction <= 1)) {
       throw new IllegalArgumentException(
@@ -70,146 +76,101 @@ public record OperatorSettings(
         TenantPolicy.DEFAULT,
         MassLoss.DEFAULT_FRACTION,
         "",
+        StorageAccess.LOCAL_ONLY,
         ProgressWrites.DEFAULT_RATE);
   }
 
   public OperatorSettings withPolling(PollPacing polling) {
-    return new OperatorSettings(
-        namespaces,
-        polling,
-        jobManagerAddress,
-        healthPort,
-        leaderElection,
-        nodeDetection,
-        tenantPolicy,
-        massLossFraction,
-        jobSelector,
-        checkpointStatusRate);
+    return copy(b -> b.polling = polling);
   }
 
   public OperatorSettings withNamespaces(List<String> namespaces) {
-    return new OperatorSettings(
-        namespaces,
-        polling,
-        jobManagerAddress,
-        healthPort,
-        leaderElection,
-        nodeDetection,
-        tenantPolicy,
-        massLossFraction,
-        jobSelector,
-        checkpointStatusRate);
+    return copy(b -> b.namespaces = namespaces);
   }
 
   public OperatorSettings withJobManagerAddress(JobManagerAddress.Rule mode) {
-    return new OperatorSettings(
-        namespaces,
-        polling,
-        mode,
-        healthPort,
-        leaderElection,
-        nodeDetection,
-        tenantPolicy,
-        massLossFraction,
-        jobSelector,
-        checkpointStatusRate);
+    return copy(b -> b.jobManagerAddress = mode);
   }
 
   public OperatorSettings withHealthPort(int port) {
-    return new OperatorSettings(
-        namespaces,
-        polling,
-        jobManagerAddress,
-        port,
-        leaderElection,
-        nodeDetection,
-        tenantPolicy,
-        massLossFraction,
-        jobSelector,
-        checkpointStatusRate);
+    return copy(b -> b.healthPort = port);
   }
 
   public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
-    return new OperatorSettings(
-        namespaces,
-        polling,
-        jobManagerAddress,
-        healthPort,
-        Optional.of(election),
-        nodeDetection,
-        tenantPolicy,
-        massLossFraction,
-        jobSelector,
-        checkpointStatusRate);
+    return copy(b -> b.leaderElection = Optional.of(election));
   }
 
   public OperatorSettings withNodeDetection(boolean on) {
-    return new OperatorSettings(
-        namespaces,
-        polling,
-        jobManagerAddress,
-        healthPort,
-        leaderElection,
-        on,
-        tenantPolicy,
-        massLossFraction,
-        jobSelector,
-        checkpointStatusRate);
+    return copy(b -> b.nodeDetection = on);
   }
 
   public OperatorSettings withMassLossFraction(double fraction) {
-    return new OperatorSettings(
-        namespaces,
-        polling,
-        jobManagerAddress,
-        healthPort,
-        leaderElection,
-        nodeDetection,
-        tenantPolicy,
-        fraction,
-        jobSelector,
-        checkpointStatusRate);
+    return copy(b -> b.massLossFraction = fraction);
   }
 
   public OperatorSettings withTenantPolicy(TenantPolicy policy) {
-    return new OperatorSettings(
-        namespaces,
-        polling,
-        jobManagerAddress,
-        healthPort,
-        leaderElection,
-        nodeDetection,
-        policy,
-        massLossFraction,
-        jobSelector,
-        checkpointStatusRate);
+    return copy(b -> b.tenantPolicy = policy);
   }
 
   public OperatorSettings withJobSelector(String selector) {
-    return new OperatorSettings(
-        namespaces,
-        polling,
-        jobManagerAddress,
-        healthPort,
-        leaderElection,
-        nodeDetection,
-        tenantPolicy,
-        massLossFraction,
-        selector,
-        checkpointStatusRate);
+    return copy(b -> b.jobSelector = selector);
+  }
+
+  public OperatorSettings withStorage(StorageAccess access) {
+    return copy(b -> b.storage = access);
   }
 
   public OperatorSettings withCheckpointStatusRate(double perSecond) {
-    return new OperatorSettings(
-        namespaces,
-        polling,
-        jobManagerAddress,
-        healthPort,
-        leaderElection,
-        nodeDetection,
-        tenantPolicy,
-        massLossFraction,
-        jobSelector,
-        perSecond);
+    return copy(b -> b.checkpointStatusRate = perSecond);
+  }
+
+  /** These settings with one changed: each {@code with} method names only its own field. */
+  private OperatorSettings copy(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  private static final class Copy {
+    List<String> namespaces;
+    PollPacing polling;
+    JobManagerAddress.Rule jobManagerAddress;
+    int healthPort;
+    Optional<LeaderElectionSettings> leaderElection;
+    boolean nodeDetection;
+    TenantPolicy tenantPolicy;
+    double massLossFraction;
+    String jobSelector;
+    StorageAccess storage;
+    double checkpointStatusRate;
+
+    Copy(OperatorSettings s) {
+      namespaces = s.namespaces;
+      polling = s.polling;
+      jobManagerAddress = s.jobManagerAddress;
+      healthPort = s.healthPort;
+      leaderElection = s.leaderElection;
+      nodeDetection = s.nodeDetection;
+      tenantPolicy = s.tenantPolicy;
+      massLossFraction = s.massLossFraction;
+      jobSelector = s.jobSelector;
+      storage = s.storage;
+      checkpointStatusRate = s.checkpointStatusRate;
+    }
+
+    OperatorSettings build() {
+      return new OperatorSettings(
+          namespaces,
+          polling,
+          jobManagerAddress,
+          healthPort,
+          leaderElection,
+          nodeDetection,
+          tenantPolicy,
+          massLossFraction,
+          jobSelector,
+          storage,
+          checkpointStatusRate);
+    }
   }
 }

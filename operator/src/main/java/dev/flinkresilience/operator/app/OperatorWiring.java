@@ -14,6 +14,8 @@ import dev.flinkresilience.operator.observe.rest.HttpFlinkRestClient;
 import dev.flinkresilience.operator.observe.rest.SavepointStatus;
 import dev.flinkresilience.operator.observe.storage.CheckpointStorageReader;
 import dev.flinkresilience.operator.observe.storage.CheckpointStorageReads;
+import dev.flinkresilience.operator.observe.storage.FlinkFileSystems;
+import dev.flinkresilience.operator.observe.storage.StorageAccess;
 import dev.flinkresilience.operator.ops.ForgetDeletedJobs;
 import dev.flinkresilience.operator.ops.HttpEndpoints;
 import dev.flinkresilience.operator.ops.JobMetrics;
@@ -51,6 +53,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The whole operator, wired by hand: settings → clients → components → reconciler → operator. */
 public final class OperatorWiring {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(OperatorWiring.class);
+
   /** A ZooKeeper read's hard bound: the poller's thread waits no longer than this. */
   private static final java.time.Duration ZOOKEEPER_TIMEOUT = java.time.Duration.ofSeconds(2);
 
@@ -82,6 +87,10 @@ public final class OperatorWiring {
    */
   public static RunningOperator run(
       KubernetesClient client, OperatorSettings settings, Clock clock) {
+    if (!settings.storage().equals(StorageAccess.LOCAL_ONLY)) {
+      // Process-wide, before anything reads storage: the storage reader's s3:// (and others).
+      LOG.info("checkpoint storage: {}", FlinkFileSystems.initialize(settings.storage()));
+    }
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var jobMetrics = new JobMetrics(registry, clock);
     var recoveryMetrics = new RecoveryMetrics(registry);

@@ -1,6 +1,7 @@
 package dev.flinkresilience.operator.app;
 
 import dev.flinkresilience.operator.observe.JobManagerAddress;
+import dev.flinkresilience.operator.observe.storage.StorageAccess;
 import dev.flinkresilience.operator.ops.logs.LogFormat;
 import dev.flinkresilience.operator.reconcile.PollPacing;
 import dev.flinkresilience.operator.spec.Durations;
@@ -174,6 +175,25 @@ final class RunCommand implements Callable<Integer> {
       converter = LogFormatConverter.class)
   LogFormat logFormat;
 
+  @Option(
+      names = "--plugins-dir",
+      description =
+          "Flink's plugins directory (<name>/<jar>, e.g. s3-fs-presto/flink-s3-fs-presto-*.jar):"
+              + " the file systems through which the operator reads checkpoint storage (s3://,"
+              + " gs://, abfs://). Default: none (file:// only). Env: FLINK_PLUGINS_DIR.",
+      defaultValue = "${env:FLINK_PLUGINS_DIR}")
+  String pluginsDir;
+
+  @Option(
+      names = "--storage-config",
+      description =
+          "A Flink-style YAML file configuring those file systems for the operator (s3.endpoint,"
+              + " s3.path.style.access, s3.access-key, s3.secret-key, ...; mount it from a"
+              + " Secret). Jobs' own s3.* keys are never used by the operator. Default: none (the"
+              + " plugins' defaults, e.g. the AWS default credential chain). Env: STORAGE_CONFIG.",
+      defaultValue = "${env:STORAGE_CONFIG}")
+  String storageConfig;
+
   /** Kubernetes-style durations (500ms, 5s, 1m), as in the CRD. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -229,7 +249,8 @@ final class RunCommand implements Callable<Integer> {
             .withNodeDetection(nodeDetection)
             .withMassLossFraction(massLossFraction)
             .withCheckpointStatusRate(checkpointStatusRate)
-            .withTenantPolicy(tenantPolicy(client));
+            .withTenantPolicy(tenantPolicy(client))
+            .withStorage(StorageAccess.of(pluginsDir, storageConfig));
     if (leaderElection) {
       settings = settings.withLeaderElection(leaderElection(client));
     }

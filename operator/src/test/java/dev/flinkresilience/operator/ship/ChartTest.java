@@ -168,6 +168,33 @@ class ChartTest {
   }
 
   @Test
+  void storageAccessIsThePluginsOfTheImageAndTheOperatorsOwnSecret() {
+    var defaults = RenderedChart.render("");
+    assertThat(defaults.settings())
+        .containsEntry("FLINK_PLUGINS_DIR", "/opt/flink/plugins")
+        .doesNotContainKey("STORAGE_CONFIG");
+    assertThat(deployment(defaults).getSpec().getTemplate().getSpec().getVolumes())
+        .noneMatch(v -> v.getName().equals("storage-config"));
+
+    var chart = RenderedChart.render("storage: {configSecret: operator-s3}");
+    assertThat(chart.settings())
+        .containsEntry("STORAGE_CONFIG", "/etc/flink-resilience/storage/config.yaml");
+    var pod = deployment(chart).getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("storage-config"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("operator-s3"));
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("storage-config"))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/etc/flink-resilience/storage");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+  }
+
+  @Test
   void aShardIsAJobSelectorAndALeaseOfItsOwn() {
     var chart =
         RenderedChart.render(
