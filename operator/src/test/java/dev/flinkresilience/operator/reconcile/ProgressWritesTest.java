@@ -9,11 +9,9 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.Incident;
 import dev.flinkresilience.operator.api.v1alpha1.Operation;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
-import java.time.Clock;
+import dev.flinkresilience.operator.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -119,7 +117,7 @@ class ProgressWritesTest {
 
   @Test
   void progressIsWrittenWithinTheBudgetAndTheRestWaitsForALaterPass() {
-    ManualClock clock = new ManualClock();
+    MovableClock clock = new MovableClock(Instant.parse("2026-12-06T10:05:00Z"));
     ProgressWrites writes = new ProgressWrites(2, clock);
     FlinkResilientJobStatus a = steady();
     FlinkResilientJobStatus b = steady();
@@ -134,10 +132,10 @@ class ProgressWritesTest {
     other.setMessage("Degraded");
     assertThat(writes.writeNow(a, other)).isTrue();
 
-    clock.shift(Duration.ofMillis(500));
+    clock.advance(Duration.ofMillis(500));
     assertThat(writes.writeNow(a, b)).isTrue();
     assertThat(writes.writeNow(a, b)).isFalse();
-    clock.shift(Duration.ofSeconds(10)); // refills to one second's worth, no more
+    clock.advance(Duration.ofSeconds(10)); // refills to one second's worth, no more
     assertThat(writes.writeNow(a, b)).isTrue();
     assertThat(writes.writeNow(a, b)).isTrue();
     assertThat(writes.writeNow(a, b)).isFalse();
@@ -145,7 +143,8 @@ class ProgressWritesTest {
 
   @Test
   void zeroPacesNothing() {
-    ProgressWrites writes = new ProgressWrites(0, new ManualClock());
+    ProgressWrites writes =
+        new ProgressWrites(0, new MovableClock(Instant.parse("2026-12-06T10:05:00Z")));
     FlinkResilientJobStatus a = steady();
     FlinkResilientJobStatus b = steady();
     b.setLatestCheckpoint(checkpoint(6, "2026-12-06T10:01:10Z"));
@@ -156,31 +155,8 @@ class ProgressWritesTest {
 
   @Test
   void aNegativeRateIsRefused() {
-    assertThatThrownBy(() -> new ProgressWrites(-1, new ManualClock()))
+    assertThatThrownBy(
+            () -> new ProgressWrites(-1, new MovableClock(Instant.parse("2026-12-06T10:05:00Z"))))
         .hasMessageContaining("0 or more");
-  }
-
-  /** Time that moves only when told to. */
-  private static final class ManualClock extends Clock {
-    private Instant now = Instant.parse("2026-12-06T10:05:00Z");
-
-    void shift(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

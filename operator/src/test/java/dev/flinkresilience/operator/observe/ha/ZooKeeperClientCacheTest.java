@@ -3,17 +3,15 @@ package dev.flinkresilience.operator.observe.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flinkresilience.operator.decide.HaStoreView;
+import dev.flinkresilience.operator.testing.MovableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.curator.test.TestingServer;
@@ -143,33 +141,5 @@ class ZooKeeperClientCacheTest {
     }
     // The srvr command's own connection is counted too.
     return Integer.parseInt(m.group(1)) - 1;
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
