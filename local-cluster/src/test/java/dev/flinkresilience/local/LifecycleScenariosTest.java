@@ -631,6 +631,19 @@ class LifecycleScenariosTest {
   }
 
   /** Waits for the refusal; fails at once, with what was deployed, if the operator deploys. */
+  /** A file of the S3 server's bucket as Flink names it ({@code s3://bucket/key}); else as is. */
+  private String asFlinkNamesIt(Path local) {
+    StorageLayout layout;
+    try {
+      layout = cluster.s3().layout();
+    } catch (IllegalStateException noS3) {
+      return local.toString();
+    }
+    return local.toAbsolutePath().normalize().startsWith(layout.bucketDir())
+        ? layout.uri(local)
+        : local.toString();
+  }
+
   private FlinkResilientJob awaitRefused(ScenarioRun run, Path deleted)
       throws InterruptedException {
     String namespace = run.get().getMetadata().getNamespace();
@@ -648,7 +661,7 @@ class LifecycleScenariosTest {
               && j.getStatus().getConditions().stream()
                   .anyMatch(c -> "RestoreRefused".equals(c.getReason()));
       if (message != null
-          && message.contains(deleted.toString())
+          && (message.contains(deleted.toString()) || message.contains(asFlinkNamesIt(deleted)))
           && (condition || events(namespace, "RestoreRefused") > 0)) {
         return j;
       }

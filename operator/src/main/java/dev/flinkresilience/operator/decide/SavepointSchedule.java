@@ -118,20 +118,11 @@ public final class SavepointSchedule {
    * Whether the running deployment has completed a checkpoint, so that its tasks run. Found by the
    * lifecycle scenarios: a periodic savepoint due right after a redeploy was refused by Flink
    * ("Checkpoint triggering task ... is not being executed at the moment") while the job read
-   * RUNNING, and recorded as failed with a Warning. A status without a deployment time (written
-   * before deployments were recorded) is not held back.
+   * RUNNING, and recorded as failed with a Warning. With HA the recorded checkpoint is often the HA
+   * store's pointer, which has no time: then it counts when above the restore point.
    */
   static boolean checkpointedSinceDeployed(FlinkResilientJobStatus status) {
-    if (status.getDeployment() == null || status.getDeployment().getDeployedAt() == null) {
-      return true;
-    }
-    var checkpoint = status.getLatestCheckpoint();
-    if (checkpoint == null || checkpoint.getCompletedAt() == null) {
-      return false;
-    }
-    Optional<Instant> completed = SavepointRetention.time(checkpoint.getCompletedAt());
-    Optional<Instant> deployed = SavepointRetention.time(status.getDeployment().getDeployedAt());
-    return completed.isPresent() && deployed.isPresent() && completed.get().isAfter(deployed.get());
+    return DeploymentCheckpoint.recordedSinceDeployed(status);
   }
 
   /** {@code job.savepointInterval}; zero when absent, empty or 0. */

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.decide.DeploymentCheckpoint;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 /**
@@ -100,7 +100,7 @@ public final class ProgressWrites {
     if (now.getId() <= was.getId() || !Objects.equals(current.getJobId(), next.getJobId())) {
       return false;
     }
-    if (!completedSinceDeployed(was, current)) {
+    if (!DeploymentCheckpoint.recordedSinceDeployed(current)) {
       return false; // the deployment's first checkpoint: written at once
     }
     ObjectNode a = JSON.valueToTree(current);
@@ -108,20 +108,5 @@ public final class ProgressWrites {
     a.remove("latestCheckpoint");
     b.remove("latestCheckpoint");
     return a.equals(b);
-  }
-
-  private static boolean completedSinceDeployed(
-      CheckpointRef checkpoint, FlinkResilientJobStatus s) {
-    if (checkpoint.getCompletedAt() == null
-        || s.getDeployment() == null
-        || s.getDeployment().getDeployedAt() == null) {
-      return false;
-    }
-    try {
-      return Instant.parse(checkpoint.getCompletedAt())
-          .isAfter(Instant.parse(s.getDeployment().getDeployedAt()));
-    } catch (DateTimeParseException e) {
-      return false;
-    }
   }
 }

@@ -115,6 +115,18 @@ class SavepointScheduleTest {
             fresh(),
             new Steady()),
         new Case(
+            "with HA the HA store's pointer (no time) above the restore point counts: periodic",
+            every("1h"),
+            deployedAgo(Duration.ofMinutes(61)).andThen(haPointer(31, 12)),
+            fresh(),
+            new TriggerSavepoint(SavepointReason.PERIODIC, JOB_ID, T, null)),
+        new Case(
+            "the HA store's pointer still at the restore point: waits",
+            every("1h"),
+            deployedAgo(Duration.ofMinutes(61)).andThen(haPointer(12, 12)),
+            fresh(),
+            new Steady()),
+        new Case(
             "a new nonce before the deployment's first checkpoint waits",
             nonce(1),
             s -> s.setLatestCheckpoint(null),
@@ -394,6 +406,21 @@ class SavepointScheduleTest {
     c.setCompletedAt(NOW.minus(ago).toString());
     c.setSource("rest");
     return c;
+  }
+
+  /** Recorded from the HA store (no completion time), the deployment restored from restoredId. */
+  private static Consumer<FlinkResilientJobStatus> haPointer(long id, long restoredId) {
+    return s -> {
+      var c = new CheckpointRef();
+      c.setId(id);
+      c.setPath("s3://bucket/checkpoints/" + JOB_ID + "/chk-" + id);
+      c.setSource("haStore");
+      s.setLatestCheckpoint(c);
+      var from = new CheckpointRef();
+      from.setId(restoredId);
+      from.setPath("s3://bucket/checkpoints/" + JOB_ID + "/chk-" + restoredId);
+      s.setRestoredFrom(from);
+    };
   }
 
   private static Consumer<FlinkResilientJobSpec> nonce(long n) {

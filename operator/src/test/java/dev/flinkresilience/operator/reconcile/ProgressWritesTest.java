@@ -97,7 +97,31 @@ class ProgressWritesTest {
             s -> s.getDeployment().setDeployedAt("yesterday"),
             newer.andThen(s -> s.getDeployment().setDeployedAt("yesterday")),
             false),
-        row("no change to the checkpoint but another field", same, s -> s.setMessage("y"), false));
+        row("no change to the checkpoint but another field", same, s -> s.setMessage("y"), false),
+        row(
+            "with HA: the HA store's pointer (no time) above the restore point, then a newer one",
+            s -> {
+              s.setLatestCheckpoint(haPointer(5));
+              s.setRestoredFrom(haPointer(3));
+            },
+            s -> s.setLatestCheckpoint(haPointer(6)),
+            true),
+        row(
+            "with HA: the pointer still at the restore point (the deployment's first is next)",
+            s -> {
+              s.setLatestCheckpoint(haPointer(3));
+              s.setRestoredFrom(haPointer(3));
+            },
+            s -> s.setLatestCheckpoint(haPointer(4)),
+            false));
+  }
+
+  private static CheckpointRef haPointer(long id) {
+    CheckpointRef c = new CheckpointRef();
+    c.setId(id);
+    c.setPath("file:///cp/a1/chk-" + id);
+    c.setSource("haStore");
+    return c;
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,0 +1,47 @@
+package dev.flinkresilience.operator.decide;
+
+import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * Whether status records a checkpoint that the running deployment completed itself (pure). By time
+ * where the checkpoint has one (Flink's REST API gives it); the HA store's pointer has none, and
+ * with HA it is often the one recorded, so then by id: above the deployment's restore point.
+ */
+public final class DeploymentCheckpoint {
+  private DeploymentCheckpoint() {}
+
+  public static boolean recordedSinceDeployed(FlinkResilientJobStatus s) {
+    CheckpointRef checkpoint = s.getLatestCheckpoint();
+    if (checkpoint == null || checkpoint.getId() == null) {
+      return false;
+    }
+    if (s.getDeployment() == null || s.getDeployment().getDeployedAt() == null) {
+      return true; // written before deployments were recorded
+    }
+    Optional<Instant> deployed = time(s.getDeployment().getDeployedAt());
+    if (deployed.isEmpty()) {
+      return false;
+    }
+    Optional<Instant> completed = time(checkpoint.getCompletedAt());
+    if (completed.isPresent()) {
+      return completed.get().isAfter(deployed.get());
+    }
+    CheckpointRef from = s.getRestoredFrom();
+    return from == null || from.getId() == null || checkpoint.getId() > from.getId();
+  }
+
+  private static Optional<Instant> time(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(text));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}
