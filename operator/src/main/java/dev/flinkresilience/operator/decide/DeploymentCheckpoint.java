@@ -30,8 +30,16 @@ public final class DeploymentCheckpoint {
     if (completed.isPresent()) {
       return completed.get().isAfter(deployed.get());
     }
+    // Without a time: a chk-N of the running job, above the restore point. Flink registers the
+    // savepoint it restored as the new job's first completed checkpoint (the HA store then points
+    // at the savepoint, whose id the operator may not know), so the path must be a chk-N too.
     CheckpointRef from = s.getRestoredFrom();
-    return from == null || from.getId() == null || checkpoint.getId() > from.getId();
+    boolean ownCheckpoint =
+        s.getJobId() != null
+            && checkpoint.getPath() != null
+            && checkpoint.getPath().contains("/" + s.getJobId() + "/chk-");
+    return ownCheckpoint
+        && (from == null || from.getId() == null || checkpoint.getId() > from.getId());
   }
 
   private static Optional<Instant> time(String text) {

@@ -127,6 +127,28 @@ class SavepointScheduleTest {
             fresh(),
             new Steady()),
         new Case(
+            "the HA store pointing at the restored savepoint (its id unknown): waits",
+            every("1h"),
+            deployedAgo(Duration.ofMinutes(61))
+                .andThen(haPointer(15, 12))
+                .andThen(
+                    s -> {
+                      s.getLatestCheckpoint()
+                          .setPath(SAVEPOINTS + "/savepoint-ab12cd-0123456789ab");
+                      s.getRestoredFrom().setId(null);
+                      s.getRestoredFrom().setPath(SAVEPOINTS + "/savepoint-ab12cd-0123456789ab");
+                    }),
+            fresh(),
+            new Steady()),
+        new Case(
+            "then the new job's own chk-16 (restore id unknown): periodic",
+            every("1h"),
+            deployedAgo(Duration.ofMinutes(61))
+                .andThen(haPointer(16, 12))
+                .andThen(s -> s.getRestoredFrom().setId(null)),
+            fresh(),
+            new TriggerSavepoint(SavepointReason.PERIODIC, JOB_ID, T, null)),
+        new Case(
             "a new nonce before the deployment's first checkpoint waits",
             nonce(1),
             s -> s.setLatestCheckpoint(null),
