@@ -17,6 +17,8 @@ import java.util.Optional;
  *     {@code completedAt} is the modification time of {@code _metadata} when the storage gives one
  * @param checked for each restore point asked about (as {@link CheckpointPaths#pointDirectory}),
  *     whether its metadata exists
+ * @param ids for the restore points asked about whose metadata exists, the checkpoint id written in
+ *     it, where it could be read: a savepoint's path does not name its id
  * @param problem why the storage could not be read, null when it was
  */
 public record CheckpointStorageView(
@@ -24,11 +26,23 @@ public record CheckpointStorageView(
     String jobDirectory,
     List<FlinkCheckpoint> checkpoints,
     Map<String, Boolean> checked,
+    Map<String, Long> ids,
     String problem) {
 
   public CheckpointStorageView {
     checkpoints = List.copyOf(checkpoints);
     checked = Map.copyOf(checked);
+    ids = Map.copyOf(ids);
+  }
+
+  /** A view whose checked points' ids were not read. */
+  public CheckpointStorageView(
+      State state,
+      String jobDirectory,
+      List<FlinkCheckpoint> checkpoints,
+      Map<String, Boolean> checked,
+      String problem) {
+    this(state, jobDirectory, checkpoints, checked, Map.of(), problem);
   }
 
   public enum State {
@@ -69,5 +83,18 @@ public record CheckpointStorageView(
       return Optional.of(true);
     }
     return Optional.ofNullable(checked.get(point));
+  }
+
+  /** The checkpoint id of an existing restore point, from the listing or its metadata's head. */
+  public Optional<Long> idOf(String restorePath) {
+    if (state != State.READ || restorePath == null) {
+      return Optional.empty();
+    }
+    String point = CheckpointPaths.pointDirectory(restorePath);
+    return checkpoints.stream()
+        .filter(c -> point.equals(c.path()))
+        .map(FlinkCheckpoint::id)
+        .findFirst()
+        .or(() -> Optional.ofNullable(ids.get(point)));
   }
 }

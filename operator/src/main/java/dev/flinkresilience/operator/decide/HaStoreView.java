@@ -1,5 +1,6 @@
 package dev.flinkresilience.operator.decide;
 
+import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
 import java.util.List;
 
 /**
@@ -27,6 +28,31 @@ public record HaStoreView(
     NO_HA,
     /** The store exists but could not be read now. */
     UNAVAILABLE
+  }
+
+  /**
+   * This view with the entry for the point the deployment restored from under its real path. Flink
+   * registers a restored savepoint (or another job's checkpoint) in the new job's store under its
+   * own id, and the readers can only spell an entry as {@code <checkpoint dir>/<job id>/chk-<id>},
+   * which for that entry does not exist; the ZooKeeper reader would also give it the restore's time
+   * as its completion. Taken at face value it would be recorded as a checkpoint the new job
+   * completed (a savepoint was then triggered while its tasks still started, and refused) and be
+   * chosen, and refused as gone, should the job fail before its first checkpoint. Unchanged when
+   * the restored id is not known.
+   */
+  public HaStoreView restoredAs(CheckpointRef restoredFrom) {
+    if (restoredFrom == null
+        || restoredFrom.getId() == null
+        || restoredFrom.getPath() == null
+        || restoredFrom.getPath().isBlank()) {
+      return this;
+    }
+    long id = restoredFrom.getId();
+    List<FlinkCheckpoint> resolved =
+        checkpoints.stream()
+            .map(c -> c.id() == id ? FlinkCheckpoint.at(id, restoredFrom.getPath(), null) : c)
+            .toList();
+    return new HaStoreView(state, resolved, leaderRestAddress, problem);
   }
 
   public static HaStoreView noHa() {

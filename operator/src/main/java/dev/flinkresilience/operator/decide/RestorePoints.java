@@ -53,9 +53,10 @@ import java.util.TreeSet;
  *   <li>With {@code maxCheckpointAge} set, a candidate must be shown to be young enough. A point
  *       whose completion time is unknown (an HA-store entry) is as young as the newest known
  *       completion at or below its id, which is a lower bound; unknown age is refused.
- *   <li>The chosen point's {@code _metadata} must exist in the storage. If it is gone (deleted by
- *       hand, by retention), the choice is refused naming the path; it never falls back to an older
- *       point, which would replay processed data.
+ *   <li>The chosen point's {@code _metadata} must exist in the storage; its head gives the id of a
+ *       savepoint, which is recorded with it. If it is gone (deleted by hand, by retention), the
+ *       choice is refused naming the path; it never falls back to an older point, which would
+ *       replay processed data.
  *   <li>When the storage could not be read (timeout, permission, I/O error), the choice is made
  *       from status and the HA store as before and says so; the metadata is then not verified.
  *       Decided so because refusing would turn an outage of the storage into an outage of the job:
@@ -204,7 +205,7 @@ public final class RestorePoints {
     String path = from.point().path();
     Optional<Boolean> exists = storage.exists(path);
     if (exists.orElse(false)) {
-      return choice;
+      return withId(from, storage);
     }
     RestorePoint point = from.point();
     String metadata = CheckpointPaths.pointDirectory(path) + "/" + CheckpointPaths.METADATA;
@@ -222,6 +223,25 @@ public final class RestorePoints {
             + "; not falling back to an older point, which would replay processed data. To start"
             + " from a point of your choice, set spec.job.initialSavepointPath together with a new"
             + " spec.restartNonce");
+  }
+
+  /**
+   * A savepoint's id, which its path does not give, from the head of its metadata. The deployment
+   * records it as what it restored from, and so knows the HA store's entry under that id for what
+   * it is: the restored point, not a checkpoint of the new job (see HaStoreView#restoredAs).
+   */
+  private static RestoreChoice withId(RestoreChoice.From from, CheckpointStorageView storage) {
+    RestorePoint point = from.point();
+    if (point.checkpointId() != null) {
+      return from;
+    }
+    return storage
+        .idOf(point.path())
+        .<RestoreChoice>map(
+            id ->
+                new RestoreChoice.From(
+                    new RestorePoint(point.path(), id, point.source()), from.why(), from.caveat()))
+        .orElse(from);
   }
 
   private static RestoreChoice choose(Request r, RestoreFrom policy) {

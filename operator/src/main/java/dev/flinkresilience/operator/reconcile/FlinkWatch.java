@@ -90,7 +90,7 @@ public final class FlinkWatch {
             .latest(ResourceID.fromResource(job))
             .filter(p -> p.isOf(status.getJobId()))
             .orElse(null);
-    HaStoreView ha = ha(job, running, status, polled, ctx);
+    HaStoreView ha = ha(job, running, status, polled, ctx).restoredAs(status.getRestoredFrom());
     FlinkObservation observation = polled == null ? null : current(polled.rest(), status);
     var merged = ObservationLedger.merge(status, observation, ha, running.getRestartStrategy());
     var pods = ctx.getSecondaryResources(Pod.class);

@@ -60,6 +60,17 @@ class RestorePointsTest {
                 .checkpoint(12, minutesAgo(1))
                 .finalSavepoint("s3://b/sp/savepoint-final")
                 .expect("s3://b/sp/savepoint-final", null, RestorePoint.STOP_WITH_SAVEPOINT),
+            row("a stop's savepoint, its id read from its metadata: recorded with it")
+                .reason(DeployReason.UPGRADE)
+                .checkpoint(12, minutesAgo(1))
+                .finalSavepoint("s3://b/sp/savepoint-final")
+                .metadataId("s3://b/sp/savepoint-final", 14)
+                .expect("s3://b/sp/savepoint-final", 14L, RestorePoint.STOP_WITH_SAVEPOINT),
+            row("a user's savepoint, its id read from its metadata")
+                .reason(DeployReason.INITIAL)
+                .spec(s -> s.getJob().setInitialSavepointPath("s3://b/sp/savepoint-1"))
+                .metadataId("s3://b/sp/savepoint-1", 40)
+                .expect("s3://b/sp/savepoint-1", 40L, "user"),
             row("upgrade after a stop whose savepoint is gone: refused, not a checkpoint")
                 .reason(DeployReason.UPGRADE)
                 .checkpoint(12, minutesAgo(1))
@@ -353,6 +364,7 @@ class RestorePointsTest {
     final List<FlinkCheckpoint> stored = new ArrayList<>();
 
     final List<String> gone = new ArrayList<>();
+    final java.util.Map<String, Long> ids = new java.util.HashMap<>();
     String storageProblem;
     boolean storageRead = true;
     Consumer<RestoreChoice> expectation = c -> {};
@@ -457,6 +469,11 @@ class RestorePointsTest {
       return this;
     }
 
+    Row metadataId(String point, long id) {
+      ids.put(point, id);
+      return this;
+    }
+
     Row gone(String point) {
       gone.add(point);
       return this;
@@ -492,7 +509,7 @@ class RestorePointsTest {
       var checked = new java.util.HashMap<String, Boolean>();
       query.paths().forEach(p -> checked.put(p, !gone.contains(p)));
       return new CheckpointStorageView(
-          CheckpointStorageView.State.READ, query.jobDirectory(), stored, checked, null);
+          CheckpointStorageView.State.READ, query.jobDirectory(), stored, checked, ids, null);
     }
 
     Row finalSavepoint(String path) {

@@ -12,6 +12,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -19,7 +22,8 @@ import org.apache.flink.core.fs.Path;
 /**
  * Reads a job's checkpoint directory through Flink's own {@link FileSystem}, so every scheme Flink
  * can write (file://, and s3://, gs://, hdfs:// once their plugins are loaded) reads the same way.
- * Strictly read-only: {@code listStatus} and {@code getFileStatus}.
+ * Strictly read-only: {@code listStatus}, {@code getFileStatus}, and the first 16 bytes of a
+ * restore point's metadata (its checkpoint id, see {@link MetadataHeader}).
  *
  * <p>A checkpoint is complete when its {@code chk-<id>} directory holds {@code _metadata}: Flink
  * writes that file last, so a directory without it is a checkpoint in progress or abandoned. Other
@@ -58,12 +62,17 @@ public final class CheckpointStorageReader {
     try {
       List<FlinkCheckpoint> checkpoints = where == null ? List.of() : list(where);
       Map<String, Boolean> checked = new HashMap<>();
+      Map<String, Long> ids = new HashMap<>();
       for (String point : query.paths().stream().limit(MAX_PATHS).toList()) {
         where = point;
-        checked.put(point, hasMetadata(point));
+        Optional<Path> metadata = metadata(point);
+        checked.put(point, metadata.isPresent());
+        if (metadata.isPresent()) {
+          checkpointId(metadata.get()).ifPresent(id -> ids.put(point, id));
+        }
       }
       return new CheckpointStorageView(
-          CheckpointStorageView.State.READ, query.jobDirectory(), checkpoints, checked, null);
+          CheckpointStorageView.State.READ, query.jobDirectory(), checkpoints, checked, ids, null);
     } catch (IOException | RuntimeException e) {
       return CheckpointStorageView.failed(query.jobDirectory(), describe(where, e));
     }
@@ -109,18 +118,31 @@ public final class CheckpointStorageReader {
   }
 
   /**
-   * Whether a restore point is restorable: Flink accepts a directory holding {@code _metadata} or
-   * the metadata file itself, by any name.
+   * The metadata file that makes a restore point restorable, if there is one: Flink accepts a
+   * directory holding {@code _metadata} or the metadata file itself, by any name.
    */
-  private static boolean hasMetadata(String point) throws IOException {
+  private static Optional<Path> metadata(String point) throws IOException {
     Path path = new Path(point);
     FileSystem fs = path.getFileSystem();
-    FileStatus inside = status(fs, new Path(path, CheckpointPaths.METADATA));
-    if (inside != null && !inside.isDir()) {
-      return true;
+    Path inside = new Path(path, CheckpointPaths.METADATA);
+    FileStatus status = status(fs, inside);
+    if (status != null && !status.isDir()) {
+      return Optional.of(inside);
     }
     FileStatus itself = status(fs, path);
-    return itself != null && !itself.isDir();
+    return itself != null && !itself.isDir() ? Optional.of(path) : Optional.empty();
+  }
+
+  /**
+   * The id at the head of a metadata file; empty when it cannot be read or is not Flink's. The
+   * point exists either way: a head that cannot be read costs the id, not the restore.
+   */
+  private static OptionalLong checkpointId(Path metadata) {
+    try (FSDataInputStream in = metadata.getFileSystem().open(metadata)) {
+      return MetadataHeader.checkpointId(in);
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
   }
 
   private static FileStatus status(FileSystem fs, Path path) throws IOException {

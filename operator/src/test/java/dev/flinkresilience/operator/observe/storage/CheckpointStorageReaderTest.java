@@ -82,6 +82,31 @@ class CheckpointStorageReaderTest {
   }
 
   @Test
+  void readsASavepointsIdFromTheHeadOfItsMetadata() throws Exception {
+    Path savepoint = temp.resolve("savepoint-0123ab-5e4c0c4d3d9d");
+    Files.createDirectories(savepoint);
+    Files.write(savepoint.resolve("_metadata"), MetadataHeaderTest.head(0x4960672d, 6, 14, 16));
+    Path notFlinks = temp.resolve("savepoint-by-hand");
+    Files.createDirectories(notFlinks);
+    Files.writeString(notFlinks.resolve("_metadata"), "x");
+    String withId = CheckpointPaths.pointDirectory(savepoint.toUri().toString());
+    String withoutId = CheckpointPaths.pointDirectory(notFlinks.toUri().toString());
+
+    CheckpointStorageView view =
+        new CheckpointStorageReader()
+            .read(new StorageQuery(jobDirectory(), Set.of(withId, withoutId)));
+
+    assertThat(view.idOf(withId)).contains(14L);
+    assertThat(view.exists(withoutId))
+        .as("a head that is not Flink's costs the id only")
+        .contains(true);
+    assertThat(view.idOf(withoutId)).isEmpty();
+    assertThat(view.idOf(CheckpointPaths.of(checkpointDir, JOB, 2)))
+        .as("a listed checkpoint's id is its directory's")
+        .contains(2L);
+  }
+
+  @Test
   void aJobWithoutCheckpointsYetIsReadAsEmpty() {
     CheckpointStorageView view =
         new CheckpointStorageReader()
