@@ -89,6 +89,7 @@ public final class SampleJob {
     values.put("MAX_REDEPLOYS", "5");
     values.put("BAD_NODE_FAILURES", "3");
     values.put("STUCK_AFTER", "5m");
+    values.put("JM_REPLICAS", "1");
     this.dir = dir;
     flink(Flink.V2_3);
   }
@@ -162,6 +163,12 @@ public final class SampleJob {
   /** {@code recovery.nodeSuspectAfter}; zero turns the corroborated detection off. */
   public SampleJob nodeSuspectAfter(Duration after) {
     values.put("NODE_SUSPECT_AFTER", after.isZero() ? "0s" : duration(after));
+    return this;
+  }
+
+  /** {@code jobManager.replicas}: above 1, standby JobManagers (HA only). */
+  public SampleJob jobManagerReplicas(int replicas) {
+    values.put("JM_REPLICAS", Integer.toString(replicas));
     return this;
   }
 

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 
 /**
  * The node-loss benchmark of issue 6: each node-loss scenario runs twice on one local cluster with
@@ -32,8 +31,13 @@ import java.util.function.Function;
  * eviction so that the operator's own redeploy for a job that is not running does not cut the
  * baseline short: the baseline measures Kubernetes and Flink HA alone.
  *
+ * <p>The JobManager's node is also killed with a standby JobManager ({@code jobManager.replicas:
+ * 2}, corroborated detection, Kubernetes HA): the leader's node, found by the REST leader entry in
+ * Flink's HA ConfigMap.
+ *
  * <p>Options: {@code --ha kubernetes|zookeeper} (default kubernetes); {@code --no-baseline} skips
- * the Kubernetes-only runs (about 6 minutes each), and the JSON line then has no ratio.
+ * the Kubernetes-only runs (about 6 minutes each), and the JSON line then has no ratio; {@code
+ * --no-standby} skips the standby run.
  */
 public final class NodeLossBaseline {
   private static final Duration STUCK_AFTER = Duration.ofMinutes(15);
@@ -41,23 +45,32 @@ public final class NodeLossBaseline {
 
   private NodeLossBaseline() {}
 
-  /** One node-loss scenario: which node to kill once the job runs. */
-  private record Scenario(String name, Function<ScenarioRun, Pod> victim) {}
+  /** The victim: the pod whose node is killed once the job runs. */
+  @FunctionalInterface
+  private interface Victim {
+    Pod of(ScenarioRun run) throws InterruptedException;
+  }
 
-  /** How the node loss is detected. */
+  /** One node-loss scenario: which node to kill once the job runs. */
+  private record Scenario(String name, Victim victim, boolean jobManager) {}
+
+  /** How the node loss is detected, and how many JobManagers the job runs. */
   enum Mode {
-    CORROBORATED("operator", true, Duration.ofSeconds(12)),
-    LEASE_ONLY("lease only", true, Duration.ZERO),
-    BASELINE("baseline", false, Duration.ZERO);
+    CORROBORATED("operator", true, Duration.ofSeconds(12), 1),
+    STANDBY("standby JM", true, Duration.ofSeconds(12), 2),
+    LEASE_ONLY("lease only", true, Duration.ZERO, 1),
+    BASELINE("baseline", false, Duration.ZERO, 1);
 
     final String label;
     final boolean detection;
     final Duration suspectAfter;
+    final int jobManagers;
 
-    Mode(String label, boolean detection, Duration suspectAfter) {
+    Mode(String label, boolean detection, Duration suspectAfter, int jobManagers) {
       this.label = label;
       this.detection = detection;
       this.suspectAfter = suspectAfter;
+      this.jobManagers = jobManagers;
     }
   }
 
@@ -66,9 +79,12 @@ public final class NodeLossBaseline {
   public static void main(String[] args) throws Exception {
     SampleJob.Ha ha = SampleJob.Ha.KUBERNETES;
     boolean baseline = true;
+    boolean standby = true;
     for (int i = 0; i < args.length; i++) {
       if ("--no-baseline".equals(args[i])) {
         baseline = false;
+      } else if ("--no-standby".equals(args[i])) {
+        standby = false;
       } else if ("--ha".equals(args[i]) && i + 1 < args.length) {
         ha = SampleJob.Ha.valueOf(args[++i].toUpperCase(Locale.ROOT));
       } else {
@@ -88,8 +104,9 @@ public final class NodeLossBaseline {
     PrintStream out = System.out;
     List<Scenario> scenarios =
         List.of(
-            new Scenario("kill-jobmanager-node", ScenarioRun::jobManagerPod),
-            new Scenario("kill-taskmanager-node", ScenarioRun::taskManagerPodApartFromJobManager));
+            new Scenario("kill-jobmanager-node", ScenarioRun::jobManagerPod, true),
+            new Scenario(
+                "kill-taskmanager-node", ScenarioRun::taskManagerPodApartFromJobManager, false));
     List<Row> rows = new ArrayList<>();
     LocalCluster.Settings settings =
         LocalCluster.Settings.defaults().withControlPlane(ControlPlane.Kind.REAL);
@@ -97,7 +114,9 @@ public final class NodeLossBaseline {
       out.println("== " + cluster.controlPlane().describe());
       for (Scenario scenario : scenarios) {
         for (Mode mode : Mode.values()) {
-          if (mode == Mode.BASELINE && !baseline) {
+          if (mode == Mode.BASELINE && !baseline
+              || mode == Mode.STANDBY
+                  && (!scenario.jobManager() || !standby || ha != SampleJob.Ha.KUBERNETES)) {
             continue;
           }
           rows.add(
@@ -131,6 +150,7 @@ public final class NodeLossBaseline {
             .ha(ha, cluster.zookeeperQuorum())
             .checkpointInterval(Duration.ofSeconds(3))
             .nodeSuspectAfter(mode.suspectAfter)
+            .jobManagerReplicas(mode.jobManagers)
             .stuckRestartingAfter(STUCK_AFTER);
     OperatorSettings operatorSettings =
         OperatorSettings.allNamespaces().withNodeDetection(mode.detection);
@@ -138,7 +158,20 @@ public final class NodeLossBaseline {
       ScenarioRun run = new ScenarioRun(cluster, job, line -> out.println("   " + line));
       try {
         run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
-        String node = scenario.victim().apply(run).getSpec().getNodeName();
+        // With a standby, the leader's node: killing the standby's would interrupt nothing.
+        Pod victim = mode.jobManagers > 1 ? run.leadingJobManagerPod() : scenario.victim().of(run);
+        String node = victim.getSpec().getNodeName();
+        if (mode.jobManagers > 1) {
+          out.println(
+              "   JobManager pods: "
+                  + run.pods().stream()
+                      .filter(
+                          p -> "jobmanager".equals(p.getMetadata().getLabels().get("component")))
+                      .map(p -> p.getMetadata().getName() + " on " + p.getSpec().getNodeName())
+                      .toList()
+                  + "; killing the leader's node "
+                  + node);
+        }
         long before =
             run.inject(
                 node + " killed right after a Lease renewal",
@@ -218,6 +251,14 @@ public final class NodeLossBaseline {
           scenario,
           result(rows, scenario, Mode.CORROBORATED).recoverySeconds(),
           result(rows, scenario, Mode.LEASE_ONLY).recoverySeconds());
+      if (rows.stream().anyMatch(r -> r.scenario().equals(scenario) && r.mode() == Mode.STANDBY)) {
+        out.printf(
+            Locale.ROOT,
+            "%s: RUNNING again %.1f s with a standby JobManager vs %.1f s with one%n",
+            scenario,
+            result(rows, scenario, Mode.STANDBY).recoverySeconds(),
+            result(rows, scenario, Mode.CORROBORATED).recoverySeconds());
+      }
       if (rows.stream().anyMatch(r -> r.mode() == Mode.BASELINE)) {
         out.printf(
             Locale.ROOT,

@@ -6,6 +6,7 @@ import dev.flinkresilience.local.check.JobManagerRest;
 import dev.flinkresilience.local.check.OutputCheck;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.Incident;
+import dev.flinkresilience.operator.observe.ha.KubernetesHaLayout;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -154,6 +155,44 @@ public final class ScenarioRun {
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("no JobManager pod"));
+  }
+
+  /**
+   * With standby JobManagers (Kubernetes HA), the one that leads: the pod whose IP the REST leader
+   * entry of Flink's {@code <cluster-id>-cluster-config-map} names. Every JobManager's REST API
+   * serves the leader's view, so asking them does not tell. Waits up to 30 s for the entry.
+   */
+  public Pod leadingJobManagerPod() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String leader = null;
+    while (System.nanoTime() < deadline) {
+      var map =
+          cluster
+              .client()
+              .configMaps()
+              .inNamespace(job.namespace())
+              .withName(KubernetesHaLayout.clusterConfigMap(job.name()))
+              .get();
+      String entry =
+          map == null || map.getData() == null
+              ? null
+              : map.getData().get(KubernetesHaLayout.REST_SERVER_LEADER_KEY);
+      leader = entry == null ? null : KubernetesHaLayout.leaderAddress(entry);
+      String host = leader == null ? null : java.net.URI.create(leader).getHost();
+      for (Pod p : pods()) {
+        if ("jobmanager".equals(p.getMetadata().getLabels().get("component"))
+            && p.getMetadata().getDeletionTimestamp() == null
+            && p.getStatus() != null
+            && host != null
+            && host.equals(p.getStatus().getPodIP())) {
+          say("leading JobManager: " + p.getMetadata().getName() + " (" + leader + ")");
+          return p;
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException(
+        "no JobManager pod at the REST leader address within 30 s (Kubernetes HA only): " + leader);
   }
 
   public Pod taskManagerPod() {

@@ -178,7 +178,8 @@ public final class ClusterActions {
    * until the node lifecycle controller's grace period (40 s by default) has passed, so a pod
    * released from it could be scheduled straight back onto it and never start. The JobManager
    * Deployment's template gets a required anti-affinity on the node (the ReplicaSet it rolls avoids
-   * it); a no-op when it already has one, or the Deployment is gone or not the job's ({@code uid}).
+   * it); a no-op when it already has one, runs standby JobManagers (see NodeAvoidance#keepOff), or
+   * is gone or not the job's ({@code uid}).
    */
   public void keepJobManagerOff(String namespace, String clusterId, String uid, String node) {
     var deployment =

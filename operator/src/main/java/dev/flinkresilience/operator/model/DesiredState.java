@@ -107,6 +107,10 @@ public final class DesiredState {
                 config,
                 NodeAvoidance.avoid(spec.getJobManager().getPodTemplate(), avoidedNodes),
                 NodeAvoidance.avoid(spec.getTaskManager().getPodTemplate(), avoidedNodes)));
+    flinkObjects =
+        flinkObjects.stream()
+            .map(o -> o instanceof Deployment d ? StandbySpread.apart(d) : o)
+            .toList();
     if (spec.getHighAvailability().getType() == HighAvailabilityType.NONE) {
       flinkObjects =
           flinkObjects.stream().map(o -> o instanceof Deployment d ? RunOnce.guard(d) : o).toList();

@@ -54,8 +54,19 @@ public final class NodeAvoidance {
    * Whether {@code deployment}'s pods may be scheduled on {@code node}; if so, a copy of it whose
    * pod template keeps them off it (as {@link #avoid}); empty when it already does. Changing the
    * template makes the Deployment replace its pod with one that avoids the node.
+   *
+   * <p>Empty too for a Deployment of more than one replica (standby JobManagers): a template change
+   * rolls every pod, the standby on a live node included, and that standby is the one about to take
+   * over. The node-loss benchmark measured it: the rollout replaced both JobManagers and the job
+   * was RUNNING again after 36.8 s instead of 20.4 s with no standby. A replacement that lands on
+   * the lost node meanwhile only waits there (and is released as the node's pods are); the standby
+   * leads.
    */
   public static Optional<Deployment> keepOff(Deployment deployment, String node) {
+    Integer replicas = deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
+    if (replicas != null && replicas > 1) {
+      return Optional.empty();
+    }
     Deployment copy = new DeploymentBuilder(deployment).build();
     PodSpec spec = copy.getSpec().getTemplate().getSpec();
     Affinity affinity = spec.getAffinity() == null ? new Affinity() : spec.getAffinity();

@@ -58,6 +58,64 @@ class DesiredStateTest {
   }
 
   @Test
+  void standbyJobManagersPreferNodesWithoutAnotherJobManager() {
+    var job = Jobs.job("ns", "orders");
+    job.getSpec().getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
+    job.getSpec().getHighAvailability().setStorageDir("s3://b/ha");
+    job.getSpec().getJobManager().setReplicas(2);
+
+    Deployment jm = deployment(DesiredState.objects(job, job.getSpec(), STAMP, RestorePoint.NONE));
+
+    var apart = jm.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity();
+    assertThat(apart.getRequiredDuringSchedulingIgnoredDuringExecution())
+        .as("preferred only: fewer nodes than JobManagers still run them all")
+        .isNullOrEmpty();
+    assertThat(apart.getPreferredDuringSchedulingIgnoredDuringExecution())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.getPodAffinityTerm().getTopologyKey())
+                  .isEqualTo("kubernetes.io/hostname");
+              assertThat(w.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+                  .as("the JobManager pods of this job, as the Deployment selects them")
+                  .isEqualTo(jm.getSpec().getSelector().getMatchLabels());
+            });
+  }
+
+  @Test
+  void oneJobManagerOrTheUsersOwnAntiAffinityIsLeftAlone() {
+    var single = Jobs.job("ns", "orders");
+    Deployment one =
+        deployment(DesiredState.objects(single, single.getSpec(), STAMP, RestorePoint.NONE));
+    var affinity = one.getSpec().getTemplate().getSpec().getAffinity();
+    assertThat(affinity == null ? null : affinity.getPodAntiAffinity()).isNull();
+
+    var job = Jobs.job("ns", "orders");
+    job.getSpec().getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
+    job.getSpec().getHighAvailability().setStorageDir("s3://b/ha");
+    job.getSpec().getJobManager().setReplicas(3);
+    Map<String, Object> own =
+        Map.of(
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            List.of(
+                Map.of(
+                    "topologyKey",
+                    "topology.kubernetes.io/zone",
+                    "labelSelector",
+                    Map.of("matchLabels", Map.of("tier", "jm")))));
+    job.getSpec()
+        .getJobManager()
+        .setPodTemplate(Map.of("spec", Map.of("affinity", Map.of("podAntiAffinity", own))));
+    Deployment three =
+        deployment(DesiredState.objects(job, job.getSpec(), STAMP, RestorePoint.NONE));
+    var users = three.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity();
+    assertThat(users.getPreferredDuringSchedulingIgnoredDuringExecution()).isNullOrEmpty();
+    assertThat(users.getRequiredDuringSchedulingIgnoredDuringExecution())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
+  }
+
+  @Test
   void theConfigurationConfigMapShipsConsoleLoggingAndTheRenderedConfiguration() {
     var job = Jobs.job("ns", "orders");
     List<HasMetadata> objects = DesiredState.objects(job, job.getSpec(), STAMP, RestorePoint.NONE);

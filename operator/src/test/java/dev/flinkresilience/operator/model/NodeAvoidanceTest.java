@@ -134,6 +134,26 @@ class NodeAvoidanceTest {
   }
 
   @Test
+  void standbyJobManagersAreNotRolledToKeepOffALostNode() {
+    var deployment =
+        new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+            .withNewSpec()
+            .withReplicas(2)
+            .withNewTemplate()
+            .withNewSpec()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+
+    assertThat(NodeAvoidance.keepOff(deployment, "node-3"))
+        .as("a template change would replace the standby that is about to lead")
+        .isEmpty();
+    deployment.getSpec().setReplicas(1);
+    assertThat(NodeAvoidance.keepOff(deployment, "node-3")).isPresent();
+  }
+
+  @Test
   void aDeploymentWithoutAffinityGetsOneTerm() {
     var deployment =
         new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()

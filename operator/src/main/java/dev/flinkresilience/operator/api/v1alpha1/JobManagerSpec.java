@@ -13,7 +13,7 @@ import java.util.Map;
 public class JobManagerSpec {
 
   @JsonPropertyDescription(
-      "Number of JobManagers. More than 1 runs standby JobManagers and requires high availability. Default: 1.")
+      "Number of JobManagers. More than 1 runs standby JobManagers and requires high availability; they prefer nodes apart (a preferred pod anti-affinity, unless the pod template sets one). Default: 1.")
   @Min(1)
   @Max(10)
   private int replicas = 1;
