@@ -135,16 +135,8 @@ class NodeAvoidanceTest {
 
   @Test
   void standbyJobManagersAreNotRolledToKeepOffALostNode() {
-    var deployment =
-        new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
-            .withNewSpec()
-            .withReplicas(2)
-            .withNewTemplate()
-            .withNewSpec()
-            .endSpec()
-            .endTemplate()
-            .endSpec()
-            .build();
+    var deployment = withoutAffinity();
+    deployment.getSpec().setReplicas(2);
 
     assertThat(NodeAvoidance.keepOff(deployment, "node-3"))
         .as("a template change would replace the standby that is about to lead")
@@ -153,17 +145,20 @@ class NodeAvoidanceTest {
     assertThat(NodeAvoidance.keepOff(deployment, "node-3")).isPresent();
   }
 
+  private static io.fabric8.kubernetes.api.model.apps.Deployment withoutAffinity() {
+    return new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+        .withNewSpec()
+        .withNewTemplate()
+        .withNewSpec()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
   @Test
   void aDeploymentWithoutAffinityGetsOneTerm() {
-    var deployment =
-        new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
-            .withNewSpec()
-            .withNewTemplate()
-            .withNewSpec()
-            .endSpec()
-            .endTemplate()
-            .endSpec()
-            .build();
+    var deployment = withoutAffinity();
     var kept = NodeAvoidance.keepOff(deployment, "node-3").orElseThrow();
     assertThat(
             kept.getSpec()
