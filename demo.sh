@@ -9,13 +9,14 @@
 #   --flink 1.20: the job's image is flink:1.20 and its pods run Flink 1.20 (module flink-1.20).
 #   --storage: checkpoints, savepoints and HA data on the cluster's S3 (S3Proxy on 127.0.0.1, through
 #   Flink's flink-s3-fs-presto plugin; the default on Flink 2.3) or on plain files (file://).
-#        ./demo.sh baseline [--ha kubernetes|zookeeper] [--no-baseline] [--no-standby]
+#        ./demo.sh baseline [--ha kubernetes|zookeeper] [--no-baseline] [--no-standby] [--only MODES]
 #   baseline: the node-loss benchmark instead (about 15 minutes; needs the real control plane): each
 #   node-loss scenario (a node killed right after its Lease renewal) with the operator's corroborated
 #   detection, with the Lease alone, and with node detection off (Kubernetes' own node lifecycle;
 #   --no-baseline skips it); the JobManager's node also with a standby JobManager (jobManager.replicas
-#   2; --no-standby skips it); a table, and as the last line one JSON object with
-#   baselineRecoverySeconds and ratio.
+#   2, with Flink's 5 s leader retry period and with 1 s; --no-standby skips them); --only runs
+#   only the modes named (corroborated,standby,standby-fast,lease-only,baseline); a table, and as
+#   the last line one JSON object with baselineRecoverySeconds and ratio.
 #        ./demo.sh scale N [--namespaces K] [--heap 1g]
 #   scale: the scale benchmark instead (issue 14; needs the real control plane): N jobs under one
 #   operator running as its own process (java -Xmx1g -jar), three nodes kept by stand-in kubelets (no

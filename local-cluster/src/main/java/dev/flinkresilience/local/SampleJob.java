@@ -75,6 +75,7 @@ public final class SampleJob {
   private StorageLayout storage = StorageLayout.file();
   private Ha ha = Ha.NONE;
   private String zookeeperQuorum;
+  private Duration leaderRetryPeriod;
 
   private SampleJob(String namespace, String name, Path dir) {
     values.put("NAMESPACE", namespace);
@@ -122,7 +123,14 @@ public final class SampleJob {
     String dir = storage.uri(storage.storageDir(this.dir).resolve("ha"));
     return switch (ha) {
       case NONE -> "{type: none}";
-      case KUBERNETES -> "{type: kubernetes, storageDir: \"" + dir + "\"}";
+      case KUBERNETES ->
+          "{type: kubernetes, storageDir: \""
+              + dir
+              + "\""
+              + (leaderRetryPeriod == null
+                  ? ""
+                  : ", kubernetes: {retryPeriod: " + duration(leaderRetryPeriod) + "}")
+              + "}";
       case ZOOKEEPER ->
           "{type: zookeeper, storageDir: \""
               + dir
@@ -163,6 +171,15 @@ public final class SampleJob {
   /** {@code recovery.nodeSuspectAfter}; zero turns the corroborated detection off. */
   public SampleJob nodeSuspectAfter(Duration after) {
     values.put("NODE_SUSPECT_AFTER", after.isZero() ? "0s" : duration(after));
+    return this;
+  }
+
+  /**
+   * {@code highAvailability.kubernetes.retryPeriod} (Kubernetes HA): how often a standby tries to
+   * take the leadership over; unset, Flink's 5 s.
+   */
+  public SampleJob leaderRetryPeriod(Duration period) {
+    this.leaderRetryPeriod = period;
     return this;
   }
 

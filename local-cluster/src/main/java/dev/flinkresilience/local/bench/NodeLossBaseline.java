@@ -37,7 +37,8 @@ import java.util.Locale;
  *
  * <p>Options: {@code --ha kubernetes|zookeeper} (default kubernetes); {@code --no-baseline} skips
  * the Kubernetes-only runs (about 6 minutes each), and the JSON line then has no ratio; {@code
- * --no-standby} skips the standby run.
+ * --no-standby} skips the standby runs; {@code --only MODE[,MODE]} runs only those modes
+ * (corroborated, standby, standby-fast, lease-only, baseline).
  */
 public final class NodeLossBaseline {
   private static final Duration STUCK_AFTER = Duration.ofMinutes(15);
@@ -56,21 +57,31 @@ public final class NodeLossBaseline {
 
   /** How the node loss is detected, and how many JobManagers the job runs. */
   enum Mode {
-    CORROBORATED("operator", true, Duration.ofSeconds(12), 1),
-    STANDBY("standby JM", true, Duration.ofSeconds(12), 2),
-    LEASE_ONLY("lease only", true, Duration.ZERO, 1),
-    BASELINE("baseline", false, Duration.ZERO, 1);
+    CORROBORATED("operator", true, Duration.ofSeconds(12), 1, null),
+    /** Flink's default retry period: the standby tries to lead every 5 to 11 s. */
+    STANDBY("standby JM", true, Duration.ofSeconds(12), 2, null),
+    /** {@code highAvailability.kubernetes.retryPeriod: 1s}: every 1 to 2.2 s. */
+    STANDBY_FAST("standby JM, retry 1s", true, Duration.ofSeconds(12), 2, Duration.ofSeconds(1)),
+    LEASE_ONLY("lease only", true, Duration.ZERO, 1, null),
+    BASELINE("baseline", false, Duration.ZERO, 1, null);
 
     final String label;
     final boolean detection;
     final Duration suspectAfter;
     final int jobManagers;
+    final Duration leaderRetry;
 
-    Mode(String label, boolean detection, Duration suspectAfter, int jobManagers) {
+    Mode(
+        String label,
+        boolean detection,
+        Duration suspectAfter,
+        int jobManagers,
+        Duration leaderRetry) {
       this.label = label;
       this.detection = detection;
       this.suspectAfter = suspectAfter;
       this.jobManagers = jobManagers;
+      this.leaderRetry = leaderRetry;
     }
   }
 
@@ -80,16 +91,25 @@ public final class NodeLossBaseline {
     SampleJob.Ha ha = SampleJob.Ha.KUBERNETES;
     boolean baseline = true;
     boolean standby = true;
+    java.util.Set<Mode> only = null;
     for (int i = 0; i < args.length; i++) {
       if ("--no-baseline".equals(args[i])) {
         baseline = false;
       } else if ("--no-standby".equals(args[i])) {
         standby = false;
+      } else if ("--only".equals(args[i]) && i + 1 < args.length) {
+        only = new java.util.HashSet<>();
+        for (String m : args[++i].split(",")) {
+          only.add(Mode.valueOf(m.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
+        }
       } else if ("--ha".equals(args[i]) && i + 1 < args.length) {
         ha = SampleJob.Ha.valueOf(args[++i].toUpperCase(Locale.ROOT));
       } else {
         throw new IllegalArgumentException("unknown option " + args[i]);
       }
+    }
+    if (only != null && !only.contains(Mode.BASELINE)) {
+      baseline = false;
     }
     if (ha == SampleJob.Ha.NONE) {
       throw new IllegalArgumentException(
@@ -115,7 +135,8 @@ public final class NodeLossBaseline {
       for (Scenario scenario : scenarios) {
         for (Mode mode : Mode.values()) {
           if (mode == Mode.BASELINE && !baseline
-              || mode == Mode.STANDBY
+              || only != null && !only.contains(mode)
+              || mode.jobManagers > 1
                   && (!scenario.jobManager() || !standby || ha != SampleJob.Ha.KUBERNETES)) {
             continue;
           }
@@ -151,6 +172,7 @@ public final class NodeLossBaseline {
             .checkpointInterval(Duration.ofSeconds(3))
             .nodeSuspectAfter(mode.suspectAfter)
             .jobManagerReplicas(mode.jobManagers)
+            .leaderRetryPeriod(mode.leaderRetry)
             .stuckRestartingAfter(STUCK_AFTER);
     OperatorSettings operatorSettings =
         OperatorSettings.allNamespaces().withNodeDetection(mode.detection);
@@ -245,21 +267,11 @@ public final class NodeLossBaseline {
           r.stateErrors());
     }
     for (String scenario : rows.stream().map(Row::scenario).distinct().toList()) {
-      out.printf(
-          Locale.ROOT,
-          "%s: RUNNING again %.1f s corroborated vs %.1f s on the Lease alone%n",
-          scenario,
-          result(rows, scenario, Mode.CORROBORATED).recoverySeconds(),
-          result(rows, scenario, Mode.LEASE_ONLY).recoverySeconds());
-      if (rows.stream().anyMatch(r -> r.scenario().equals(scenario) && r.mode() == Mode.STANDBY)) {
-        out.printf(
-            Locale.ROOT,
-            "%s: RUNNING again %.1f s with a standby JobManager vs %.1f s with one%n",
-            scenario,
-            result(rows, scenario, Mode.STANDBY).recoverySeconds(),
-            result(rows, scenario, Mode.CORROBORATED).recoverySeconds());
-      }
-      if (rows.stream().anyMatch(r -> r.mode() == Mode.BASELINE)) {
+      compare(rows, scenario, Mode.CORROBORATED, Mode.LEASE_ONLY, out);
+      compare(rows, scenario, Mode.STANDBY, Mode.CORROBORATED, out);
+      compare(rows, scenario, Mode.STANDBY_FAST, Mode.STANDBY, out);
+      if (find(rows, scenario, Mode.BASELINE).isPresent()
+          && find(rows, scenario, Mode.CORROBORATED).isPresent()) {
         out.printf(
             Locale.ROOT,
             "%s: RUNNING again %.1f s with the operator vs %.1f s baseline, ratio %.1f%n",
@@ -274,7 +286,16 @@ public final class NodeLossBaseline {
 
   /** The scenario's JSON summary with detection on, plus the baseline and the ratio. */
   private static String summary(List<Row> rows, String scenario, boolean baseline) {
-    String json = result(rows, scenario, Mode.CORROBORATED).json();
+    var corroborated = find(rows, scenario, Mode.CORROBORATED);
+    if (corroborated.isEmpty()) {
+      // --only without it: the scenario's first run.
+      return rows.stream()
+          .filter(r -> r.scenario().equals(scenario))
+          .findFirst()
+          .map(r -> r.result().json())
+          .orElse("{}");
+    }
+    String json = corroborated.get().json();
     if (!baseline) {
       return json;
     }
@@ -292,11 +313,33 @@ public final class NodeLossBaseline {
         / result(rows, scenario, Mode.CORROBORATED).recoverySeconds();
   }
 
-  private static ScenarioRun.Result result(List<Row> rows, String scenario, Mode mode) {
+  /**
+   * One line comparing two modes of a scenario, when both ran ({@code --only} may leave one out).
+   */
+  private static void compare(
+      List<Row> rows, String scenario, Mode mode, Mode against, PrintStream out) {
+    if (find(rows, scenario, mode).isEmpty() || find(rows, scenario, against).isEmpty()) {
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "%s: RUNNING again %.1f s (%s) vs %.1f s (%s)%n",
+        scenario,
+        result(rows, scenario, mode).recoverySeconds(),
+        mode.label,
+        result(rows, scenario, against).recoverySeconds(),
+        against.label);
+  }
+
+  private static java.util.Optional<ScenarioRun.Result> find(
+      List<Row> rows, String scenario, Mode mode) {
     return rows.stream()
         .filter(r -> r.scenario().equals(scenario) && r.mode() == mode)
         .findFirst()
-        .orElseThrow()
-        .result();
+        .map(Row::result);
+  }
+
+  private static ScenarioRun.Result result(List<Row> rows, String scenario, Mode mode) {
+    return find(rows, scenario, mode).orElseThrow();
   }
 }

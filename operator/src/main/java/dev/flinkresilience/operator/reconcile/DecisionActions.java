@@ -4,6 +4,7 @@ import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.ObjectNotOwned;
 import dev.flinkresilience.operator.act.ObjectRefused;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.KubernetesHaSpec;
 import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.Placement;
 import dev.flinkresilience.operator.decide.PlanInput;
@@ -12,6 +13,7 @@ import dev.flinkresilience.operator.decide.SavepointView;
 import dev.flinkresilience.operator.model.DeploymentStamp;
 import dev.flinkresilience.operator.model.DesiredState;
 import dev.flinkresilience.operator.observe.SavepointOperations;
+import dev.flinkresilience.operator.spec.Durations;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -142,22 +144,21 @@ final class DecisionActions {
         .orElse(null);
   }
 
-  /** Flink renews its leader lock every retry period: 5 s unless the job's configuration says. */
+  /**
+   * Flink renews its leader lock every retry period: the spec's (validated before any deploy), or
+   * Flink's default.
+   */
   private static java.time.Duration leaderRetryPeriod(PlanInput input) {
-    String set =
-        input.desired().spec().getFlinkConfiguration() == null
-            ? null
-            : input
-                .desired()
-                .spec()
-                .getFlinkConfiguration()
-                .get("high-availability.kubernetes.leader-election.retry-period");
+    var ha = input.desired().spec().getHighAvailability();
+    var election = ha == null ? null : ha.getKubernetes();
+    String period =
+        election == null || election.getRetryPeriod() == null
+            ? KubernetesHaSpec.DEFAULT_RETRY_PERIOD
+            : election.getRetryPeriod();
     try {
-      return set == null
-          ? java.time.Duration.ofSeconds(5)
-          : org.apache.flink.util.TimeUtils.parseDuration(set);
-    } catch (RuntimeException e) {
-      return java.time.Duration.ofSeconds(5);
+      return Durations.parse(period);
+    } catch (IllegalArgumentException e) {
+      return Durations.parse(KubernetesHaSpec.DEFAULT_RETRY_PERIOD);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilitySpec;
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
 import dev.flinkresilience.operator.api.v1alpha1.JobManagerSpec;
 import dev.flinkresilience.operator.api.v1alpha1.JobSpec;
+import dev.flinkresilience.operator.api.v1alpha1.KubernetesHaSpec;
 import dev.flinkresilience.operator.api.v1alpha1.ResourcesSpec;
 import dev.flinkresilience.operator.api.v1alpha1.RestartStrategySpec;
 import dev.flinkresilience.operator.api.v1alpha1.RestartStrategyType;
@@ -149,6 +150,19 @@ public final class FlinkConfigRenderer {
       config.put(
           Setting.ZOOKEEPER_ROOT, or(zk.getRootPath(), () -> new ZooKeeperSpec().getRootPath()));
       config.put(Setting.ZOOKEEPER_ACL, or(zk.getAcl(), () -> ZooKeeperAcl.OPEN).value());
+    }
+    KubernetesHaSpec election = ha.getKubernetes();
+    if (type == HighAvailabilityType.KUBERNETES && election != null) {
+      String lease = "spec.highAvailability.kubernetes.leaseDuration";
+      config.putDuration(Setting.LEADER_LEASE_DURATION, election.getLeaseDuration(), lease);
+      // The leader keeps trying to renew for the whole lease: a renew deadline past it would
+      // let a leader act on a lease a standby may already have taken (fabric8's elector, which
+      // Flink uses, takes them as given).
+      config.putDuration(Setting.LEADER_RENEW_DEADLINE, election.getLeaseDuration(), lease);
+      config.putDuration(
+          Setting.LEADER_RETRY_PERIOD,
+          election.getRetryPeriod(),
+          "spec.highAvailability.kubernetes.retryPeriod");
     }
   }
 

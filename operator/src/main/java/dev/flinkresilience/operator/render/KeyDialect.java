@@ -89,6 +89,9 @@ public final class KeyDialect {
     ZOOKEEPER_QUORUM("high-availability.zookeeper.quorum"),
     ZOOKEEPER_ROOT("high-availability.zookeeper.path.root"),
     ZOOKEEPER_ACL("high-availability.zookeeper.client.acl"),
+    LEADER_LEASE_DURATION("high-availability.kubernetes.leader-election.lease-duration"),
+    LEADER_RENEW_DEADLINE("high-availability.kubernetes.leader-election.renew-deadline"),
+    LEADER_RETRY_PERIOD("high-availability.kubernetes.leader-election.retry-period"),
 
     // "restart-strategy" is only a deprecated fallback of RestartStrategyOptions.RESTART_STRATEGY.
     RESTART_STRATEGY("restart-strategy.type"),

@@ -2,9 +2,12 @@ package dev.flinkresilience.operator.validate;
 
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilitySpec;
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
+import dev.flinkresilience.operator.api.v1alpha1.KubernetesHaSpec;
 import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperAcl;
 import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -55,6 +58,43 @@ final class HighAvailabilityRules {
     if (zk != null) {
       zookeeper(zk, v);
       acl(zk.getAcl(), flinkConfiguration, v);
+    }
+    if (ha.getKubernetes() != null) {
+      leaderElection(ha.getKubernetes(), v);
+    }
+  }
+
+  /**
+   * A retry period of at least 1 s (each JobManager reads the leader ConfigMap once per period) and
+   * a lease of at least two of them: a live leader must be able to renew twice within its lease,
+   * and the operator hands leadership over only after two periods without a renewal
+   * (LeadershipHandover), which must come before the lease runs out to gain anything.
+   */
+  private static void leaderElection(KubernetesHaSpec election, Violations v) {
+    String prefix = "spec.highAvailability.kubernetes.";
+    Optional<Duration> retry =
+        v.durationBetween(
+            prefix + "retryPeriod",
+            election.getRetryPeriod(),
+            Duration.ofSeconds(1),
+            " (each JobManager reads the leader ConfigMap once per period)",
+            Duration.ofMinutes(1));
+    Optional<Duration> lease =
+        v.durationBetween(
+            prefix + "leaseDuration",
+            election.getLeaseDuration(),
+            Duration.ofSeconds(2),
+            "",
+            Duration.ofMinutes(5));
+    if (retry.isPresent()
+        && lease.isPresent()
+        && lease.get().compareTo(retry.get().multipliedBy(2)) < 0) {
+      v.add(
+          prefix + "leaseDuration",
+          "must be at least twice retryPeriod ("
+              + election.getRetryPeriod()
+              + "), so that a live leader renews it twice; got "
+              + Violations.echo(election.getLeaseDuration()));
     }
   }
 

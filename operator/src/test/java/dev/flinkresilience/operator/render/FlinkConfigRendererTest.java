@@ -285,6 +285,36 @@ class FlinkConfigRendererTest {
   }
 
   @Test
+  void leaderElectionIsRenderedOnlyWhenTheSpecSetsIt() {
+    for (FlinkVersion version : FlinkVersion.values()) {
+      FlinkResilientJobSpec spec = withHa(full(version), HighAvailabilityType.KUBERNETES);
+      // Absent: Flink's defaults, and the same configuration as before the field existed.
+      assertThat(render(spec).keySet())
+          .as("%s", version)
+          .noneMatch(k -> k.startsWith("high-availability.kubernetes."));
+
+      var election = new dev.flinkresilience.operator.api.v1alpha1.KubernetesHaSpec();
+      election.setLeaseDuration("10s");
+      election.setRetryPeriod("1s");
+      spec.getHighAvailability().setKubernetes(election);
+      assertThat(render(spec))
+          .as("%s", version)
+          .containsEntry("high-availability.kubernetes.leader-election.lease-duration", "10 s")
+          .containsEntry("high-availability.kubernetes.leader-election.renew-deadline", "10 s")
+          .containsEntry("high-availability.kubernetes.leader-election.retry-period", "1 s");
+
+      // Only Kubernetes HA has a leader ConfigMap to tune.
+      spec.getHighAvailability().setType(HighAvailabilityType.ZOOKEEPER);
+      spec.getHighAvailability()
+          .setZookeeper(new dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec());
+      spec.getHighAvailability().getZookeeper().setQuorum("zk-0:2181");
+      assertThat(render(spec).keySet())
+          .as("%s", version)
+          .noneMatch(k -> k.startsWith("high-availability.kubernetes."));
+    }
+  }
+
+  @Test
   void sameNameInAnotherNamespaceGetsAnotherHaClusterId() {
     FlinkResilientJobSpec spec = withHa(minimal(FlinkVersion.V2_2), HighAvailabilityType.ZOOKEEPER);
     String a = FlinkConfigRenderer.render(spec, ID, FRESH).get("high-availability.cluster-id");

@@ -105,6 +105,11 @@ final class TestSpecs {
       }
     }
     renderings.add(new Rendering(minimal(version), FRESH));
+    FlinkResilientJobSpec election = withHa(full(version), HighAvailabilityType.KUBERNETES);
+    election
+        .getHighAvailability()
+        .setKubernetes(new dev.flinkresilience.operator.api.v1alpha1.KubernetesHaSpec());
+    renderings.add(new Rendering(election, RESTORE));
     return renderings;
   }
 

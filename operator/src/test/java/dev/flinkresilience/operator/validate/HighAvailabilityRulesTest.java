@@ -5,6 +5,7 @@ import static dev.flinkresilience.operator.validate.ValidationCases.spec;
 
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
+import dev.flinkresilience.operator.api.v1alpha1.KubernetesHaSpec;
 import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperAcl;
 import dev.flinkresilience.operator.api.v1alpha1.ZooKeeperSpec;
 import dev.flinkresilience.operator.validate.ValidationCases.Accepted;
@@ -101,7 +102,45 @@ class HighAvailabilityRulesTest extends ValidationTable {
               s.getHighAvailability().getZookeeper().setQuorum("zk-0");
             },
             HA + ".zookeeper.quorum",
-            "host:port"));
+            "host:port"),
+        spec(
+            "retry period below a second",
+            s -> election(s, "15s", "500ms"),
+            HA + ".kubernetes.retryPeriod",
+            "at least 1s"),
+        spec(
+            "retry period of two minutes",
+            s -> election(s, "5m", "2m"),
+            HA + ".kubernetes.retryPeriod",
+            "at most"),
+        spec(
+            "retry period that is not a duration",
+            s -> election(s, "15s", "often"),
+            HA + ".kubernetes.retryPeriod",
+            "duration"),
+        spec(
+            "lease shorter than two retry periods",
+            s -> election(s, "9s", "5s"),
+            HA + ".kubernetes.leaseDuration",
+            "at least twice retryPeriod (5s)"),
+        spec(
+            "lease of an hour",
+            s -> election(s, "1h", "5s"),
+            HA + ".kubernetes.leaseDuration",
+            "at most"),
+        spec(
+            "lease cleared",
+            s -> election(s, null, "5s"),
+            HA + ".kubernetes.leaseDuration",
+            "duration"));
+  }
+
+  static void election(FlinkResilientJobSpec s, String lease, String retry) {
+    KubernetesHaSpec election = new KubernetesHaSpec();
+    election.setLeaseDuration(lease);
+    election.setRetryPeriod(retry);
+    s.getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
+    s.getHighAvailability().setKubernetes(election);
   }
 
   static void zookeeper(FlinkResilientJobSpec s, String quorum) {
@@ -143,6 +182,9 @@ class HighAvailabilityRulesTest extends ValidationTable {
               s.getHighAvailability().setStorageDir(null);
             }),
         accepted("ZooKeeper HA", s -> zookeeper(s, "zk-0.zk:2181,10.0.0.7:2182,[::1]:2181")),
+        accepted("Flink's leader election defaults", s -> election(s, "15s", "5s")),
+        accepted("a fast standby takeover", s -> election(s, "10s", "1s")),
+        accepted("the shortest lease", s -> election(s, "2s", "1s")),
         accepted(
             "unused zookeeper section without quorum",
             s -> s.getHighAvailability().setZookeeper(new ZooKeeperSpec())));

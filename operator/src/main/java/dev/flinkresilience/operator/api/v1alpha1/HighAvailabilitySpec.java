@@ -26,6 +26,10 @@ public class HighAvailabilitySpec {
   @JsonPropertyDescription("ZooKeeper connection, for type zookeeper.")
   private ZooKeeperSpec zookeeper;
 
+  @JsonPropertyDescription(
+      "Flink's leader election, for type kubernetes: how fast a standby JobManager takes over. Omitted: Flink's defaults.")
+  private KubernetesHaSpec kubernetes;
+
   public HighAvailabilityType getType() {
     return type;
   }
@@ -48,5 +52,13 @@ public class HighAvailabilitySpec {
 
   public void setZookeeper(ZooKeeperSpec zookeeper) {
     this.zookeeper = zookeeper;
+  }
+
+  public KubernetesHaSpec getKubernetes() {
+    return kubernetes;
+  }
+
+  public void setKubernetes(KubernetesHaSpec kubernetes) {
+    this.kubernetes = kubernetes;
   }
 }
