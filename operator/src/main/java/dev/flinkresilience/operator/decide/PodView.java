@@ -37,6 +37,14 @@ public record PodView(
     return role == Role.JOB_MANAGER;
   }
 
+  /**
+   * Bound to a node whose kubelet never reported it running: no process of it can be acting (a
+   * kubelet that started its containers reports Running first).
+   */
+  public boolean neverStarted() {
+    return "Pending".equals(phase);
+  }
+
   /** Whether the pod is on its way out or cannot do its work. */
   public boolean isFailing() {
     return deletingSince != null || failure != null || "Failed".equals(phase);

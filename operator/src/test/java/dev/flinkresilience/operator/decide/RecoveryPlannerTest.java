@@ -282,6 +282,25 @@ class RecoveryPlannerTest {
         .map(Row::test);
   }
 
+  /**
+   * Two JobManagers; the leader {@code orders-jm} on {@code node}, and the ReplicaSet's replacement
+   * for it, {@code orders-jm-2}, bound to the same node and never started there.
+   */
+  private static void standbyReplacementOn(RecoveryWorld w, String node) {
+    w.spec.getJobManager().setReplicas(2);
+    w.pods.add(
+        new PodView(
+            "orders-jm-2",
+            PodView.Role.JOB_MANAGER,
+            node,
+            "Pending",
+            false,
+            null,
+            null,
+            null,
+            NOW.minusSeconds(1)));
+  }
+
   @TestFactory
   Stream<DynamicTest> incidentInProgress() {
     return Stream.of(
@@ -300,6 +319,66 @@ class RecoveryPlannerTest {
                       .as("Kubernetes HA: the released JobManager's leadership is handed over")
                       .isEqualTo("orders-jm");
                 }),
+            row(
+                "standby JobManagers, the leader's replacement Pending on the lost node, still"
+                    + " Ready to the scheduler: not released (its replacement would land there)",
+                w -> {
+                  standbyReplacementOn(w, "node-a");
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY)
+                      .getReleasedPods()
+                      .add("orders-jm");
+                },
+                AwaitRecovery.class),
+            row(
+                "standby JobManagers, the leader on the lost node: released at once",
+                w -> {
+                  standbyReplacementOn(w, "node-a");
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm");
+                }),
+            row(
+                "standby JobManagers, the replacement Pending on the lost node, now NotReady:"
+                    + " released (the next one lands elsewhere)",
+                w -> {
+                  standbyReplacementOn(w, "node-a");
+                  w.ha()
+                      .nodes
+                      .put(
+                          "node-a",
+                          new NodeView("node-a", NOW.minusSeconds(45), "Unknown", false, false));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY)
+                      .getReleasedPods()
+                      .add("orders-jm");
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm-2");
+                }),
+            row(
+                "one JobManager, a Pending JobManager on the lost node: released at once (its"
+                    + " Deployment is kept off the node)",
+                w -> {
+                  w.replacePod(
+                      "orders-jm",
+                      new PodView(
+                          "orders-jm",
+                          PodView.Role.JOB_MANAGER,
+                          "node-a",
+                          "Pending",
+                          false,
+                          null,
+                          null,
+                          null,
+                          NOW.minusSeconds(2)));
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                },
+                ReleasePods.class),
             row(
                 "lost TaskManager node, HA on, still Ready to the scheduler: not released yet",
                 w -> {
