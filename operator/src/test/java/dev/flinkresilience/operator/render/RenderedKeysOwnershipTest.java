@@ -26,8 +26,22 @@ class RenderedKeysOwnershipTest {
     Set<String> unowned =
         typed.stream()
             .filter(key -> OwnedKeys.ownerOf(key).isEmpty())
+            .filter(key -> !FlinkConfigRenderer.OVERRIDABLE_DEFAULTS.containsKey(key))
             .collect(Collectors.toCollection(TreeSet::new));
     assertThat(unowned).as("rendered from typed fields but not in OwnedKeys").isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(FlinkVersion.class)
+  void theOperatorsDefaultsGiveWayToTheUsersValue(FlinkVersion version) {
+    assertThat(FlinkConfigRenderer.OVERRIDABLE_DEFAULTS.keySet())
+        .allSatisfy(key -> assertThat(OwnedKeys.ownerOf(key)).as(key).isEmpty());
+    assertThat(FlinkConfigRenderer.render(TestSpecs.full(version), TestSpecs.ID, TestSpecs.FRESH))
+        .containsEntry("web.refresh-interval", "1000");
+    FlinkResilientJobSpec spec =
+        TestSpecs.withPassThrough(TestSpecs.full(version), Map.of("web.refresh-interval", "5 s"));
+    assertThat(FlinkConfigRenderer.render(spec, TestSpecs.ID, TestSpecs.FRESH))
+        .containsEntry("web.refresh-interval", "5 s");
   }
 
   @ParameterizedTest
