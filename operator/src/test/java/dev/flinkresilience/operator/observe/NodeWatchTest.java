@@ -22,8 +22,12 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The node watch against the fabric8 mock API server (CRUD mode, which serves list and watch for
@@ -81,6 +85,76 @@ class NodeWatchTest {
     assertThat(events.poll(2, TimeUnit.SECONDS)).isNotNull();
     assertThat(watch.views(List.of("node-a")).get("node-a").isLost(LOST_AFTER, Instant.now()))
         .isFalse();
+  }
+
+  @Test
+  void aLeaseIsJudgedWhenItCrossesTheThresholdNotAtTheNextTick() throws Exception {
+    createNode("node-a", "True");
+    renew("node-a");
+    // A tick far longer than the threshold: only the wake-up armed at the crossing can be on time.
+    start(Duration.ofSeconds(10));
+    watch.track(JOB, Set.of("node-a"), NodeThresholds.leaseOnly(LOST_AFTER));
+    for (int i = 0; i < 4; i++) {
+      Thread.sleep(300);
+      renew("node-a");
+    }
+    assertThat(events).isEmpty();
+
+    long stopped = System.nanoTime();
+    Event lost = events.poll(8, TimeUnit.SECONDS);
+    long tookMillis = (System.nanoTime() - stopped) / 1_000_000;
+    assertThat(lost).as("judged lost before the next tick").isNotNull();
+    assertThat(tookMillis).as("about nodeLostAfter after the last renewal").isLessThan(3_000);
+  }
+
+  static Stream<Arguments> crossings() {
+    Instant now = Instant.parse("2026-12-06T10:00:00Z");
+    Duration tick = Duration.ofSeconds(1);
+    Duration suspect = Duration.ofSeconds(12);
+    Duration lost = Duration.ofSeconds(20);
+    return Stream.of(
+            Arguments.of(
+                "renewed 5 s ago: nothing within a tick",
+                List.of(now.minusSeconds(5)),
+                now,
+                Set.of()),
+            Arguments.of(
+                "renewed 11.5 s ago: crosses suspectAfter in 0.5 s",
+                List.of(now.minusMillis(11_500)),
+                now,
+                Set.of(now.plusMillis(500))),
+            Arguments.of(
+                "renewed exactly 12 s ago: crossed already, the check now judges it",
+                List.of(now.minusSeconds(12)),
+                now,
+                Set.of()),
+            Arguments.of(
+                "renewed 11 s ago: the crossing one tick ahead counts",
+                List.of(now.minusSeconds(11)),
+                now,
+                Set.of(now.plusSeconds(1))),
+            Arguments.of(
+                "two nodes, one near each threshold",
+                List.of(now.minusMillis(11_800), now.minusMillis(19_300)),
+                now,
+                Set.of(now.plusMillis(200), now.plusMillis(700))))
+        .map(
+            a ->
+                Arguments.of(
+                    a.get()[0], a.get()[1], a.get()[2], a.get()[3], tick, Set.of(suspect, lost)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("crossings")
+  void crossingsWithinATick(
+      String name,
+      List<Instant> seenAt,
+      Instant now,
+      Set<Instant> expected,
+      Duration tick,
+      Set<Duration> thresholds) {
+    var seen = seenAt.stream().map(at -> new NodeWatch.Renewal(at, at)).toList();
+    assertThat(NodeWatch.crossingsWithin(seen, thresholds, now, tick)).isEqualTo(expected);
   }
 
   @Test
