@@ -368,6 +368,59 @@ class ChaosScenariosTest {
   }
 
   /**
+   * A standby JobManager ({@code jobManager.replicas: 2}, {@code highAvailability.kubernetes
+   * .retryPeriod: 1s}): the leader's node dies. The operator releases the leader's pod and hands
+   * Flink's leadership over; the standby, on another node, takes the job over without a redeploy
+   * and without a new JobManager. Always with Kubernetes HA, whatever {@code -Dchaos.ha} says: the
+   * handover is of Flink's Kubernetes leader lock.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void killTheNodeOfTheLeadingJobManagerWithAStandby() throws Exception {
+    Pod[] standby = {null};
+    String[] killed = {null};
+    ScenarioRun.Result r =
+        scenarioIn(
+            "kill-leading-jobmanager-node-with-standby",
+            SampleJob.Ha.KUBERNETES,
+            SampleJob.Flink.V2_3,
+            job -> job.jobManagerReplicas(2).leaderRetryPeriod(Duration.ofSeconds(1)),
+            (run, c) -> {
+              Pod leader = run.leadingJobManagerPod();
+              killed[0] = leader.getSpec().getNodeName();
+              standby[0] =
+                  run.pods().stream()
+                      .filter(
+                          p -> "jobmanager".equals(p.getMetadata().getLabels().get("component")))
+                      .filter(p -> !killed[0].equals(p.getSpec().getNodeName()))
+                      .findFirst()
+                      .orElseThrow(
+                          () ->
+                              new AssertionError(
+                                  "no standby JobManager apart from the leader's node:"
+                                      + describe(run.pods())));
+              run.note(
+                  "leader "
+                      + leader.getMetadata().getName()
+                      + " on "
+                      + killed[0]
+                      + ", standby "
+                      + standby[0].getMetadata().getName()
+                      + " on "
+                      + standby[0].getSpec().getNodeName());
+              c.killNode(killed[0]);
+            },
+            (run, result) -> {
+              Pod leader = run.leadingJobManagerPod();
+              assertThat(leader.getMetadata().getUid())
+                  .as("the standby leads now, the same pod (no redeploy, no new JobManager)")
+                  .isEqualTo(standby[0].getMetadata().getUid());
+            });
+    assertThat(r.detectionSeconds()).as("within nodeLostAfter + 2 s").isLessThan(22.0);
+    assertThat(r.recoverySeconds()).as("RUNNING again within 60 s").isLessThan(60.0);
+  }
+
+  /**
    * A partition: the JobManager's node is frozen until the replacement runs the job and has
    * checkpointed, then thawed with its processes ahead of its kubelet. The old JobManager must not
    * act as leader again nor complete a checkpoint, and the output must stay exactly-once.
@@ -730,8 +783,20 @@ class ChaosScenariosTest {
   private ScenarioRun.Result scenarioIn(
       String name, SampleJob.Ha ha, SampleJob.Flink flink, Failure failure, Check check)
       throws Exception {
+    return scenarioIn(name, ha, flink, job -> job, failure, check);
+  }
+
+  /** As above, with the job's spec shaped by {@code shape}. */
+  private ScenarioRun.Result scenarioIn(
+      String name,
+      SampleJob.Ha ha,
+      SampleJob.Flink flink,
+      java.util.function.UnaryOperator<SampleJob> shape,
+      Failure failure,
+      Check check)
+      throws Exception {
     String namespace = "chaos-" + (++jobs);
-    SampleJob job = jobIn(namespace, ha, flink);
+    SampleJob job = shape.apply(jobIn(namespace, ha, flink));
     ScenarioRun run = new ScenarioRun(cluster, job, line -> System.out.println(name + " " + line));
     try {
       run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
