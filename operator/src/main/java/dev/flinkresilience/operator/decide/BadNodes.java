@@ -54,7 +54,7 @@ public final class BadNodes {
   private static List<NodeMark> recent(List<NodeMark> failures, Instant since) {
     List<NodeMark> out = new ArrayList<>();
     for (NodeMark f : failures) {
-      if (!parse(f.getAt()).isBefore(since)) {
+      if (!StatusTime.or(f.getAt(), Instant.MIN).isBefore(since)) {
         out.add(f);
       }
     }
@@ -64,18 +64,10 @@ public final class BadNodes {
   private static List<NodeMark> stillAvoided(List<NodeMark> avoided, Instant now) {
     List<NodeMark> out = new ArrayList<>();
     for (NodeMark a : avoided) {
-      if (parse(a.getAt()).isAfter(now)) {
+      if (StatusTime.or(a.getAt(), Instant.MIN).isAfter(now)) {
         out.add(a);
       }
     }
     return out;
-  }
-
-  private static Instant parse(String t) {
-    try {
-      return Instant.parse(t);
-    } catch (RuntimeException e) {
-      return Instant.MIN;
-    }
   }
 }

@@ -3,7 +3,6 @@ package dev.flinkresilience.operator.decide;
 import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -22,11 +21,11 @@ public final class DeploymentCheckpoint {
     if (s.getDeployment() == null || s.getDeployment().getDeployedAt() == null) {
       return true; // written before deployments were recorded
     }
-    Optional<Instant> deployed = time(s.getDeployment().getDeployedAt());
+    Optional<Instant> deployed = StatusTime.of(s.getDeployment().getDeployedAt());
     if (deployed.isEmpty()) {
       return false;
     }
-    Optional<Instant> completed = time(checkpoint.getCompletedAt());
+    Optional<Instant> completed = StatusTime.of(checkpoint.getCompletedAt());
     if (completed.isPresent()) {
       return completed.get().isAfter(deployed.get());
     }
@@ -40,16 +39,5 @@ public final class DeploymentCheckpoint {
             && checkpoint.getPath().contains("/" + s.getJobId() + "/chk-");
     return ownCheckpoint
         && (from == null || from.getId() == null || checkpoint.getId() > from.getId());
-  }
-
-  private static Optional<Instant> time(String text) {
-    if (text == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(text));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
   }
 }

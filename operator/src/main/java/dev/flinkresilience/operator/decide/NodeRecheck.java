@@ -67,7 +67,7 @@ final class NodeRecheck {
   }
 
   private static boolean renewedSince(NodeView node, Incident current) {
-    Instant failedAt = parse(current.getFailedAt());
+    Instant failedAt = StatusTime.or(current.getFailedAt(), null);
     return node.leaseRenewedAt() != null
         && failedAt != null
         && node.leaseRenewedAt().isAfter(failedAt);
@@ -86,13 +86,5 @@ final class NodeRecheck {
         && jm.isPresent()
         && !jm.get().terminating()
         && !RecoveryAttempts.of(current).equals(jm.get().recoveryAttempt());
-  }
-
-  private static Instant parse(String time) {
-    try {
-      return time == null ? null : Instant.parse(time);
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 }

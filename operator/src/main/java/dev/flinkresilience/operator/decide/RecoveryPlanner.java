@@ -82,7 +82,7 @@ public final class RecoveryPlanner {
       FlinkResilientJobStatus status, BudgetSpec budget, Instant now) {
     Duration window = Durations.parse(budget.getWindow());
     return status.getRecovery().getRedeploys().stream()
-        .map(t -> parse(t, Instant.MIN))
+        .map(t -> StatusTime.or(t, Instant.MIN))
         .filter(t -> !t.isBefore(now.minus(window)))
         .count();
   }
@@ -180,7 +180,7 @@ public final class RecoveryPlanner {
     }
     Optional<Signal> worse = Signals.detect(in).filter(Signal::needsRedeploy);
     Duration timeout = verifyTimeout(in, current);
-    Instant deadline = parse(current.getDetectedAt(), in.now()).plus(timeout);
+    Instant deadline = StatusTime.or(current.getDetectedAt(), in.now()).plus(timeout);
     if (worse.isPresent() || in.now().isAfter(deadline)) {
       String why =
           worse
@@ -211,7 +211,7 @@ public final class RecoveryPlanner {
     String deployedAt = current.getRedeployedAt();
     Optional<PodView> failedAgain =
         ours && !mark && deployedAt != null
-            ? redeployedJobManagerFailed(in, parse(deployedAt, in.now()))
+            ? redeployedJobManagerFailed(in, StatusTime.or(deployedAt, in.now()))
             : Optional.empty();
     if (failedAgain.isPresent()) {
       String why =
@@ -224,7 +224,7 @@ public final class RecoveryPlanner {
     }
     if (!mark
         && deployedAt != null
-        && in.now().isAfter(parse(deployedAt, in.now()).plus(timeout))) {
+        && in.now().isAfter(StatusTime.or(deployedAt, in.now()).plus(timeout))) {
       String why =
           "attempt "
               + attempt
@@ -325,13 +325,5 @@ public final class RecoveryPlanner {
         + " in "
         + budget.getWindow()
         + "); change the spec or restartNonce to try again";
-  }
-
-  private static Instant parse(String time, Instant fallback) {
-    try {
-      return time == null ? fallback : Instant.parse(time);
-    } catch (RuntimeException e) {
-      return fallback;
-    }
   }
 }

@@ -332,7 +332,10 @@ public final class RestorePoints {
     }
     to.add(
         new Candidate(
-            ref.getId(), ref.getPath(), parse(ref.getCompletedAt()), source(ref, fallbackSource)));
+            ref.getId(),
+            ref.getPath(),
+            StatusTime.or(ref.getCompletedAt(), null),
+            source(ref, fallbackSource)));
   }
 
   private static String source(CheckpointRef ref, String fallback) {
@@ -400,13 +403,5 @@ public final class RestorePoints {
 
   private static String noneYet(RestoreFrom policy) {
     return "no " + kind(policy) + " recorded yet, empty state";
-  }
-
-  private static Instant parse(String time) {
-    try {
-      return time == null ? null : Instant.parse(time);
-    } catch (RuntimeException e) {
-      return null; // a hand-edited status must not break recovery; the time is just unknown
-    }
   }
 }

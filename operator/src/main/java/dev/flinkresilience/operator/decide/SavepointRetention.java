@@ -79,7 +79,7 @@ public final class SavepointRetention {
       boolean overCount = newer >= maxCount;
       boolean overAge =
           maxAge.isPresent()
-              && time(r.getCompletedAt())
+              && StatusTime.of(r.getCompletedAt())
                   .map(at -> Duration.between(at, now).compareTo(maxAge.get()) > 0)
                   .orElse(false);
       if (overCount || overAge) {
@@ -151,7 +151,8 @@ public final class SavepointRetention {
           break;
         }
         boolean followed = view.of(SavepointView.disposalKey(r.getPath())).isPresent();
-        boolean due = time(r.getDisposeRetryAt()).map(at -> !in.now().isBefore(at)).orElse(true);
+        boolean due =
+            StatusTime.of(r.getDisposeRetryAt()).map(at -> !in.now().isBefore(at)).orElse(true);
         if (!followed && due) {
           send.add(r.getPath());
         }
@@ -203,14 +204,6 @@ public final class SavepointRetention {
   private static void addPath(Set<String> to, String path) {
     if (path != null && !path.isBlank() && !FlinkCheckpoint.NOT_ADDRESSABLE.equals(path)) {
       to.add(path);
-    }
-  }
-
-  static Optional<Instant> time(String text) {
-    try {
-      return text == null ? Optional.empty() : Optional.of(Instant.parse(text));
-    } catch (RuntimeException e) {
-      return Optional.empty(); // a hand-edited status: treated as unknown
     }
   }
 }

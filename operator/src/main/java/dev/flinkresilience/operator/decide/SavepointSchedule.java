@@ -55,7 +55,12 @@ public final class SavepointSchedule {
     if (pending.isPresent()) {
       return Optional.of(follow(pending.get(), in));
     }
-    if (StopWithSavepoint.cannotStop(in).isEmpty() && checkpointedSinceDeployed(status)) {
+    // Only once the running deployment has completed a checkpoint, so that its tasks run. Found
+    // by the lifecycle scenarios: a periodic savepoint due right after a redeploy was refused by
+    // Flink ("Checkpoint triggering task ... is not being executed at the moment") while the job
+    // read RUNNING, and recorded as failed with a Warning.
+    if (StopWithSavepoint.cannotStop(in).isEmpty()
+        && DeploymentCheckpoint.recordedSinceDeployed(status)) {
       JobSpec job = in.desired().spec().getJob();
       long nonce = job.getSavepointNonce();
       if (nonce != handledNonce(status)) {
@@ -84,11 +89,10 @@ public final class SavepointSchedule {
     FlinkResilientJobStatus status = in.status();
     Instant base = null;
     for (SavepointRecord r : status.getSavepoints()) {
-      base = later(base, SavepointRetention.time(r.getTriggeredAt()).orElse(null));
+      base = later(base, StatusTime.of(r.getTriggeredAt()).orElse(null));
     }
     if (status.getDeployment() != null) {
-      base =
-          later(base, SavepointRetention.time(status.getDeployment().getDeployedAt()).orElse(null));
+      base = later(base, StatusTime.of(status.getDeployment().getDeployedAt()).orElse(null));
     }
     return Optional.of((base == null ? in.now() : base).plus(interval));
   }
@@ -101,7 +105,7 @@ public final class SavepointSchedule {
     Instant next = due(in).orElse(null);
     if (in.desired() != null && in.desired().spec().getJob().getSavepointHistory() != null) {
       for (SavepointRecord r : in.status().getSavepoints()) {
-        Instant retry = SavepointRetention.time(r.getDisposeRetryAt()).orElse(null);
+        Instant retry = StatusTime.of(r.getDisposeRetryAt()).orElse(null);
         if (retry != null && (next == null || retry.isBefore(next))) {
           next = retry;
         }
@@ -112,17 +116,6 @@ public final class SavepointSchedule {
     }
     Duration wait = Duration.between(in.now(), next);
     return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-  }
-
-  /**
-   * Whether the running deployment has completed a checkpoint, so that its tasks run. Found by the
-   * lifecycle scenarios: a periodic savepoint due right after a redeploy was refused by Flink
-   * ("Checkpoint triggering task ... is not being executed at the moment") while the job read
-   * RUNNING, and recorded as failed with a Warning. With HA the recorded checkpoint is often the HA
-   * store's pointer, which has no time: then it counts when above the restore point.
-   */
-  static boolean checkpointedSinceDeployed(FlinkResilientJobStatus status) {
-    return DeploymentCheckpoint.recordedSinceDeployed(status);
   }
 
   /** {@code job.savepointInterval}; zero when absent, empty or 0. */
@@ -153,7 +146,7 @@ public final class SavepointSchedule {
         return new SavepointEnded(trigger, null, progress.failure());
       default:
         Duration timeout = StopWithSavepoint.timeout(in.desired().spec());
-        Instant since = StopWithSavepoint.parse(r.getTriggeredAt(), in.now());
+        Instant since = StatusTime.or(r.getTriggeredAt(), in.now());
         if (Duration.between(since, in.now()).compareTo(timeout) > 0) {
           return new SavepointEnded(
               trigger,

@@ -125,11 +125,11 @@ public final class Signals {
               "Flink reports the job FAILED: its restart strategy gave up",
               null,
               null,
-              parse(status.getJobStateSince(), now),
+              StatusTime.or(status.getJobStateSince(), now),
               true));
     }
     if ("RESTARTING".equals(state) || "FAILING".equals(state)) {
-      Instant since = parse(status.getJobStateSince(), now);
+      Instant since = StatusTime.or(status.getJobStateSince(), now);
       if (Duration.between(since, now).compareTo(stuckAfter) > 0) {
         return Optional.of(
             new Signal(
@@ -148,7 +148,7 @@ public final class Signals {
         && jobManagerRuns
         && o.getFailedPolls() != null
         && o.getFailedPolls() >= LASTING_PROBLEM_POLLS) {
-      Instant since = parse(o.getProblemSince(), now);
+      Instant since = StatusTime.or(o.getProblemSince(), now);
       if (Duration.between(since, now).compareTo(stuckAfter) > 0) {
         return Optional.of(
             new Signal(
@@ -224,7 +224,7 @@ public final class Signals {
     if (serving == null || serving.equals(p.name()) || history.isEmpty()) {
       return false;
     }
-    Instant closed = parse(history.get(history.size() - 1).getRecoveredAt(), null);
+    Instant closed = StatusTime.or(history.get(history.size() - 1).getRecoveredAt(), null);
     Instant at = p.failedAt() != null ? p.failedAt() : p.deletingSince();
     return closed != null && at != null && at.isBefore(closed);
   }
@@ -244,7 +244,7 @@ public final class Signals {
         status.getRecovery().getHistory().stream()
             .filter(i -> Reason.NODE_LOST.value().equals(i.getReason()))
             .filter(i -> node.name().equals(i.getNode()))
-            .map(i -> parse(i.getDetectedAt(), null))
+            .map(i -> StatusTime.or(i.getDetectedAt(), null))
             .filter(at -> at != null && (lastSeen == null || at.isAfter(lastSeen)))
             .max(Comparator.naturalOrder());
     return handled.isPresent()
@@ -259,7 +259,7 @@ public final class Signals {
     if (history.isEmpty()) {
       return null;
     }
-    return parse(history.get(history.size() - 1).getDetectedAt(), null);
+    return StatusTime.or(history.get(history.size() - 1).getDetectedAt(), null);
   }
 
   /**
@@ -318,13 +318,5 @@ public final class Signals {
         .filter(p -> node.name().equals(p.node()))
         .map(PodView::name)
         .collect(Collectors.joining(", "));
-  }
-
-  private static Instant parse(String time, Instant fallback) {
-    try {
-      return time == null ? fallback : Instant.parse(time);
-    } catch (RuntimeException e) {
-      return fallback;
-    }
   }
 }

@@ -64,7 +64,7 @@ final class StopWithSavepoint {
         return new DeleteCluster(op.getType(), "the savepoint failed: " + progress.failure());
       default:
         Duration timeout = timeout(desired);
-        Instant since = parse(op.getSavepointTriggeredAt(), in.now());
+        Instant since = StatusTime.or(op.getSavepointTriggeredAt(), in.now());
         if (Duration.between(since, in.now()).compareTo(timeout) > 0) {
           return new DeleteCluster(
               op.getType(),
@@ -134,13 +134,5 @@ final class StopWithSavepoint {
   static Duration timeout(FlinkResilientJobSpec spec) {
     String text = spec.getJob().getSavepointTimeout();
     return text == null || text.isBlank() ? Duration.ofMinutes(5) : Durations.parse(text);
-  }
-
-  static Instant parse(String time, Instant fallback) {
-    try {
-      return time == null ? fallback : Instant.parse(time);
-    } catch (RuntimeException e) {
-      return fallback; // a hand-edited status: the timeout runs from now
-    }
   }
 }
