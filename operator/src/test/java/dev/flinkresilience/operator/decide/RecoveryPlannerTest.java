@@ -288,17 +288,7 @@ class RecoveryPlannerTest {
    */
   private static void standbyReplacementOn(RecoveryWorld w, String node) {
     w.spec.getJobManager().setReplicas(2);
-    w.pods.add(
-        new PodView(
-            "orders-jm-2",
-            PodView.Role.JOB_MANAGER,
-            node,
-            "Pending",
-            false,
-            null,
-            null,
-            null,
-            NOW.minusSeconds(1)));
+    w.pods.add(RecoveryWorld.pending("orders-jm-2", PodView.Role.JOB_MANAGER, node));
   }
 
   @TestFactory
@@ -346,11 +336,7 @@ class RecoveryPlannerTest {
                     + " released (the next one lands elsewhere)",
                 w -> {
                   standbyReplacementOn(w, "node-a");
-                  w.ha()
-                      .nodes
-                      .put(
-                          "node-a",
-                          new NodeView("node-a", NOW.minusSeconds(45), "Unknown", false, false));
+                  w.ha().nodes.put("node-a", RecoveryWorld.notReadyNode("node-a", 45));
                   incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY)
                       .getReleasedPods()
                       .add("orders-jm");
@@ -365,16 +351,7 @@ class RecoveryPlannerTest {
                 w -> {
                   w.replacePod(
                       "orders-jm",
-                      new PodView(
-                          "orders-jm",
-                          PodView.Role.JOB_MANAGER,
-                          "node-a",
-                          "Pending",
-                          false,
-                          null,
-                          null,
-                          null,
-                          NOW.minusSeconds(2)));
+                      RecoveryWorld.pending("orders-jm", PodView.Role.JOB_MANAGER, "node-a"));
                   w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
                   incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
                 },
@@ -401,11 +378,7 @@ class RecoveryPlannerTest {
             row(
                 "lost TaskManager node, HA on, marked NotReady by Kubernetes: released",
                 w -> {
-                  w.ha()
-                      .nodes
-                      .put(
-                          "node-b",
-                          new NodeView("node-b", NOW.minusSeconds(45), "Unknown", false, false));
+                  w.ha().nodes.put("node-b", RecoveryWorld.notReadyNode("node-b", 45));
                   incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY).setPod(null);
                 },
                 d -> {

@@ -89,6 +89,11 @@ final class RecoveryWorld {
         name, role, node, "Running", true, null, null, null, NOW.minus(Duration.ofHours(1)));
   }
 
+  /** Bound to {@code node} a second ago and never started there. */
+  static PodView pending(String name, PodView.Role role, String node) {
+    return new PodView(name, role, node, "Pending", false, null, null, null, NOW.minusSeconds(1));
+  }
+
   static PodView failed(PodView p, String failure) {
     return new PodView(
         p.name(),
@@ -104,6 +109,11 @@ final class RecoveryWorld {
 
   static NodeView liveNode(String name) {
     return new NodeView(name, NOW.minusSeconds(3), "True", false, false);
+  }
+
+  /** Silent for {@code seconds} and marked not Ready by Kubernetes: no longer scheduled onto. */
+  static NodeView notReadyNode(String name, long seconds) {
+    return new NodeView(name, NOW.minusSeconds(seconds), "Unknown", false, false);
   }
 
   static NodeView silentNode(String name, long seconds) {
