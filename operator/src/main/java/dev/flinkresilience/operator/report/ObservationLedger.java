@@ -178,7 +178,13 @@ public final class ObservationLedger {
     }
   }
 
-  /** Records {@code seen} if it is newer than what is recorded; never lowers the id. */
+  /**
+   * Records {@code seen} if it is newer than what is recorded; never lowers the id. The same id
+   * seen with a completion time fills in a time the record lacks: the HA store names a checkpoint
+   * without one, often before REST reports it, and without the time the checkpoint's age (gauge,
+   * stall detection) would stay unknown until the next checkpoint, and be unknown for good when the
+   * HA store is always first.
+   */
   private static void raise(
       java.util.function.Supplier<CheckpointRef> get,
       java.util.function.Consumer<CheckpointRef> set,
@@ -187,6 +193,10 @@ public final class ObservationLedger {
     CheckpointRef recorded = get.get();
     if (recorded == null || recorded.getId() == null || seen.id() > recorded.getId()) {
       set.accept(ref(seen, source));
+    } else if (seen.id() == recorded.getId()
+        && recorded.getCompletedAt() == null
+        && seen.completedAt() != null) {
+      recorded.setCompletedAt(seen.completedAt().toString());
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * Rules for {@code spec.highAvailability}. The zookeeper section is checked whenever it is present
  * (the example CR carries one next to type kubernetes), but its quorum is required only for type
- * zookeeper.
+ * zookeeper. The kubernetes section (leader election) is refused for any other type.
  */
 final class HighAvailabilityRules {
   /** host:port, where host is a DNS name, an IPv4 address or a bracketed IPv6 address. */
@@ -59,7 +59,16 @@ final class HighAvailabilityRules {
       zookeeper(zk, v);
       acl(zk.getAcl(), flinkConfiguration, v);
     }
-    if (ha.getKubernetes() != null) {
+    if (ha.getKubernetes() != null && type != null && type != HighAvailabilityType.KUBERNETES) {
+      // Unlike the zookeeper section, which only names servers, these settings change how the
+      // job's JobManagers elect a leader: kept silently unused they would mislead whoever reads
+      // the spec into thinking the standby takes over that fast.
+      v.add(
+          "spec.highAvailability.kubernetes",
+          "applies to type kubernetes only (Flink's leader election by ConfigMap lock); type is "
+              + type.value()
+              + ": remove the section or set type kubernetes");
+    } else if (ha.getKubernetes() != null) {
       leaderElection(ha.getKubernetes(), v);
     }
   }

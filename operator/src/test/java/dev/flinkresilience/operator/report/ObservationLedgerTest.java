@@ -88,6 +88,28 @@ class ObservationLedgerTest {
     assertThat(after.getLatestCheckpoint().getSource()).isEqualTo("haStore");
   }
 
+  @Test
+  void restFillsInTheTimeOfACheckpointTheHaStoreNamedFirst() {
+    var untimed = FlinkCheckpoint.at(14, "s3://b/cp/j/chk-14", null);
+    var ha = new HaStoreView(HaStoreView.State.READ, List.of(untimed), null, null);
+    var fromHa = ObservationLedger.merge(new FlinkResilientJobStatus(), null, ha, EXPONENTIAL);
+    assertThat(fromHa.status().getLatestCheckpoint().getCompletedAt()).isNull();
+
+    var withTime = FlinkCheckpoint.at(14, "s3://b/cp/j/chk-14", T0);
+    var after =
+        ObservationLedger.merge(
+                fromHa.status(), ok(T0, "RUNNING", 0L, withTime, null, null), ha, EXPONENTIAL)
+            .status();
+    assertThat(after.getLatestCheckpoint().getId()).isEqualTo(14);
+    assertThat(after.getLatestCheckpoint().getCompletedAt()).isEqualTo(T0.toString());
+
+    var later =
+        ObservationLedger.merge(after, null, ha, EXPONENTIAL).status().getLatestCheckpoint();
+    assertThat(later.getCompletedAt())
+        .as("the HA store's untimed view keeps it")
+        .isEqualTo(T0.toString());
+  }
+
   @ParameterizedTest(name = "{0} after {1} restarts → remaining {2}")
   @MethodSource("remaining")
   void restartsRemainingFollowTheStrategy(RestartStrategyType type, long restarts, Long remaining) {

@@ -129,6 +129,14 @@ class HighAvailabilityRulesTest extends ValidationTable {
             HA + ".kubernetes.leaseDuration",
             "at most"),
         spec(
+            "leader election settings with zookeeper",
+            s -> {
+              election(s, "15s", "1s");
+              zookeeper(s, "zk-0:2181");
+            },
+            HA + ".kubernetes",
+            "type kubernetes only"),
+        spec(
             "lease cleared",
             s -> election(s, null, "5s"),
             HA + ".kubernetes.leaseDuration",

@@ -27,7 +27,7 @@ public class HighAvailabilitySpec {
   private ZooKeeperSpec zookeeper;
 
   @JsonPropertyDescription(
-      "Flink's leader election, for type kubernetes: how fast a standby JobManager takes over. Omitted: Flink's defaults.")
+      "Flink's leader election, for type kubernetes only (refused with any other type): how fast a standby JobManager takes over. Omitted: Flink's defaults.")
   private KubernetesHaSpec kubernetes;
 
   public HighAvailabilityType getType() {
