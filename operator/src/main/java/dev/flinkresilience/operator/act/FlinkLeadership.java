@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 final class FlinkLeadership {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkLeadership.class);
 
-  /** The annotation fabric8's (and so Flink's) ConfigMap lock keeps its record in. */
-  static final String LOCK_ANNOTATION = "control-plane.alpha.kubernetes.io/leader";
+  private static final String LOCK_ANNOTATION = KubernetesHaLayout.LOCK_ANNOTATION;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -24,6 +24,7 @@ import dev.flinkresilience.operator.ops.OperatorHealth;
 import dev.flinkresilience.operator.ops.RecoveryMetrics;
 import dev.flinkresilience.operator.reconcile.FlinkResilientJobReconciler;
 import dev.flinkresilience.operator.reconcile.FlinkWatch;
+import dev.flinkresilience.operator.reconcile.ProgressBudget;
 import dev.flinkresilience.operator.reconcile.ProgressWrites;
 import dev.flinkresilience.operator.reconcile.StatusWriter;
 import dev.flinkresilience.operator.reconcile.Teardown;
@@ -123,7 +124,15 @@ public final class OperatorWiring {
             new FlinkJobReader(flinkRest, clock)::read,
             // One ZooKeeper client per quorum, closed with the poller.
             new ZooKeeperHaStoreReader(ZOOKEEPER_TIMEOUT),
-            clock);
+            clock,
+            (job, checkpoint) ->
+                jobMetrics.checkpointed(
+                    job.getNamespace().orElse(""),
+                    job.getName(),
+                    checkpoint.id(),
+                    checkpoint.completedAt()),
+            // Paced in real time like the progress writes, and at the same rate.
+            new ProgressBudget(settings.checkpointStatusRate(), Clock.systemUTC())::take);
     var watch =
         new FlinkWatch(
             poller,

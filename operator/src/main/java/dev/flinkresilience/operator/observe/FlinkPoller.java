@@ -1,6 +1,7 @@
 package dev.flinkresilience.operator.observe;
 
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.decide.FlinkCheckpoint;
 import dev.flinkresilience.operator.decide.FlinkObservation;
 import dev.flinkresilience.operator.decide.HaStoreView;
 import io.javaoperatorsdk.operator.processing.event.Event;
@@ -8,6 +9,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Polls Flink for every tracked job on its own threads, so a slow or dead JobManager never holds a
@@ -45,18 +48,50 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
     default void close() {}
   }
 
+  /**
+   * Told of a newer completed checkpoint that woke no reconcile: what shows checkpoint progress
+   * without a pass (the checkpoint-age metric) follows it here.
+   */
+  @FunctionalInterface
+  public interface QuietCheckpoints {
+    void seen(ResourceID job, FlinkCheckpoint checkpoint);
+
+    QuietCheckpoints NONE = (job, checkpoint) -> {};
+  }
+
   private final RestReader rest;
   private final ZooKeeperReader zooKeeper;
   private final Clock clock;
+  private final QuietCheckpoints quietCheckpoints;
+  private final BooleanSupplier progressPasses;
   private final ScheduledExecutorService ticks;
   private final ExecutorService blocking;
   private final Map<ResourceID, Tracked> tracked = new ConcurrentHashMap<>();
 
+  /** A poller whose every change, each checkpoint included, wakes the job. */
   public FlinkPoller(RestReader rest, ZooKeeperReader zooKeeper, Clock clock) {
+    this(rest, zooKeeper, clock, QuietCheckpoints.NONE, () -> true);
+  }
+
+  /**
+   * @param quietCheckpoints told of the checkpoints that woke no pass
+   * @param progressPasses asked, for each new checkpoint of a job whose pass does not wait on one
+   *     ({@link PollTarget#checkpointWakes()} false), whether a pass may follow it all the same: a
+   *     budget shared by all jobs, so that with few jobs status follows every checkpoint and with
+   *     thousands the passes for progress alone stay bounded
+   */
+  public FlinkPoller(
+      RestReader rest,
+      ZooKeeperReader zooKeeper,
+      Clock clock,
+      QuietCheckpoints quietCheckpoints,
+      BooleanSupplier progressPasses) {
     super(Polled.class, "flink-poller");
     this.rest = rest;
     this.zooKeeper = zooKeeper;
     this.clock = clock;
+    this.quietCheckpoints = quietCheckpoints;
+    this.progressPasses = progressPasses;
     this.ticks = Executors.newSingleThreadScheduledExecutor(daemon("flink-poll-timer"));
     this.blocking = Executors.newCachedThreadPool(daemon("flink-poll-zk"));
   }
@@ -81,11 +116,13 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
             && Objects.equals(current.target.jobId(), target.jobId())
             && Objects.equals(current.target.zooKeeper(), target.zooKeeper());
     if (sameSource) {
-      // Only the pace changed. Keep the result and any poll still out: replacing the job's state
-      // here would start a second call to a JobManager that has not answered the first.
+      // Only the pace changed, or whether a checkpoint wakes the job. Keep the result and any
+      // poll still out: replacing the job's state here would start a second call to a JobManager
+      // that has not answered the first.
       synchronized (current) {
+        boolean samePace = current.target.interval().equals(target.interval());
         current.target = target;
-        if (!current.polling) {
+        if (!current.polling && !samePace) {
           current.cancelNext();
           schedule(job, current, target.interval().toMillis());
         }
@@ -108,6 +145,15 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
     if (gone != null) {
       gone.cancel();
     }
+  }
+
+  /**
+   * Whether a new checkpoint of the job is news to its reconciler, as its last pass said: true for
+   * a job not polled (nothing known, so anything may be).
+   */
+  public boolean checkpointWakes(ResourceID job) {
+    Tracked t = tracked.get(job);
+    return t == null || t.target.checkpointWakes();
   }
 
   public Optional<Polled> latest(ResourceID job) {
@@ -173,8 +219,14 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
               Polled before = t.latest;
               polled = polled.after(before);
               t.latest = polled;
-              if (worthAReconcile(before, polled) && getEventHandler() != null) {
-                getEventHandler().handleEvent(new Event(job));
+              boolean changed = worthAReconcile(before, polled, true);
+              boolean news = changed && worthAReconcile(before, polled, t.target.checkpointWakes());
+              if (news || (changed && progressPasses.getAsBoolean())) {
+                if (getEventHandler() != null) {
+                  getEventHandler().handleEvent(new Event(job));
+                }
+              } else if (changed) {
+                newerCheckpoint(before, polled).ifPresent(c -> quietCheckpoints.seen(job, c));
               }
               synchronized (t) {
                 t.polling = false;
@@ -214,19 +266,27 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
         null);
   }
 
-  /** A change, or a failure (each failed poll counts toward reporting a lasting problem). */
-  private static boolean worthAReconcile(Polled before, Polled now) {
+  /**
+   * A change, or a failure (each failed poll counts toward reporting a lasting problem). A newer
+   * checkpoint, in the REST answer or in ZooKeeper, counts only when {@code checkpointWakes}.
+   * Package-private for the table test.
+   */
+  static boolean worthAReconcile(Polled before, Polled now, boolean checkpointWakes) {
     if (before == null) {
       return true;
     }
     if (now.rest() != null && now.rest().outcome() != FlinkObservation.Outcome.OK) {
       return true;
     }
-    return !Objects.equals(withoutTime(before.rest()), withoutTime(now.rest()))
-        || !Objects.equals(before.zooKeeper(), now.zooKeeper());
+    return !Objects.equals(
+            comparable(before.rest(), checkpointWakes), comparable(now.rest(), checkpointWakes))
+        || !Objects.equals(
+            comparable(before.zooKeeper(), checkpointWakes),
+            comparable(now.zooKeeper(), checkpointWakes));
   }
 
-  private static FlinkObservation withoutTime(FlinkObservation o) {
+  /** What of a REST answer a reconcile cares about: never the time it was taken. */
+  private static FlinkObservation comparable(FlinkObservation o, boolean checkpointWakes) {
     return o == null
         ? null
         : new FlinkObservation(
@@ -235,9 +295,24 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
             o.problem(),
             o.jobState(),
             o.restarts(),
-            o.latestCompleted(),
+            checkpointWakes ? o.latestCompleted() : null,
             o.latestSavepoint(),
             o.restored());
+  }
+
+  private static HaStoreView comparable(HaStoreView ha, boolean checkpointWakes) {
+    return ha == null || checkpointWakes
+        ? ha
+        : new HaStoreView(ha.state(), List.of(), ha.leaderRestAddress(), ha.problem());
+  }
+
+  /** The REST answer's completed checkpoint, when newer than the one before it and timed. */
+  private static Optional<FlinkCheckpoint> newerCheckpoint(Polled before, Polled now) {
+    FlinkCheckpoint was =
+        before == null || before.rest() == null ? null : before.rest().latestCompleted();
+    FlinkCheckpoint is = now.rest() == null ? null : now.rest().latestCompleted();
+    boolean newer = is != null && is.completedAt() != null && (was == null || is.id() > was.id());
+    return newer ? Optional.of(is) : Optional.empty();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

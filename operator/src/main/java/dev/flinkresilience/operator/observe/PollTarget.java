@@ -11,8 +11,16 @@ import java.time.Duration;
  * @param jobId the Flink job id of the current deployment
  * @param interval time between polls (short while deploying or recovering)
  * @param zooKeeper where the job's ZooKeeper HA data lives, or null without ZooKeeper HA
+ * @param checkpointWakes whether a new checkpoint alone wakes the job's reconciler ({@code
+ *     CheckpointNews}); any other change always does
  */
-public record PollTarget(URI restBase, String jobId, Duration interval, ZooKeeperHa zooKeeper) {
+public record PollTarget(
+    URI restBase, String jobId, Duration interval, ZooKeeperHa zooKeeper, boolean checkpointWakes) {
+
+  /** A target whose every change, a checkpoint included, wakes the reconciler. */
+  public PollTarget(URI restBase, String jobId, Duration interval, ZooKeeperHa zooKeeper) {
+    this(restBase, jobId, interval, zooKeeper, true);
+  }
 
   /** A job's ZooKeeper HA location and the checkpoint directory its paths are derived from. */
   public record ZooKeeperHa(

@@ -66,13 +66,32 @@ public final class JobMetrics {
     }
     JobKey key = key(job.getMetadata().getNamespace(), job.getMetadata().getName());
     Tracked tracked = jobs.computeIfAbsent(key, k -> new Tracked());
-    JobSnapshot snapshot = JobSnapshot.of(job, status);
+    JobSnapshot snapshot = JobSnapshot.of(job, status).keepingTimeOf(tracked.snapshot);
     tracked.snapshot = snapshot;
     Map<Series, ToDoubleFunction<JobSnapshot>> wanted = series(snapshot);
     tracked.meters.entrySet().removeIf(e -> gone(e.getKey(), e.getValue(), wanted));
     wanted.forEach(
         (series, value) ->
             tracked.meters.computeIfAbsent(series, s -> register(key, s, tracked, value)));
+  }
+
+  /**
+   * A newer checkpoint the poller saw between passes (a steady job's checkpoint wakes no pass): the
+   * age and id follow it, so the age does not grow by the time to the next pass. Only a job whose
+   * series already show a checkpoint; the rest of the snapshot is the last pass's.
+   */
+  public void checkpointed(String namespace, String name, long id, Instant completedAt) {
+    Tracked tracked = jobs.get(key(namespace, name));
+    JobSnapshot s = tracked == null ? null : tracked.snapshot;
+    if (s == null
+        || s.checkpointCompletedAt() == null
+        || s.checkpointId() == null
+        || id <= s.checkpointId()) {
+      return;
+    }
+    // The gauges read the snapshot at scrape time; a racing update() replaces it whole, with the
+    // status that already has this checkpoint or an older one the next pass raises again.
+    tracked.snapshot = s.withCheckpoint(id, completedAt);
   }
 
   /** The job is gone: its series go too. */

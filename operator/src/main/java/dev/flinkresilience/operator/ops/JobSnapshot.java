@@ -24,6 +24,40 @@ record JobSnapshot(
     String openIncidentReason,
     Instant savepointCompletedAt) {
 
+  /**
+   * This snapshot, or when its checkpoint has no known time, with the time of the one before if
+   * that was no newer. The HA store names checkpoints without a time (Kubernetes HA always), often
+   * before REST reports them with one; a newer checkpoint cannot be older than the last timed one,
+   * so that time bounds the age from above, and the age keeps showing (and keeps growing should
+   * checkpoints stall) instead of vanishing whenever the HA store is ahead.
+   */
+  JobSnapshot keepingTimeOf(JobSnapshot before) {
+    boolean untimed = checkpointCompletedAt == null && checkpointId != null;
+    if (!untimed
+        || before == null
+        || before.checkpointCompletedAt() == null
+        || before.checkpointId() == null
+        || before.checkpointId() > checkpointId) {
+      return this;
+    }
+    return withCheckpoint(checkpointId, before.checkpointCompletedAt());
+  }
+
+  /** This snapshot with a newer checkpoint. */
+  JobSnapshot withCheckpoint(long id, Instant completedAt) {
+    return new JobSnapshot(
+        phase,
+        completedAt,
+        id,
+        checkpointIntervalSeconds,
+        flinkRestartsTotal,
+        flinkRestartsRemaining,
+        running,
+        openIncidentId,
+        openIncidentReason,
+        savepointCompletedAt);
+  }
+
   static JobSnapshot of(FlinkResilientJob job, FlinkResilientJobStatus status) {
     var checkpoint = status.getLatestCheckpoint();
     var restarts = status.getFlinkRestarts();

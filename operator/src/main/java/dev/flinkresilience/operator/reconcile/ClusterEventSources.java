@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.reconcile;
 
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.model.Labels;
+import dev.flinkresilience.operator.observe.ha.HaConfigMapChange;
 import dev.flinkresilience.operator.observe.ha.KubernetesHaLayout;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -9,7 +10,9 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Informers on the objects of the operator's jobs only: label-selected on {@link Labels#JOB}, never
@@ -41,22 +44,32 @@ final class ClusterEventSources {
    * all Flink versions put on them and mapped to the job whose name is their {@code app} label (the
    * operator sets {@code kubernetes.cluster-id} to the resource name). Flink clusters of other
    * tools carry the same label; their ConfigMaps map to no FlinkResilientJob and are ignored.
+   *
+   * <p>An update wakes the job only when it is news ({@link HaConfigMapChange}): not a lock
+   * renewal, and not a checkpoint unless {@code checkpointWakes} says the job waits on one. The
+   * cache is updated either way: a pass always reads the newest.
    */
   static InformerEventSource<ConfigMap, FlinkResilientJob> flinkHaConfigMaps(
-      EventSourceContext<FlinkResilientJob> context) {
+      EventSourceContext<FlinkResilientJob> context, Predicate<ResourceID> checkpointWakes) {
     var config =
         InformerEventSourceConfiguration.from(ConfigMap.class, FlinkResilientJob.class)
             .withName("flink-ha-configmaps")
             .withLabelSelector(KubernetesHaLayout.TYPE_LABEL + "=" + KubernetesHaLayout.TYPE_VALUE)
-            .withSecondaryToPrimaryMapper(
-                (ConfigMap cm) -> {
-                  var labels = cm.getMetadata().getLabels();
-                  String app = labels == null ? null : labels.get(KubernetesHaLayout.APP_LABEL);
-                  return app == null
-                      ? Set.of()
-                      : Set.of(new ResourceID(app, cm.getMetadata().getNamespace()));
-                })
+            .withSecondaryToPrimaryMapper((ConfigMap cm) -> jobOf(cm).map(Set::of).orElse(Set.of()))
+            .withOnUpdateFilter(
+                (ConfigMap now, ConfigMap before) ->
+                    HaConfigMapChange.worthAPass(
+                        before, now, jobOf(now).map(checkpointWakes::test).orElse(true)))
             .build();
     return new InformerEventSource<>(config, context);
+  }
+
+  /** The job whose cluster id is the ConfigMap's {@code app} label. */
+  private static Optional<ResourceID> jobOf(ConfigMap cm) {
+    var labels = cm.getMetadata().getLabels();
+    String app = labels == null ? null : labels.get(KubernetesHaLayout.APP_LABEL);
+    return app == null
+        ? Optional.empty()
+        : Optional.of(new ResourceID(app, cm.getMetadata().getNamespace()));
   }
 }

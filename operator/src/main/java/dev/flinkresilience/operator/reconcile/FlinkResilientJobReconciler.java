@@ -214,7 +214,7 @@ public class FlinkResilientJobReconciler
     List<EventSource<?, FlinkResilientJob>> sources = new ArrayList<>();
     sources.add(ClusterEventSources.labelled(Deployment.class, "jobmanager-deployments", context));
     sources.add(ClusterEventSources.labelled(Pod.class, "pods", context));
-    sources.add(ClusterEventSources.flinkHaConfigMaps(context));
+    sources.add(ClusterEventSources.flinkHaConfigMaps(context, flink.poller()::checkpointWakes));
     sources.add(flink.poller());
     sources.add(savepoints);
     nodes.ifPresent(sources::add);

@@ -5,6 +5,7 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobSpec;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.HighAvailabilityType;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
+import dev.flinkresilience.operator.decide.CheckpointNews;
 import dev.flinkresilience.operator.decide.FlinkObservation;
 import dev.flinkresilience.operator.decide.HaStoreView;
 import dev.flinkresilience.operator.decide.JobManagerAnswer;
@@ -182,7 +183,11 @@ public final class FlinkWatch {
     poller.track(
         id,
         new PollTarget(
-            rest, status.getJobId(), pacing.intervalFor(status), zooKeeper(job, running)));
+            rest,
+            status.getJobId(),
+            pacing.intervalFor(status),
+            zooKeeper(job, running),
+            CheckpointNews.awaited(status)));
   }
 
   /**

@@ -7,7 +7,6 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.DeploymentCheckpoint;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -30,9 +29,7 @@ public final class ProgressWrites {
   public static final double DEFAULT_RATE = 10;
 
   private final double perSecond;
-  private final Clock clock;
-  private double tokens;
-  private Instant refilledAt;
+  private final ProgressBudget budget;
 
   /**
    * @param perSecond progress-only writes per second across all jobs; 0 paces nothing
@@ -43,9 +40,7 @@ public final class ProgressWrites {
           "progress writes per second must be 0 or more: " + perSecond);
     }
     this.perSecond = perSecond;
-    this.clock = clock;
-    this.tokens = burst();
-    this.refilledAt = clock.instant();
+    this.budget = new ProgressBudget(perSecond, clock);
   }
 
   /** Paces nothing: every change is written (tests, and {@code --checkpoint-status-rate 0}). */
@@ -58,24 +53,7 @@ public final class ProgressWrites {
     if (perSecond == 0 || !onlyProgress(current, next)) {
       return true;
     }
-    return take();
-  }
-
-  private synchronized boolean take() {
-    Instant now = clock.instant();
-    double elapsed = Math.max(0, (now.toEpochMilli() - refilledAt.toEpochMilli()) / 1000.0);
-    tokens = Math.min(burst(), tokens + elapsed * perSecond);
-    refilledAt = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return true;
-    }
-    return false;
-  }
-
-  /** One second's worth, and at least one write. */
-  private double burst() {
-    return Math.max(1, perSecond);
+    return budget.take();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.act;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flinkresilience.operator.observe.ha.KubernetesHaLayout;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -62,7 +63,7 @@ class FlinkLeadershipTest {
                 .withName("orders-cluster-config-map")
                 .withNamespace("streaming")
                 .addToAnnotations(
-                    FlinkLeadership.LOCK_ANNOTATION,
+                    KubernetesHaLayout.LOCK_ANNOTATION,
                     "{\"holderIdentity\":\"69a78e34-28a2-4d41-82c2-ec33fa1fe14b\","
                         + "\"leaseDuration\":\"PT15S\",\"acquireTime\":\"2026-12-05T17:46:16.823144Z\","
                         + "\"renewTime\":\""
@@ -84,6 +85,6 @@ class FlinkLeadershipTest {
         .get()
         .getMetadata()
         .getAnnotations()
-        .get(FlinkLeadership.LOCK_ANNOTATION);
+        .get(KubernetesHaLayout.LOCK_ANNOTATION);
   }
 }

@@ -96,6 +96,56 @@ class FlinkPollerTest {
   }
 
   @Test
+  void aSteadyJobsCheckpointWakesNothingOverBudgetButIsPassedOnAndAnyOtherChangeStillWakes() {
+    List<Long> quiet = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean budget =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    FlinkPoller steady =
+        new FlinkPoller(
+            rest,
+            zooKeeper,
+            Clock.fixed(T0, ZoneOffset.UTC),
+            (job, checkpoint) -> quiet.add(checkpoint.id()),
+            budget::get);
+    try {
+      steady.setEventHandler(e -> events.add(e.getRelatedCustomResourceID()));
+      var ha = new PollTarget.ZooKeeperHa("zk:2181", "/flink", "streaming-orders", "s3://b/cp");
+      rest.answer(JM_1, () -> done(running(7)));
+      steady.track(ordersId, new PollTarget(JM_1, JOB_ID, QUICK, ha, false));
+      await("the first answer", () -> events.size() == 1);
+      assertThat(steady.checkpointWakes(ordersId)).isFalse();
+      assertThat(steady.checkpointWakes(payments)).as("not polled: anything is news").isTrue();
+
+      rest.answer(JM_1, () -> done(running(8)));
+      zooKeeper.checkpoint = 8;
+      await("the new checkpoint passed on", () -> quiet.contains(8L));
+      int polled = rest.calls(JM_1);
+      await("more polls", () -> rest.calls(JM_1) >= polled + 5);
+      assertThat(events).as("a checkpoint alone, in REST or ZooKeeper, is no news").hasSize(1);
+      assertThat(quiet).as("passed on once").containsExactly(8L);
+      assertThat(steady.latest(ordersId).orElseThrow().rest().latestCompleted().id())
+          .as("the next pass reads it")
+          .isEqualTo(8);
+
+      budget.set(true);
+      rest.answer(JM_1, () -> done(running(9)));
+      await("a checkpoint wakes while the budget allows", () -> events.size() == 2);
+      assertThat(quiet).containsExactly(8L);
+      budget.set(false);
+
+      rest.answer(JM_1, () -> done(state("RESTARTING", 9)));
+      await("a state change wakes", () -> events.size() == 3);
+
+      // The job's pass now waits on a checkpoint (the recovery is verified by one).
+      steady.track(ordersId, new PollTarget(JM_1, JOB_ID, QUICK, ha, true));
+      rest.answer(JM_1, () -> done(state("RESTARTING", 10)));
+      await("a checkpoint wakes once awaited", () -> events.size() == 4);
+    } finally {
+      steady.close();
+    }
+  }
+
+  @Test
   void countsTheCallsInARowThatFailToConnectAndForgetsThemOnAnyAnswer() {
     java.util.concurrent.atomic.AtomicLong second = new java.util.concurrent.atomic.AtomicLong();
     rest.answer(
@@ -283,6 +333,12 @@ class FlinkPollerTest {
     return new PollTarget(base, jobId, interval, null);
   }
 
+  private static FlinkObservation state(String state, long checkpoint) {
+    FlinkObservation o = running(checkpoint);
+    return new FlinkObservation(
+        o.observedAt(), o.outcome(), null, state, o.restarts(), o.latestCompleted(), null, null);
+  }
+
   private static FlinkObservation running(long checkpoint) {
     return new FlinkObservation(
         Instant.now(), // a new time each poll: the poller must see through it
@@ -349,13 +405,14 @@ class FlinkPollerTest {
   private static final class ScriptedZooKeeper implements FlinkPoller.ZooKeeperReader {
     final Map<String, PollTarget.ZooKeeperHa> readFrom = new ConcurrentHashMap<>();
     volatile boolean closed;
+    volatile long checkpoint = 5;
 
     @Override
     public HaStoreView read(PollTarget.ZooKeeperHa location, String jobId) {
       readFrom.put(jobId, location);
       return new HaStoreView(
           HaStoreView.State.READ,
-          List.of(FlinkCheckpoint.at(5, "s3://b/cp/chk-5", T0)),
+          List.of(FlinkCheckpoint.at(checkpoint, "s3://b/cp/chk-" + checkpoint, T0)),
           null,
           null);
     }

@@ -124,6 +124,42 @@ class JobMetricsTest {
   }
 
   @Test
+  void aNewerCheckpointWithoutATimeKeepsTheAgeOfTheLastTimedOne() {
+    var job = Jobs.job("streaming", "orders");
+    String tags = "{name=\"orders\",namespace=\"streaming\"}";
+    metrics.update(job, running(job, 41L, "2026-11-21T09:59:30Z", 0L, 1L));
+    // The HA store names checkpoint 42 before REST reports its time.
+    metrics.update(job, running(job, 42L, null, 0L, 1L));
+    assertThat(samples())
+        .contains(
+            MetricNames.CHECKPOINT_AGE_SECONDS + tags + " 30.0",
+            MetricNames.CHECKPOINT_ID + tags + " 42.0");
+
+    // A restore from a user's savepoint starts the record over, lower: nothing to carry.
+    metrics.update(job, running(job, 3L, null, 0L, 1L));
+    assertThat(names()).doesNotContain(MetricNames.CHECKPOINT_AGE_SECONDS);
+  }
+
+  @Test
+  void aCheckpointSeenBetweenPassesMovesTheAgeOnlyForward() {
+    var job = Jobs.job("streaming", "orders");
+    String tags = "{name=\"orders\",namespace=\"streaming\"}";
+    metrics.update(job, running(job, 41L, "2026-11-21T09:59:00Z", 0L, 1L));
+
+    metrics.checkpointed("streaming", "orders", 43L, Instant.parse("2026-11-21T09:59:50Z"));
+    assertThat(samples())
+        .contains(
+            MetricNames.CHECKPOINT_AGE_SECONDS + tags + " 10.0",
+            MetricNames.CHECKPOINT_ID + tags + " 43.0");
+
+    metrics.checkpointed("streaming", "orders", 42L, Instant.parse("2026-11-21T09:59:40Z"));
+    metrics.checkpointed("streaming", "unknown", 50L, Instant.parse("2026-11-21T09:59:59Z"));
+    assertThat(samples())
+        .contains(MetricNames.CHECKPOINT_AGE_SECONDS + tags + " 10.0")
+        .noneMatch(l -> l.contains("unknown"));
+  }
+
+  @Test
   void aDeletedJobLeavesNoSeries() {
     var a = Jobs.job("streaming", "orders");
     var b = Jobs.job("streaming", "payments");

@@ -31,6 +31,15 @@ public final class KubernetesHaLayout {
   /** {@code KubernetesUtils.LEADER_PREFIX} + the REST server's component id. */
   public static final String REST_SERVER_LEADER_KEY = "org.apache.flink.k8s.leader.restserver";
 
+  /**
+   * The annotation fabric8's ConfigMap lock, and so Flink's leader election, keeps its record in
+   * (holder, renew time) on the cluster ConfigMap.
+   */
+  public static final String LOCK_ANNOTATION = "control-plane.alpha.kubernetes.io/leader";
+
+  /** {@code Constants.CHECKPOINT_COUNTER_KEY}: the job's next checkpoint id. */
+  public static final String CHECKPOINT_COUNTER_KEY = "counter";
+
   /** {@code Constants.CHECKPOINT_ID_KEY_PREFIX}; the id follows zero-padded ({@code %019d}). */
   public static final String CHECKPOINT_KEY_PREFIX = "checkpointID-";
 
