@@ -54,7 +54,11 @@ final class OperatorProcess implements AutoCloseable {
                     "--jobmanager-url-template",
                     urlTemplate,
                     "--health-port",
-                    Integer.toString(port)))
+                    Integer.toString(port),
+                    // One JSON object per line with its time: a node loss's timeline (the watch's
+                    // judgement, each job's passes) can be read back from the log.
+                    "--log-format",
+                    "json"))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     builder.environment().put("KUBECONFIG", kubeconfig.toString());

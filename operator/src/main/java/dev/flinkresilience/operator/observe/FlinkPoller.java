@@ -269,9 +269,8 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
   /**
    * A change, or a failure (each failed poll counts toward reporting a lasting problem). A newer
    * checkpoint, in the REST answer or in ZooKeeper, counts only when {@code checkpointWakes}.
-   * Package-private for the table test.
    */
-  static boolean worthAReconcile(Polled before, Polled now, boolean checkpointWakes) {
+  private static boolean worthAReconcile(Polled before, Polled now, boolean checkpointWakes) {
     if (before == null) {
       return true;
     }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
+import dev.flinkresilience.operator.api.v1alpha1.ObservationStatus;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.DeploymentCheckpoint;
+import dev.flinkresilience.operator.report.ObservationLedger;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -50,10 +52,47 @@ public final class ProgressWrites {
 
   /** Whether {@code next}, which differs from {@code current}, is to be written now. */
   public boolean writeNow(FlinkResilientJobStatus current, FlinkResilientJobStatus next) {
-    if (perSecond == 0 || !onlyProgress(current, next)) {
+    if (perSecond == 0 || !(onlyProgress(current, next) || onlyRepeatedFailure(current, next))) {
       return true;
     }
     return budget.take();
+  }
+
+  /**
+   * One more failed poll of a problem already reported as lasting, and no other change: the count
+   * and the time of the last poll go up, nothing a user or the planner reads changes (the message
+   * says since when; the planner asks only whether the count reached {@link
+   * ObservationLedger#LASTING_AFTER_POLLS}). Paced like progress: when a node dies, every job on it
+   * fails a poll every few seconds, and writing each one (a write, and its watch event back, per
+   * job per poll) is what slowed the release of those very jobs in the scale benchmark. A write
+   * left out is not lost: the next pass counts from the recorded one, so the recorded count is a
+   * lower bound and never falls below the threshold. Pure; package-private for the table test.
+   */
+  static boolean onlyRepeatedFailure(
+      FlinkResilientJobStatus current, FlinkResilientJobStatus next) {
+    if (current == null || next == null) {
+      return false;
+    }
+    ObservationStatus was = current.getObservation();
+    ObservationStatus is = next.getObservation();
+    if (was == null
+        || is == null
+        || !lasting(was)
+        || !lasting(is)
+        || !Objects.equals(was.getProblem(), is.getProblem())
+        || !Objects.equals(was.getProblemSince(), is.getProblemSince())) {
+      return false;
+    }
+    ObjectNode a = JSON.valueToTree(current);
+    ObjectNode b = JSON.valueToTree(next);
+    a.remove("observation");
+    b.remove("observation");
+    return a.equals(b);
+  }
+
+  private static boolean lasting(ObservationStatus o) {
+    return o.getFailedPolls() != null
+        && o.getFailedPolls() >= ObservationLedger.LASTING_AFTER_POLLS;
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
 import dev.flinkresilience.operator.api.v1alpha1.DeploymentRecord;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.Incident;
+import dev.flinkresilience.operator.api.v1alpha1.ObservationStatus;
 import dev.flinkresilience.operator.api.v1alpha1.Operation;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.testing.MovableClock;
@@ -122,6 +123,65 @@ class ProgressWritesTest {
     c.setPath("file:///cp/a1/chk-" + id);
     c.setSource("haStore");
     return c;
+  }
+
+  /** A poll problem seen {@code polls} times in a row, the last at second {@code at}. */
+  private static Consumer<FlinkResilientJobStatus> failing(int polls, int at, String problem) {
+    return s -> {
+      ObservationStatus o = new ObservationStatus();
+      o.setFailedPolls(polls);
+      o.setProblem(problem);
+      o.setProblemSince("2026-12-06T10:02:00Z");
+      o.setLastPolledAt("2026-12-06T10:02:" + (10 + at) + "Z");
+      s.setObservation(o);
+    };
+  }
+
+  static Stream<Arguments> failures() {
+    String timeout = "GET /jobs/a1: no answer within 3000 ms";
+    return Stream.of(
+        row(
+            "one more failed poll of a lasting problem",
+            failing(3, 0, timeout),
+            failing(4, 3, timeout),
+            true),
+        row(
+            "the same, while a node-loss incident is open",
+            failing(5, 0, timeout).andThen(s -> s.getRecovery().setCurrent(new Incident())),
+            failing(6, 3, timeout).andThen(s -> s.getRecovery().setCurrent(new Incident())),
+            true),
+        row(
+            "the poll that makes the problem lasting (its message and event)",
+            failing(2, 0, timeout),
+            failing(3, 3, timeout),
+            false),
+        row("the first failed poll", s -> {}, failing(1, 0, timeout), false),
+        row(
+            "another problem",
+            failing(3, 0, timeout),
+            failing(4, 3, "GET /jobs/a1: cannot connect (ConnectException)"),
+            false),
+        row("polls answer again", failing(4, 0, timeout), s -> s.setObservation(null), false),
+        row(
+            "a failed poll and a new job state",
+            failing(3, 0, timeout),
+            failing(4, 3, timeout).andThen(s -> s.setJobState("UNKNOWN")),
+            false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("failures")
+  void onlyRepeatedFailuresOfALastingProblemArePaced(
+      String name,
+      Consumer<FlinkResilientJobStatus> current,
+      Consumer<FlinkResilientJobStatus> next,
+      boolean paced) {
+    FlinkResilientJobStatus a = steady();
+    current.accept(a);
+    FlinkResilientJobStatus b = steady();
+    next.accept(b);
+    assertThat(ProgressWrites.onlyRepeatedFailure(a, b)).isEqualTo(paced);
+    assertThat(ProgressWrites.onlyProgress(a, b)).isFalse();
   }
 
   @ParameterizedTest(name = "{0}")
