@@ -83,11 +83,7 @@ public final class ProgressWrites {
         || !Objects.equals(was.getProblemSince(), is.getProblemSince())) {
       return false;
     }
-    ObjectNode a = JSON.valueToTree(current);
-    ObjectNode b = JSON.valueToTree(next);
-    a.remove("observation");
-    b.remove("observation");
-    return a.equals(b);
+    return sameApartFrom(current, next, "observation");
   }
 
   private static boolean lasting(ObservationStatus o) {
@@ -120,10 +116,16 @@ public final class ProgressWrites {
     if (!DeploymentCheckpoint.recordedSinceDeployed(current)) {
       return false; // the deployment's first checkpoint: written at once
     }
+    return sameApartFrom(current, next, "latestCheckpoint");
+  }
+
+  /** Whether the two statuses differ in {@code field} at most. */
+  private static boolean sameApartFrom(
+      FlinkResilientJobStatus current, FlinkResilientJobStatus next, String field) {
     ObjectNode a = JSON.valueToTree(current);
     ObjectNode b = JSON.valueToTree(next);
-    a.remove("latestCheckpoint");
-    b.remove("latestCheckpoint");
+    a.remove(field);
+    b.remove(field);
     return a.equals(b);
   }
 }
