@@ -98,8 +98,30 @@ public class FlinkResilientJobReconciler
     }
   }
 
+  /**
+   * One pass, and when it opened an incident, the next one at once, on the status just written. The
+   * pass after a detection is the one that acts (releases a lost node's pods and hands over Flink's
+   * leadership, or tears down): rescheduled, it waited behind every pass queued meanwhile, and when
+   * a node dies every job on it is queued at once (the scale benchmark: the release came 37 s p50
+   * after the detection, at 1,000 jobs). Once only: whatever the second pass decides is paced as
+   * usual.
+   */
   private UpdateControl<FlinkResilientJob> pass(
       FlinkResilientJob job, Context<FlinkResilientJob> ctx, JobLogContext log) {
+    Pass first = once(job, ctx, log);
+    if (first.decision() instanceof Decision.OpenIncident && first.written().isPresent()) {
+      return once(first.written().get(), ctx, log).control();
+    }
+    return first.control();
+  }
+
+  /** What one pass decided, the status it wrote, and when to look again. */
+  private record Pass(
+      Decision decision,
+      Optional<FlinkResilientJob> written,
+      UpdateControl<FlinkResilientJob> control) {}
+
+  private Pass once(FlinkResilientJob job, Context<FlinkResilientJob> ctx, JobLogContext log) {
     Instant now = clock.instant();
     DesiredState.Checked checked = DesiredState.check(job, policy, verdicts);
     FlinkWatch.Seen seen = flink.seen(job, ctx);
@@ -123,23 +145,25 @@ public class FlinkResilientJobReconciler
     log.incident(input.status(), report.status());
     seen.merged().events().forEach(e -> events.emit(job, e));
     report.events().forEach(e -> events.emit(job, e));
-    statusWriter.write(job, report.status(), ctx);
+    Optional<FlinkResilientJob> written = statusWriter.write(job, report.status(), ctx);
     flink.follow(job, report.status(), ctx, seen.ha(), notSeenAlive(input));
     followNodes(job, ctx, input);
-    return UpdateControl.<FlinkResilientJob>noUpdate()
-        .rescheduleAfter(
-            Pacing.untilSavepointDue(
-                Pacing.whileWaitingOnTime(
-                    Pacing.after(decision, report.status(), now), report.status()),
-                decision,
-                SavepointSchedule.wakeIn(
-                    new PlanInput(
-                        input.desired(),
-                        input.violations(),
-                        report.status(),
-                        input.cluster(),
-                        input.ha(),
-                        now))));
+    UpdateControl<FlinkResilientJob> control =
+        UpdateControl.<FlinkResilientJob>noUpdate()
+            .rescheduleAfter(
+                Pacing.untilSavepointDue(
+                    Pacing.whileWaitingOnTime(
+                        Pacing.after(decision, report.status(), now), report.status()),
+                    decision,
+                    SavepointSchedule.wakeIn(
+                        new PlanInput(
+                            input.desired(),
+                            input.violations(),
+                            report.status(),
+                            input.cluster(),
+                            input.ha(),
+                            now))));
+    return new Pass(decision, written, control);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Writes status when it changed, replacing it whole (a merge patch could not clear a field such as
@@ -30,18 +31,25 @@ public final class StatusWriter {
     this.progress = progress;
   }
 
-  public void write(
+  /**
+   * @return the resource as written (new status, new resourceVersion), or empty when nothing was
+   *     written (no change, or progress left to a later pass)
+   */
+  public Optional<FlinkResilientJob> write(
       FlinkResilientJob job, FlinkResilientJobStatus next, Context<FlinkResilientJob> ctx) {
+    FlinkResilientJob written = null;
     if (!Objects.equals(JSON.valueToTree(job.getStatus()), JSON.valueToTree(next))
         && progress.writeNow(job.getStatus(), next)) {
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-          job,
-          ctx,
-          fresh -> {
-            fresh.setStatus(next);
-            return fresh;
-          });
+      written =
+          PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+              job,
+              ctx,
+              fresh -> {
+                fresh.setStatus(next);
+                return fresh;
+              });
     }
     listener.passEnded(job, next);
+    return Optional.ofNullable(written);
   }
 }
