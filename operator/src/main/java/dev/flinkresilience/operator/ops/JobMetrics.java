@@ -80,7 +80,8 @@ public final class JobMetrics {
    * age and id follow it, so the age does not grow by the time to the next pass. Only a job whose
    * series already show a checkpoint; the rest of the snapshot is the last pass's.
    */
-  public void checkpointed(String namespace, String name, long id, Instant completedAt) {
+  public synchronized void checkpointed(
+      String namespace, String name, long id, Instant completedAt) {
     Tracked tracked = jobs.get(key(namespace, name));
     JobSnapshot s = tracked == null ? null : tracked.snapshot;
     if (s == null
@@ -89,8 +90,8 @@ public final class JobMetrics {
         || id <= s.checkpointId()) {
       return;
     }
-    // The gauges read the snapshot at scrape time; a racing update() replaces it whole, with the
-    // status that already has this checkpoint or an older one the next pass raises again.
+    // Under the same lock as update(): read-then-replace on the poller's thread must not put back
+    // a snapshot older than the one a pass just wrote (its phase, its incident).
     tracked.snapshot = s.withCheckpoint(id, completedAt);
   }
 
