@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Timeout;
  * operator's connections cut, the operator restarted while the API server is down, a kubelet whose
  * renewals come late). After each, nothing may have been released or redeployed, no incident may
  * stand but false alarms, and the job's exactly-once output must be whole. Then the real deaths are
- * still caught: a node killed during a watch gap, and a node dead while the operator restarts.
+ * still caught: a node killed during a watch gap, and a node dead while the operator restarts; and
+ * a recovery Flink made by itself while the operator was away is kept, not redeployed.
  *
  * <p>The operator talks to the API server through a {@link ConnectionCutter}, so its connections
  * can be cut alone. HA mode: Kubernetes ({@code -Dchaos.ha} picks another, as for the chaos suite).
@@ -236,6 +237,96 @@ class BlindOperatorTest {
   }
 
   /**
+   * Flink recovered before the operator looked: the leader's node dies while the operator is down,
+   * the standby takes Flink's lock over, restores and checkpoints on; then the operator starts. It
+   * still sees the node lost and releases its pod, but the job it finds is the recovered one: the
+   * incident closes as recovered, with no redeploy and the standby still leading. (The record of
+   * the newest checkpoint is the recovered job's own by then; taken as the floor its restore had to
+   * reach, it made the operator redeploy a healthy job when the check timed out.) Kubernetes HA
+   * whatever {@code -Dchaos.ha} says: a standby takes over through Flink's Kubernetes lock.
+   */
+  @Test
+  @Order(5)
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void flinksOwnRecoveryBeforeTheOperatorLooksIsKept() throws Exception {
+    ScenarioRun run =
+        newRun(
+            "recovered-unseen",
+            SampleJob.Ha.KUBERNETES,
+            job -> job.jobManagerReplicas(2).leaderRetryPeriod(Duration.ofSeconds(1)));
+    try {
+      run.deployAndAwaitCheckpoints(2, Duration.ofMinutes(3));
+      Pod leader = run.leadingJobManagerPod();
+      String node = leader.getSpec().getNodeName();
+      Pod standby =
+          run.pods().stream()
+              .filter(p -> "jobmanager".equals(p.getMetadata().getLabels().get("component")))
+              .filter(p -> !node.equals(p.getSpec().getNodeName()))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no standby JobManager off " + node));
+      String serial = Baseline.of(run).deployment();
+      long before =
+          run.inject(
+              "kill-leading-jobmanager-node-operator-down",
+              () -> {
+                operator.close();
+                cluster.killNode(node);
+              });
+      awaitLeader(run, standby);
+      long own = awaitInStorage(run, before + 2, Duration.ofMinutes(1));
+      run.note("the standby leads and checkpointed up to " + own + "; starting the operator");
+      operator = startOperator();
+      ScenarioRun.Result r =
+          run.awaitRecovery(
+              "kill-leading-jobmanager-node-operator-down", before, Duration.ofMinutes(3));
+      assertRecovered(r, before);
+      assertThat(run.leadingJobManagerPod().getMetadata().getUid())
+          .as("the standby still leads: no new JobManager")
+          .isEqualTo(standby.getMetadata().getUid());
+      assertThat(Baseline.of(run).deployment())
+          .as("the cluster the operator found is the one that runs (no redeploy)")
+          .isEqualTo(serial);
+      List<Incident> history = run.get().getStatus().getRecovery().getHistory();
+      Incident closed = history.get(history.size() - 1);
+      assertThat(closed.getReason()).isEqualTo("NodeLost");
+      assertThat(closed.getAction()).isEqualTo("Verify");
+      assertThat(closed.getReleasedPods()).contains(leader.getMetadata().getName());
+    } finally {
+      run.remove();
+    }
+  }
+
+  /** Until Flink's REST leader entry names {@code pod}. */
+  private static void awaitLeader(ScenarioRun run, Pod pod) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (pod.getMetadata().getUid().equals(run.leadingJobManagerPod().getMetadata().getUid())) {
+          return;
+        }
+      } catch (IllegalStateException stillDead) {
+        // The entry still names the dead leader's address: no live pod has it.
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(pod.getMetadata().getName() + " did not take the lead within 1 min");
+  }
+
+  /** Until storage holds a completed checkpoint of at least {@code id}; returns the newest. */
+  private static long awaitInStorage(ScenarioRun run, long id, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      long newest = run.newestInStorage();
+      if (newest >= id) {
+        return newest;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no checkpoint " + id + " in storage within " + timeout);
+  }
+
+  /**
    * Without HA a JobManager on a node that only looks dead could still be writing: the operator
    * releases its pod only once the node is confirmed gone (DESIGN.md §5.3, {@code whenFenced}). So
    * in that mode the test checks that the operator holds, names the reason and releases nothing,
@@ -375,14 +466,19 @@ class BlindOperatorTest {
   }
 
   private ScenarioRun newRun(String prefix) {
+    return newRun(prefix, mode(), job -> job);
+  }
+
+  private ScenarioRun newRun(
+      String prefix, SampleJob.Ha ha, java.util.function.UnaryOperator<SampleJob> shape) {
     String namespace = prefix + "-" + (++jobs);
-    SampleJob.Ha ha = mode();
     System.out.println(namespace + ": HA " + ha);
     SampleJob job =
-        SampleJob.of(namespace, "sequence", cluster.state().resolve("jobs/" + namespace))
-            .ha(ha, cluster.zookeeperQuorum())
-            .checkpointInterval(
-                ha == SampleJob.Ha.NONE ? Duration.ofSeconds(10) : Duration.ofSeconds(2));
+        shape.apply(
+            SampleJob.of(namespace, "sequence", cluster.state().resolve("jobs/" + namespace))
+                .ha(ha, cluster.zookeeperQuorum())
+                .checkpointInterval(
+                    ha == SampleJob.Ha.NONE ? Duration.ofSeconds(10) : Duration.ofSeconds(2)));
     return new ScenarioRun(cluster, job, line -> System.out.println(namespace + " " + line));
   }
 

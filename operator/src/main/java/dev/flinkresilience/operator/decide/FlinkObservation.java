@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param latestCompleted the latest completed checkpoint (savepoints included), null when none
  * @param latestSavepoint the latest completed savepoint, null when none
  * @param restored what the running job restored from, null when it started empty or unknown
+ * @param restoredAt when it restored (Flink's {@code restore_timestamp}), null when unknown: tells
+ *     Flink's own recovery from a failure apart from an older start
  */
 public record FlinkObservation(
     Instant observedAt,
@@ -23,7 +25,8 @@ public record FlinkObservation(
     Long restarts,
     FlinkCheckpoint latestCompleted,
     FlinkCheckpoint latestSavepoint,
-    FlinkCheckpoint restored) {
+    FlinkCheckpoint restored,
+    Instant restoredAt) {
 
   public enum Outcome {
     /** The JobManager answered and knows the job. */
@@ -37,6 +40,6 @@ public record FlinkObservation(
   }
 
   public static FlinkObservation failed(Instant at, Outcome outcome, String problem) {
-    return new FlinkObservation(at, outcome, problem, null, null, null, null, null);
+    return new FlinkObservation(at, outcome, problem, null, null, null, null, null, null);
   }
 }

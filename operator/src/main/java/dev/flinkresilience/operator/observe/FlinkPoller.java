@@ -296,7 +296,8 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
             o.restarts(),
             checkpointWakes ? o.latestCompleted() : null,
             o.latestSavepoint(),
-            o.restored());
+            o.restored(),
+            o.restoredAt());
   }
 
   private static HaStoreView comparable(HaStoreView ha, boolean checkpointWakes) {

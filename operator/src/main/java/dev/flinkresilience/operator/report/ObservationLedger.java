@@ -140,7 +140,10 @@ public final class ObservationLedger {
     }
     FlinkCheckpoint restored = observation.restored();
     if (restored != null && restored.addressable()) {
-      next.setRestoredFrom(ref(restored, "rest"));
+      CheckpointRef ref = ref(restored, "rest");
+      ref.setRestoredAt(
+          observation.restoredAt() == null ? null : observation.restoredAt().toString());
+      next.setRestoredFrom(ref);
     }
   }
 

@@ -19,6 +19,7 @@ import dev.flinkresilience.operator.decide.Decision.OpenIncident;
 import dev.flinkresilience.operator.decide.Decision.RecoveryAction;
 import dev.flinkresilience.operator.decide.Decision.ReleasePods;
 import dev.flinkresilience.operator.decide.Decision.TearDownForRecovery;
+import dev.flinkresilience.operator.decide.IncidentTarget;
 import dev.flinkresilience.operator.decide.PlanInput;
 import dev.flinkresilience.operator.decide.PodView;
 import dev.flinkresilience.operator.decide.RecoveryAttempts;
@@ -231,8 +232,7 @@ final class RecoveryReport {
     i.setDetectionSeconds(seconds(signal.failedAt().toString(), now));
     i.setAction(action.value());
     i.setAttempts(action == RecoveryAction.REDEPLOY ? 1 : 0);
-    var recorded = in.status().getLatestCheckpoint();
-    i.setTargetCheckpointId(recorded == null ? null : recorded.getId());
+    i.setTargetCheckpointId(IncidentTarget.checkpointId(in.status(), signal.failedAt()));
     return i;
   }
 

@@ -255,7 +255,7 @@ class RecoverySimulationTest {
                   CheckpointPaths.of(RecoveryWorld.DIR, RecoveryWorld.JOB_ID, restored),
                   null);
       return new FlinkObservation(
-          now, FlinkObservation.Outcome.OK, null, jobState, 0L, latest, null, from);
+          now, FlinkObservation.Outcome.OK, null, jobState, 0L, latest, null, from, null);
     }
 
     private HaStoreView haView() {

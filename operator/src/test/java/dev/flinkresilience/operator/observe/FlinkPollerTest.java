@@ -336,7 +336,15 @@ class FlinkPollerTest {
   private static FlinkObservation state(String state, long checkpoint) {
     FlinkObservation o = running(checkpoint);
     return new FlinkObservation(
-        o.observedAt(), o.outcome(), null, state, o.restarts(), o.latestCompleted(), null, null);
+        o.observedAt(),
+        o.outcome(),
+        null,
+        state,
+        o.restarts(),
+        o.latestCompleted(),
+        null,
+        null,
+        null);
   }
 
   private static FlinkObservation running(long checkpoint) {
@@ -347,6 +355,7 @@ class FlinkPollerTest {
         "RUNNING",
         0L,
         FlinkCheckpoint.at(checkpoint, "s3://b/cp/j/chk-" + checkpoint, T0),
+        null,
         null,
         null);
   }

@@ -95,7 +95,7 @@ class FlinkWatchAnswerTest {
   private static Polled polled(String base, Outcome outcome) {
     FlinkObservation rest =
         outcome == Outcome.OK
-            ? new FlinkObservation(AT, Outcome.OK, null, "RUNNING", 0L, null, null, null)
+            ? new FlinkObservation(AT, Outcome.OK, null, "RUNNING", 0L, null, null, null, null)
             : FlinkObservation.failed(AT, outcome, "x");
     return new Polled(
         new PollTarget(URI.create(base), "j", Duration.ofSeconds(5), null), rest, null);

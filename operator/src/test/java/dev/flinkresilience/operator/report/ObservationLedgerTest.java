@@ -79,6 +79,18 @@ class ObservationLedgerTest {
   }
 
   @Test
+  void theRestoreKeepsWhenFlinkRestored() {
+    Instant restoredAt = T0.minusSeconds(30);
+    var seen =
+        new FlinkObservation(T0, Outcome.OK, null, "RUNNING", 0L, cp(12), null, cp(7), restoredAt);
+    var status = merge(new FlinkResilientJobStatus(), seen, EXPONENTIAL).status();
+    assertThat(status.getRestoredFrom().getId()).isEqualTo(7);
+    assertThat(status.getRestoredFrom().getRestoredAt())
+        .as("tells Flink's own recovery after a failure from an older start")
+        .isEqualTo(restoredAt.toString());
+  }
+
+  @Test
   void theHaStoreRaisesTheRecordWhenItIsAhead() {
     var before = new FlinkResilientJobStatus();
     before.setLatestCheckpoint(ref(12));
@@ -239,7 +251,7 @@ class ObservationLedgerTest {
       FlinkCheckpoint savepoint,
       FlinkCheckpoint restored) {
     return new FlinkObservation(
-        at, Outcome.OK, null, state, restarts, completed, savepoint, restored);
+        at, Outcome.OK, null, state, restarts, completed, savepoint, restored, null);
   }
 
   private static FlinkObservation failed(Instant at, Outcome outcome) {

@@ -60,6 +60,28 @@ class RecoveryReportTest {
   }
 
   @Test
+  void anIncidentOpenedAfterFlinkRecoveredByItselfTargetsItsRestoreNotItsNewCheckpoints() {
+    // The standby took the lock over, restored 4 and checkpointed up to 12 before the node's loss
+    // was seen: 12 is the recovered job's own, and no restore could ever reach it.
+    var status = running();
+    status.getLatestCheckpoint().setCompletedAt(T0.minusSeconds(2).toString());
+    var restored = ref(4);
+    restored.setRestoredAt(T0.minusSeconds(15).toString());
+    status.setRestoredFrom(restored);
+    var signal =
+        new Signal(
+            Signal.Reason.NODE_LOST,
+            "node-a silent",
+            "node-a",
+            "orders-jm",
+            T0.minusSeconds(29),
+            false);
+    Report r = report(status, new Decision.OpenIncident(signal, RecoveryAction.VERIFY), T0);
+
+    assertThat(r.status().getRecovery().getCurrent().getTargetCheckpointId()).isEqualTo(4);
+  }
+
+  @Test
   void closingMovesTheIncidentToHistoryWithItsRecoveryTime() {
     var status = running();
     Incident open = new Incident();

@@ -17,6 +17,10 @@ public class CheckpointRef {
   private String completedAt;
 
   @JsonPropertyDescription(
+      "When the job restored from it, as Flink reports (RFC 3339); on restoredFrom only.")
+  private String restoredAt;
+
+  @JsonPropertyDescription(
       "Where the operator learned of it: rest, haStore, storage, savepoint, user, or stopWithSavepoint (the savepoint of a planned stop).")
   private String source;
 
@@ -53,6 +57,14 @@ public class CheckpointRef {
 
   public void setCompletedAt(String completedAt) {
     this.completedAt = completedAt;
+  }
+
+  public String getRestoredAt() {
+    return restoredAt;
+  }
+
+  public void setRestoredAt(String restoredAt) {
+    this.restoredAt = restoredAt;
   }
 
   public String getSource() {

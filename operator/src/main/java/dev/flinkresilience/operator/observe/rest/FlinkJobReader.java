@@ -5,6 +5,7 @@ import dev.flinkresilience.operator.decide.FlinkObservation;
 import dev.flinkresilience.operator.decide.FlinkObservation.Outcome;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -65,12 +66,15 @@ public final class FlinkJobReader {
     FlinkCheckpoint completed = null;
     FlinkCheckpoint savepoint = null;
     FlinkCheckpoint restored = null;
+    Instant restoredAt = null;
     if (checkpoints != null) {
       savepoint = completed(checkpoints.latestSavepoint());
       // Flink lists savepoints apart from checkpoints; our latestCompleted includes both, so the
       // newer of the two wins (they share one id counter per job).
       completed = newer(completed(checkpoints.latestCompleted()), savepoint);
       restored = restored(checkpoints.latestRestored());
+      restoredAt =
+          checkpoints.latestRestored() == null ? null : checkpoints.latestRestored().restoredAt();
     }
     return new FlinkObservation(
         clock.instant(),
@@ -80,7 +84,8 @@ public final class FlinkJobReader {
         restartCount,
         completed,
         savepoint,
-        restored);
+        restored,
+        restoredAt);
   }
 
   private static FlinkCheckpoint completed(CheckpointStats.Completed checkpoint) {

@@ -133,6 +133,10 @@ class FlinkJobReaderTest {
     assertThat(seen.restored().addressable()).isTrue();
     assertThat(seen.restored().path()).endsWith("/chk-" + seen.restored().id());
     assertThat(seen.restored().completedAt()).isNull();
+    assertThat(seen.restoredAt())
+        .as("when it restored, before its first checkpoint completed")
+        .isNotNull()
+        .isBefore(seen.latestCompleted().completedAt());
     assertThat(seen.latestCompleted().id()).isGreaterThan(seen.restored().id());
     assertThat(seen.latestCompleted().completedAt()).isNotNull();
   }
