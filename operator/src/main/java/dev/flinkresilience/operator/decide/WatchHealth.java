@@ -13,8 +13,43 @@ import java.time.Instant;
  * @param since when the watch last became healthy, or impaired: a healthy watch gives every node a
  *     fresh grace from this moment
  * @param why what is wrong, null while healthy
+ * @param keptGrace while impaired only by a disconnect, when the watch had been healthy since
+ *     before it: a brief disconnect gives that back instead of a fresh grace; null otherwise
  */
-public record WatchHealth(boolean healthy, Instant since, String why) {
+public record WatchHealth(boolean healthy, Instant since, String why, Instant keptGrace) {
+
+  /**
+   * A disconnect judged at most this long (less where nodeLostAfter is short: {@link #briefFor})
+   * (first tick seen impaired to the first healthy one, so at most this plus one tick in truth)
+   * keeps the grace that ran before it. The informers renew their watches now and then (the API
+   * server ends each after a few minutes), and a tick that fell into that reconnect gave every node
+   * a fresh grace: a node that died just before was caught nodeLostAfter later than it would have
+   * been (chaos run: 25 s instead of 20). The grace exists because kubelets cannot renew while the
+   * API server is away; away this briefly, the renewal they missed is late by no more than the gap,
+   * which the rule that nodeLostAfter be at least 1.5 renewals absorbs (a cache one renewal and a 3
+   * s gap behind shows 13 s, under 15). A server that is down longer, or a silence, still gives a
+   * fresh grace.
+   */
+  public static final Duration BRIEF_DISCONNECT = Duration.ofSeconds(2);
+
+  /**
+   * How brief a disconnect may be for the nodes' grace to run on, given the shortest {@code
+   * nodeLostAfter} in use and the tick: {@link #BRIEF_DISCONNECT}, or less where nodeLostAfter is
+   * short. A renewal interval is at most two thirds of nodeLostAfter (validated), so a cache one
+   * renewal plus the gap (at most {@code brief} plus a tick) behind stays under nodeLostAfter. Zero
+   * (never brief) when even that does not fit.
+   */
+  public static Duration briefFor(Duration lostAfter, Duration tick) {
+    Duration room = lostAfter.dividedBy(3).minus(tick);
+    if (room.isNegative()) {
+      return Duration.ZERO;
+    }
+    return room.compareTo(BRIEF_DISCONNECT) < 0 ? room : BRIEF_DISCONNECT;
+  }
+
+  public WatchHealth(boolean healthy, Instant since, String why) {
+    this(healthy, since, why, null);
+  }
 
   /**
    * Lease events across all nodes may pause this long before the silence itself counts as a gap. A
@@ -39,14 +74,25 @@ public record WatchHealth(boolean healthy, Instant since, String why) {
   }
 
   /** The judgement now, given the previous one: keeps {@code since} while nothing changes. */
-  public static WatchHealth next(WatchHealth previous, Facts facts, Instant now, Duration silence) {
+  public static WatchHealth next(
+      WatchHealth previous, Facts facts, Instant now, Duration silence, Duration brief) {
     String problem = problem(facts, now, silence);
     if (problem == null) {
-      return previous.healthy() ? previous : new WatchHealth(true, now, null);
+      if (previous.healthy()) {
+        return previous;
+      }
+      boolean wasBrief =
+          previous.keptGrace() != null
+              && Duration.between(previous.since(), now).compareTo(brief) <= 0;
+      return new WatchHealth(true, wasBrief ? previous.keptGrace() : now, null);
     }
-    return previous.healthy()
-        ? new WatchHealth(false, now, problem)
-        : new WatchHealth(false, previous.since(), problem);
+    // Only a disconnect can be brief; a silence is 15 s long by definition.
+    boolean disconnected = !facts.watching();
+    if (previous.healthy()) {
+      return new WatchHealth(false, now, problem, disconnected ? previous.since() : null);
+    }
+    return new WatchHealth(
+        false, previous.since(), problem, disconnected ? previous.keptGrace() : null);
   }
 
   private static String problem(Facts facts, Instant now, Duration silence) {

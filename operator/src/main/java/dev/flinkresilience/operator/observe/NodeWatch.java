@@ -195,6 +195,12 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     return views;
   }
 
+  private String graceKind(Instant now) {
+    return sight.graceFrom().isBefore(now.minus(WatchHealth.BRIEF_DISCONNECT))
+        ? " (kept: the watch was away briefly)"
+        : " (fresh)";
+  }
+
   /** How far the views can be trusted now (as of the last tick). */
   public NodeSight sight() {
     return sight;
@@ -295,12 +301,18 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     Instant now = clock.instant();
     boolean watching =
         nodes.isWatching() && leases.isWatching() && nodes.hasSynced() && leases.hasSynced();
+    Duration shortestLostAfter =
+        tracked.values().stream()
+            .map(t -> t.thresholds().lostAfter())
+            .min(Duration::compareTo)
+            .orElse(DEFAULT_LOST_AFTER);
     health =
         WatchHealth.next(
             health,
             new WatchHealth.Facts(watching, lastLeaseEvent, leases.getStore().list().size()),
             now,
-            silence);
+            silence,
+            WatchHealth.briefFor(shortestLostAfter, checkEvery));
     NodeSight graced = NodeSight.of(health, Optional.empty(), guardLiftedAt);
     Duration lostAfter =
         tracked.values().stream()
@@ -337,7 +349,9 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     if (!java.util.Objects.equals(before.hold(), sight.hold())) {
       LOG.warn(
           "node sight: {}",
-          sight.hold() == null ? "clear, fresh grace from " + sight.graceFrom() : sight.hold());
+          sight.hold() == null
+              ? "clear, grace from " + sight.graceFrom() + graceKind(now)
+              : sight.hold());
       return true;
     }
     return false;
