@@ -10,6 +10,8 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -36,7 +38,18 @@ final class ClusterEventSources {
                       : Set.of(new ResourceID(job, r.getMetadata().getNamespace()));
                 })
             .build();
-    return new InformerEventSource<>(config, context);
+    var source = new InformerEventSource<>(config, context);
+    source.addIndexers(
+        Map.of(
+            JobObjects.INDEX,
+            (R r) -> {
+              var labels = r.getMetadata().getLabels();
+              String job = labels == null ? null : labels.get(Labels.JOB);
+              return job == null
+                  ? List.of()
+                  : List.of(JobObjects.key(r.getMetadata().getNamespace(), job));
+            }));
+    return source;
   }
 
   /**
@@ -61,7 +74,15 @@ final class ClusterEventSources {
                     HaConfigMapChange.worthAPass(
                         before, now, jobOf(now).map(checkpointWakes::test).orElse(true)))
             .build();
-    return new InformerEventSource<>(config, context);
+    var source = new InformerEventSource<>(config, context);
+    source.addIndexers(
+        Map.of(
+            JobObjects.INDEX,
+            (ConfigMap cm) ->
+                jobOf(cm)
+                    .map(id -> List.of(JobObjects.key(id.getNamespace().orElse(""), id.getName())))
+                    .orElse(List.of())));
+    return source;
   }
 
   /** The job whose cluster id is the ConfigMap's {@code app} label. */

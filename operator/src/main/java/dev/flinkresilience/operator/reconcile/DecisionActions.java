@@ -76,7 +76,7 @@ final class DecisionActions {
         actions.keepJobManagerOff(
             meta.getNamespace(), meta.getName(), meta.getUid(), release.node());
       }
-      String leaderIp = podIp(ctx, release.handOverFrom());
+      String leaderIp = podIp(ctx, job, release.handOverFrom());
       actions.forceDeletePods(meta.getNamespace(), release.pods());
       if (leaderIp != null) {
         actions.handOverLeadership(
@@ -130,11 +130,11 @@ final class DecisionActions {
     return decision;
   }
 
-  private static String podIp(Context<FlinkResilientJob> ctx, String pod) {
+  private static String podIp(Context<FlinkResilientJob> ctx, FlinkResilientJob job, String pod) {
     if (pod == null) {
       return null;
     }
-    return ctx.getSecondaryResources(Pod.class).stream()
+    return JobObjects.of(ctx, Pod.class, job).stream()
         .filter(p -> pod.equals(p.getMetadata().getName()) && p.getStatus() != null)
         .map(p -> p.getStatus().getPodIP())
         // A pod not started yet has no IP; a null in the stream would fail the whole pass (seen:

@@ -94,7 +94,7 @@ public final class FlinkWatch {
     HaStoreView ha = ha(job, running, status, polled, ctx).restoredAs(status.getRestoredFrom());
     FlinkObservation observation = polled == null ? null : current(polled.rest(), status);
     var merged = ObservationLedger.merge(status, observation, ha, running.getRestartStrategy());
-    var pods = ctx.getSecondaryResources(Pod.class);
+    var pods = JobObjects.of(ctx, Pod.class, job);
     ResourceID id = ResourceID.fromResource(job);
     JobManagerAnswer answer = answer(polled, pods);
     return new Seen(merged, ha, answer, silences.update(id, silence(polled, pods), answer));
@@ -176,7 +176,7 @@ public final class FlinkWatch {
                 addressRule,
                 job.getMetadata().getNamespace(),
                 job.getMetadata().getName(),
-                ctx.getSecondaryResources(Pod.class),
+                JobObjects.of(ctx, Pod.class, job),
                 ha.leaderRestAddress(),
                 nodesNotSeenAlive)
             .orElse(null);
@@ -226,7 +226,7 @@ public final class FlinkWatch {
     HighAvailabilityType type = running.getHighAvailability().getType();
     if (type == HighAvailabilityType.KUBERNETES && status.getJobId() != null) {
       return kubernetesHa.read(
-          ctx.getSecondaryResources(ConfigMap.class),
+          JobObjects.of(ctx, ConfigMap.class, job),
           new ClusterIdentity(job.getMetadata().getNamespace(), job.getMetadata().getName()),
           status.getJobId(),
           running.getCheckpointing().getDirectory());
