@@ -58,7 +58,7 @@ public final class DesiredState {
     var meta = job.getMetadata();
     long generation = meta.getGeneration() == null ? 1 : meta.getGeneration();
     return new Checked(
-        new DesiredJob(spec, SpecHash.of(spec), generation, meta.getUid()), List.of());
+        new DesiredJob(spec, verdicts.specHash(job), generation, meta.getUid()), List.of());
   }
 
   /** Renders the cluster through Flink's own factory: its refusal, if it has one. */

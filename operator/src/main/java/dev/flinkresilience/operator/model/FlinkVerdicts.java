@@ -15,11 +15,15 @@ import java.util.function.Supplier;
  * asks Flink's own factory to render the whole cluster, since only Flink knows every way its
  * configuration can be wrong; done on every pass, that was a third of the operator's CPU at 1,000
  * jobs (issue 14). The verdict depends only on the job's name, namespace and spec, so it is kept
- * per job under a digest of those; one entry per job, dropped when the job is.
+ * per job under a digest of those; one entry per job, dropped when the job is. The spec's {@link
+ * SpecHash} is kept with it for the same reason (2% of the CPU at 1,000 jobs, hashed every pass).
  */
 public final class FlinkVerdicts {
-  /** The digest of what was judged, and Flink's refusal ({@code null}: accepted). */
-  private record Verdict(String digest, String refusal) {}
+  /**
+   * The digest of what was judged, Flink's refusal ({@code null}: accepted) and the spec's hash
+   * ({@code null} until asked).
+   */
+  private record Verdict(String digest, String refusal, String specHash) {}
 
   private final Map<String, Verdict> byJob = new ConcurrentHashMap<>();
 
@@ -32,8 +36,23 @@ public final class FlinkVerdicts {
       return Optional.ofNullable(known.refusal());
     }
     Optional<String> refusal = render.get();
-    byJob.put(key, new Verdict(digest, refusal.orElse(null)));
+    byJob.put(key, new Verdict(digest, refusal.orElse(null), null));
     return refusal;
+  }
+
+  /** {@link SpecHash#of} the job's spec, computed again only when the spec changed. */
+  String specHash(FlinkResilientJob job) {
+    String key = key(job);
+    String digest = digest(job);
+    Verdict known = byJob.get(key);
+    if (known != null && known.digest().equals(digest) && known.specHash() != null) {
+      return known.specHash();
+    }
+    String hash = SpecHash.of(job.getSpec());
+    if (known != null && known.digest().equals(digest)) {
+      byJob.put(key, new Verdict(digest, known.refusal(), hash));
+    }
+    return hash;
   }
 
   public void forget(String namespace, String name) {

@@ -41,6 +41,25 @@ class FlinkVerdictsTest {
   }
 
   @Test
+  void theSpecHashIsKeptWithTheVerdictAndFollowsTheSpec() {
+    var job = Jobs.job("streaming", "orders");
+    ask(job, null);
+    String first = verdicts.specHash(job);
+    assertThat(first).isEqualTo(SpecHash.of(job.getSpec()));
+    assertThat(verdicts.specHash(job)).isEqualTo(first);
+    job.getSpec().getJob().setParallelism(7);
+    ask(job, null);
+    assertThat(verdicts.specHash(job))
+        .as("a changed spec is hashed afresh")
+        .isEqualTo(SpecHash.of(job.getSpec()))
+        .isNotEqualTo(first);
+    job.getSpec().getJob().setParallelism(8);
+    assertThat(verdicts.specHash(job))
+        .as("even when asked before the verdict")
+        .isEqualTo(SpecHash.of(job.getSpec()));
+  }
+
+  @Test
   void anyChangeOfTheSpecIsRenderedAfresh() {
     var job = Jobs.job("streaming", "orders");
     ask(job, null);
