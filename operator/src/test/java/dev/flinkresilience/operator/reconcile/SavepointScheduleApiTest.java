@@ -179,7 +179,15 @@ class SavepointScheduleApiTest {
                         "SavepointDisposalFailed".equals(e.getReason())
                             && e.getMessage().contains(second)
                             && e.getMessage().contains("scripted permission denied")));
-    FlinkResilientJob failed = operator.get(NS, NAME);
+    // A pass emits its events before it writes its status: the record follows the Warning.
+    FlinkResilientJob failed =
+        operator.awaitJob(
+            NS,
+            NAME,
+            "the failed disposal recorded",
+            j ->
+                j.getStatus().getSavepoints().stream()
+                    .anyMatch(r -> second.equals(r.getPath()) && r.getDisposeAttempts() != null));
     SavepointRecord kept =
         failed.getStatus().getSavepoints().stream()
             .filter(r -> second.equals(r.getPath()))
