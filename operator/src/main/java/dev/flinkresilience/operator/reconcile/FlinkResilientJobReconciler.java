@@ -153,7 +153,11 @@ public class FlinkResilientJobReconciler
             .rescheduleAfter(
                 Pacing.untilSavepointDue(
                     Pacing.whileWaitingOnTime(
-                        Pacing.after(decision, report.status(), now), report.status()),
+                        Pacing.spreadSteady(
+                            Pacing.after(decision, report.status(), now),
+                            ctx.getPrimaryCache().list().count(),
+                            java.util.concurrent.ThreadLocalRandom.current().nextDouble()),
+                        report.status()),
                     decision,
                     SavepointSchedule.wakeIn(
                         new PlanInput(
@@ -246,10 +250,10 @@ public class FlinkResilientJobReconciler
   }
 
   private ObservedCluster observe(FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
-    Set<Pod> pods = ctx.getSecondaryResources(Pod.class);
+    List<Pod> pods = JobObjects.of(ctx, Pod.class, job);
     return ClusterObserver.observe(
         name(job),
-        ctx.getSecondaryResources(Deployment.class),
+        JobObjects.of(ctx, Deployment.class, job),
         pods,
         nodes.map(n -> n.views(ClusterObserver.nodesHosting(pods))).orElse(Map.of()),
         nodes.map(NodeWatch::sight).orElse(NodeSight.CLEAR));
@@ -305,7 +309,7 @@ public class FlinkResilientJobReconciler
     if (nodes.isEmpty()) {
       return;
     }
-    Set<String> hosting = ClusterObserver.nodesHosting(ctx.getSecondaryResources(Pod.class));
+    Set<String> hosting = ClusterObserver.nodesHosting(JobObjects.of(ctx, Pod.class, job));
     nodes.get().track(ResourceID.fromResource(job), hosting, thresholds(in));
   }
 

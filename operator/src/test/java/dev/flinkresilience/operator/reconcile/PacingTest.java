@@ -32,6 +32,28 @@ class PacingTest {
         .isEqualTo(NEXT_PASS);
   }
 
+  @ParameterizedTest(name = "{0} jobs, jitter {1} → {2} ms")
+  @CsvSource({
+    "1, 0.0, 30000",
+    "300, 0.9, 30000",
+    "1000, 0.0, 100000",
+    "1000, 0.5, 105000",
+    "5000, 0.0, 500000",
+  })
+  void aSteadyJobsResyncIsStretchedSoAllOfThemComeAtTenASecond(
+      long jobs, double jitter, long millis) {
+    assertThat(Pacing.spreadSteady(Pacing.STEADY_RESYNC, jobs, jitter))
+        .isEqualTo(Duration.ofMillis(millis));
+  }
+
+  @Test
+  void onlyTheSteadyResyncIsStretched() {
+    assertThat(Pacing.spreadSteady(NEXT_PASS, 5000, 0.5)).isEqualTo(NEXT_PASS);
+    assertThat(Pacing.spreadSteady(Duration.ofMinutes(2), 5000, 0.5))
+        .as("a job not running: its own pace")
+        .isEqualTo(Duration.ofMinutes(2));
+  }
+
   @Test
   void waitingStepsAreNotHurried() {
     assertThat(Pacing.after(new Decision.AwaitRecovery("w", false), Phase.RECOVERING))
