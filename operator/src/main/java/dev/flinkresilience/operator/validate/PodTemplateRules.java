@@ -32,12 +32,30 @@ final class PodTemplateRules {
       v.add(field + ".apiVersion", "must be v1 or omitted; got " + Violations.echo(apiVersion));
     }
     try {
-      POD_MAPPER.convertValue(template, Pod.class);
+      Pod pod = POD_MAPPER.convertValue(template, Pod.class);
+      if (pod.getSpec() != null) {
+        // A null entry fits a Pod to Jackson, and then breaks whoever reads the list (the
+        // validator's own security rules did, found by SpecValidatorFuzzTest).
+        nullEntries(field + ".spec.containers", pod.getSpec().getContainers(), v);
+        nullEntries(field + ".spec.initContainers", pod.getSpec().getInitContainers(), v);
+        nullEntries(field + ".spec.ephemeralContainers", pod.getSpec().getEphemeralContainers(), v);
+      }
     } catch (IllegalArgumentException e) {
       if (e.getCause() instanceof JsonMappingException mapping) {
         v.add(field + pathOf(mapping), "does not fit a Pod: " + reason(mapping));
       } else {
         v.add(field, "is not a Pod");
+      }
+    }
+  }
+
+  private static void nullEntries(String field, java.util.List<?> entries, Violations v) {
+    if (entries == null) {
+      return;
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i) == null) {
+        v.add(field + "[" + i + "]", "must be an object; got null");
       }
     }
   }

@@ -97,11 +97,17 @@ record TemplatePod(String field, boolean present, Pod pod) {
     var containers = spec.getContainers() == null ? List.<Container>of() : spec.getContainers();
     for (int i = 0; i < containers.size(); i++) {
       var c = containers.get(i);
+      if (c == null) {
+        continue; // PodTemplateRules names it
+      }
       all.add(container("containers", i, c.getName(), c.getSecurityContext(), c.getPorts()));
     }
     var inits = spec.getInitContainers() == null ? List.<Container>of() : spec.getInitContainers();
     for (int i = 0; i < inits.size(); i++) {
       var c = inits.get(i);
+      if (c == null) {
+        continue;
+      }
       all.add(container("initContainers", i, c.getName(), c.getSecurityContext(), c.getPorts()));
     }
     var ephemerals =
@@ -110,6 +116,9 @@ record TemplatePod(String field, boolean present, Pod pod) {
             : spec.getEphemeralContainers();
     for (int i = 0; i < ephemerals.size(); i++) {
       var c = ephemerals.get(i);
+      if (c == null) {
+        continue;
+      }
       all.add(
           container("ephemeralContainers", i, c.getName(), c.getSecurityContext(), c.getPorts()));
     }

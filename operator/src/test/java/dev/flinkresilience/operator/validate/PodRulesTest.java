@@ -137,6 +137,17 @@ class PodRulesTest extends ValidationTable {
                                 "spec", Map.of("containers", List.of(Map.of("name", List.of(1)))))),
                 JM + ".podTemplate.spec.containers[0].name",
                 "expected a string"),
+            spec(
+                "podTemplate with a null container (found by the fuzzer: it broke validation)",
+                s -> {
+                  List<Object> containers = new java.util.ArrayList<>();
+                  containers.add(Map.of("name", "flink-main-container"));
+                  containers.add(null);
+                  s.getTaskManager()
+                      .setPodTemplate(Map.of("spec", Map.of("containers", containers)));
+                },
+                TM + ".podTemplate.spec.containers[1]",
+                "must be an object; got null"),
             spec("no taskManager", s -> s.setTaskManager(null), TM, "is required"),
             spec(
                 "negative TaskManagers",
