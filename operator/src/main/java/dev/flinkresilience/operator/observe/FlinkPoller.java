@@ -37,7 +37,8 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
   /** Reads the job through the REST API; never completes exceptionally. */
   @FunctionalInterface
   public interface RestReader {
-    CompletableFuture<FlinkObservation> read(URI restBase, String jobId);
+    /** {@code previous}: this job's last answer, or null; a reader may spare calls with it. */
+    CompletableFuture<FlinkObservation> read(URI restBase, String jobId, FlinkObservation previous);
   }
 
   /** Reads the job's ZooKeeper HA data; blocking but bounded in time, never throws. */
@@ -199,7 +200,8 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
       target = t.target;
     }
     long started = System.nanoTime();
-    CompletableFuture<FlinkObservation> restPoll = readRest(target);
+    CompletableFuture<FlinkObservation> restPoll =
+        readRest(target, t.latest == null ? null : t.latest.rest());
     CompletableFuture<HaStoreView> zkPoll =
         target.zooKeeper() == null
             ? CompletableFuture.completedFuture(null)
@@ -247,12 +249,13 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
    * A reader that throws instead of failing its future would otherwise end this job's polling for
    * good: the exception escapes the timer task and nothing schedules the next poll.
    */
-  private CompletableFuture<FlinkObservation> readRest(PollTarget target) {
+  private CompletableFuture<FlinkObservation> readRest(
+      PollTarget target, FlinkObservation previous) {
     if (target.restBase() == null) {
       return CompletableFuture.completedFuture(null);
     }
     try {
-      return rest.read(target.restBase(), target.jobId());
+      return rest.read(target.restBase(), target.jobId(), previous);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -401,7 +401,8 @@ class FlinkPollerTest {
     }
 
     @Override
-    public CompletableFuture<FlinkObservation> read(URI restBase, String jobId) {
+    public CompletableFuture<FlinkObservation> read(
+        URI restBase, String jobId, FlinkObservation previous) {
       starts
           .computeIfAbsent(
               restBase, b -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))

@@ -43,6 +43,7 @@ class FlinkJobReaderTest {
   static final List<String> VERSIONS = List.of(FlinkRestFixtures.VERSIONS);
 
   private final Map<String, Answer> script = new ConcurrentHashMap<>();
+  private final Map<String, Integer> asked = new ConcurrentHashMap<>();
   private ExecutorService threads;
   private HttpServer server;
   private URI base;
@@ -59,6 +60,7 @@ class FlinkJobReaderTest {
     server.createContext(
         "/",
         exchange -> {
+          asked.merge(exchange.getRequestURI().toString(), 1, Integer::sum);
           Answer answer = script.get(exchange.getRequestURI().toString());
           if (answer == null) {
             answer =
@@ -89,6 +91,60 @@ class FlinkJobReaderTest {
   void stopServer() {
     server.stop(0);
     threads.shutdownNow();
+  }
+
+  @Test
+  void theRestartCountIsCarriedOverWhileTheStateHoldsAndAskedWhenItChanges() {
+    serveFixture("2.3", "", "job-running");
+    serveFixture("2.3", "/checkpoints", "checkpoints-completed");
+    serveFixture("2.3", "/metrics?get=numRestarts", "metrics-numRestarts");
+    String metric = "/jobs/" + JOB + "/metrics?get=numRestarts";
+    var running =
+        new FlinkObservation(NOW, Outcome.OK, null, "RUNNING", 4L, null, null, null, null);
+
+    FlinkObservation carried = reader.read(base, JOB, running).join();
+    assertThat(asked.getOrDefault(metric, 0)).as("not asked within the window").isZero();
+    assertThat(carried.restarts()).isEqualTo(4);
+    assertThat(carried.latestCompleted()).as("the rest is read as ever").isNotNull();
+
+    var restarting =
+        new FlinkObservation(NOW, Outcome.OK, null, "RESTARTING", 4L, null, null, null, null);
+    assertThat(reader.read(base, JOB, restarting).join().restarts())
+        .as("the state changed: asked")
+        .isZero();
+    assertThat(asked.get(metric)).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0} → asked: {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "first poll, true",
+    "same state within the window, false",
+    "same state in the next window, true",
+    "another state, true",
+    "the last poll failed, true",
+    "no count known, true",
+  })
+  void whenTheRestartCountIsAsked(String row, boolean due) {
+    Instant at = Instant.parse("2026-12-06T18:00:10Z");
+    FlinkObservation previous =
+        switch (row) {
+          case "first poll" -> null;
+          case "same state within the window" ->
+              new FlinkObservation(
+                  at.minusSeconds(5), Outcome.OK, null, "RUNNING", 1L, null, null, null, null);
+          case "same state in the next window" ->
+              new FlinkObservation(
+                  at.minusSeconds(15), Outcome.OK, null, "RUNNING", 1L, null, null, null, null);
+          case "another state" ->
+              new FlinkObservation(
+                  at.minusSeconds(5), Outcome.OK, null, "CREATED", 1L, null, null, null, null);
+          case "the last poll failed" ->
+              FlinkObservation.failed(at.minusSeconds(5), Outcome.UNREACHABLE, "x");
+          default ->
+              new FlinkObservation(
+                  at.minusSeconds(5), Outcome.OK, null, "RUNNING", null, null, null, null, null);
+        };
+    assertThat(FlinkJobReader.restartsDue(previous, "RUNNING", at)).isEqualTo(due);
   }
 
   @ParameterizedTest
