@@ -5,6 +5,7 @@ import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.act.HaMetadataCleaner;
 import dev.flinkresilience.operator.decide.WatchHealth;
 import dev.flinkresilience.operator.observe.FlinkPoller;
+import dev.flinkresilience.operator.observe.LeanStore;
 import dev.flinkresilience.operator.observe.NodeWatch;
 import dev.flinkresilience.operator.observe.SavepointOperations;
 import dev.flinkresilience.operator.observe.ha.KubernetesHaStoreReader;
@@ -206,6 +207,7 @@ public final class OperatorWiring {
     operator.register(
         reconciler,
         c -> {
+          c.withItemStore(new LeanStore<>());
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(new HashSet<>(settings.namespaces()));
           }

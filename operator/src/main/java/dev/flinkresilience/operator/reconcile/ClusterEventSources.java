@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.reconcile;
 
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.model.Labels;
+import dev.flinkresilience.operator.observe.LeanStore;
 import dev.flinkresilience.operator.observe.ha.HaConfigMapChange;
 import dev.flinkresilience.operator.observe.ha.KubernetesHaLayout;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -29,6 +30,7 @@ final class ClusterEventSources {
         InformerEventSourceConfiguration.from(type, FlinkResilientJob.class)
             .withName(name)
             .withLabelSelector(Labels.JOB)
+            .withItemStore(new LeanStore<>())
             .withSecondaryToPrimaryMapper(
                 (R r) -> {
                   var labels = r.getMetadata().getLabels();
@@ -68,6 +70,7 @@ final class ClusterEventSources {
         InformerEventSourceConfiguration.from(ConfigMap.class, FlinkResilientJob.class)
             .withName("flink-ha-configmaps")
             .withLabelSelector(KubernetesHaLayout.TYPE_LABEL + "=" + KubernetesHaLayout.TYPE_VALUE)
+            .withItemStore(new LeanStore<>())
             .withSecondaryToPrimaryMapper((ConfigMap cm) -> jobOf(cm).map(Set::of).orElse(Set.of()))
             .withOnUpdateFilter(
                 (ConfigMap now, ConfigMap before) ->
