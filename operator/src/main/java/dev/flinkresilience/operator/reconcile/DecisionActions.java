@@ -29,6 +29,13 @@ import org.slf4j.LoggerFactory;
 final class DecisionActions {
   private static final Logger LOG = LoggerFactory.getLogger(DecisionActions.class);
 
+  /**
+   * How long a release waits for the JobManager's ReplicaSet to let its pod go after the Deployment
+   * was kept off the node (a Deployment controller answers in milliseconds, seconds when the API
+   * server is saturated).
+   */
+  private static final java.time.Duration LET_GO_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   private final ClusterActions actions;
   private final Teardown teardown;
   private final FlinkWatch flink;
@@ -73,8 +80,17 @@ final class DecisionActions {
       if (release.jobManager()) {
         // Only then: changing the JobManager Deployment's template rolls its pod, which would
         // restart a JobManager that runs fine elsewhere when only a TaskManager was lost.
-        actions.keepJobManagerOff(
-            meta.getNamespace(), meta.getName(), meta.getUid(), release.node());
+        Long generation =
+            actions.keepJobManagerOff(
+                meta.getNamespace(), meta.getName(), meta.getUid(), release.node());
+        if (generation != null) {
+          try {
+            actions.awaitRollout(meta.getNamespace(), meta.getName(), generation, LET_GO_TIMEOUT);
+          } catch (InterruptedException e) {
+            // The operator is stopping: release without waiting, as the report will say.
+            Thread.currentThread().interrupt();
+          }
+        }
       }
       String leaderIp = podIp(ctx, job, release.handOverFrom());
       actions.forceDeletePods(meta.getNamespace(), release.pods());

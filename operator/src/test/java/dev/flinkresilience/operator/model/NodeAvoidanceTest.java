@@ -116,6 +116,10 @@ class NodeAvoidanceTest {
                       && e.getOperator().equals("NotIn")
                       && e.getValues().equals(List.of("node-1")));
     }
+    assertThat(kept.getSpec().getStrategy().getType())
+        .as("the old ReplicaSet goes to zero before a new pod comes: never two JobManagers")
+        .isEqualTo("Recreate");
+    assertThat(kept.getSpec().getStrategy().getRollingUpdate()).isNull();
     assertThat(NodeAvoidance.keepOff(kept, "node-1")).isEmpty();
     assertThat(NodeAvoidance.keepOff(kept, "node-2")).isPresent();
     // The original is untouched.
