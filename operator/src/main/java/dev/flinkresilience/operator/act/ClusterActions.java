@@ -261,11 +261,6 @@ public final class ClusterActions {
   }
 
   /**
-   * Force-deletes pods (grace period 0): a pod on a lost node is never replaced until its object is
-   * gone, and the kubelet that would confirm a graceful deletion is dead. Only called once the
-   * fencing rules allow it (see RecoveryPlanner).
-   */
-  /**
    * Releases Flink's Kubernetes HA leader lock if the JobManager at {@code releasedIp}, just
    * released from a lost node, still holds it (see {@link
    * dev.flinkresilience.operator.decide.LeadershipHandover}). True when released.
@@ -275,6 +270,11 @@ public final class ClusterActions {
     return new FlinkLeadership(client).handOver(namespace, clusterId, releasedIp, retryPeriod);
   }
 
+  /**
+   * Force-deletes pods (grace period 0): a pod on a lost node is never replaced until its object is
+   * gone, and the kubelet that would confirm a graceful deletion is dead. Only called once the
+   * fencing rules allow it (see RecoveryPlanner).
+   */
   public void forceDeletePods(String namespace, List<String> pods) {
     for (String pod : pods) {
       LOG.warn("force-deleting pod {}/{} from a lost node", namespace, pod);

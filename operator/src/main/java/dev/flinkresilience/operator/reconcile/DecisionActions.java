@@ -30,9 +30,8 @@ final class DecisionActions {
   private static final Logger LOG = LoggerFactory.getLogger(DecisionActions.class);
 
   /**
-   * How long a release waits for the JobManager's ReplicaSet to let its pod go after the Deployment
-   * was kept off the node (a Deployment controller answers in milliseconds, seconds when the API
-   * server is saturated).
+   * How long a release waits for the Deployment controller to take the JobManager Deployment kept
+   * off the node (it answers in milliseconds; seconds when the API server is saturated).
    */
   private static final java.time.Duration LET_GO_TIMEOUT = java.time.Duration.ofSeconds(5);
 
