@@ -182,12 +182,11 @@ public final class ClusterActions {
    * is gone or not the job's ({@code uid}).
    */
   /**
-   * Keeps the JobManager Deployment off {@code node} (see {@link NodeAvoidance#keepOff}). Returns
-   * the generation its controller must observe before the old pod may be force-deleted, or null
-   * when there is nothing to wait for: nothing changed, or no controller was seen keeping up with
-   * the Deployment before (its observed generation behind its generation).
+   * Keeps the JobManager Deployment off {@code node} (see {@link NodeAvoidance#keepOff}); its pod
+   * there is released in a later step, once the Deployment controller has taken the change (see
+   * RecoveryPlanner).
    */
-  public Long keepJobManagerOff(String namespace, String clusterId, String uid, String node) {
+  public void keepJobManagerOff(String namespace, String clusterId, String uid, String node) {
     var deployment =
         client
             .apps()
@@ -201,62 +200,17 @@ public final class ClusterActions {
               ? null
               : NodeAvoidance.keepOff(current, node).orElse(null);
       if (changed == null) {
-        return null;
+        return;
       }
       try {
-        var updated = client.apps().deployments().inNamespace(namespace).resource(changed).update();
+        client.apps().deployments().inNamespace(namespace).resource(changed).update();
         LOG.warn("JobManager of {}/{} kept off lost node {}", namespace, clusterId, node);
-        boolean controlled =
-            current.getStatus() != null
-                && current.getStatus().getObservedGeneration() != null
-                && current.getStatus().getObservedGeneration()
-                    >= current.getMetadata().getGeneration();
-        return controlled ? updated.getMetadata().getGeneration() : null;
+        return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
         }
       }
-    }
-    return null;
-  }
-
-  /**
-   * Waits, at most {@code timeout}, until the Deployment controller has observed {@code generation}
-   * of the JobManager Deployment: under Recreate it has then set the old ReplicaSet to zero, so a
-   * pod force-deleted after it is not replaced by the old ReplicaSet, anywhere (the node-loss
-   * benchmark: replaced so, and removed again by the rollout, 98 of 340 JobManagers). Past the
-   * timeout the release goes on anyway: a JobManager left on a dead node helps no one.
-   */
-  public void awaitRollout(
-      String namespace, String clusterId, long generation, java.time.Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    var deployment =
-        client
-            .apps()
-            .deployments()
-            .inNamespace(namespace)
-            .withName(ClusterModel.jobManagerDeploymentName(clusterId));
-    while (true) {
-      var current = deployment.get();
-      if (current == null
-          || current.getStatus() != null
-              && current.getStatus().getObservedGeneration() != null
-              && current.getStatus().getObservedGeneration() >= generation) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        LOG.warn(
-            "{}/{}: the Deployment controller did not take generation {} within {}; releasing"
-                + " anyway",
-            namespace,
-            clusterId,
-            generation,
-            timeout);
-        return;
-      }
-      Thread.sleep(50);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.decide;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The job's cluster as the informer caches show it.
@@ -119,13 +120,34 @@ public record ObservedCluster(
    * The JobManager Deployment with the stamp of the deployment that made it ({@code
    * recoveryAttempt} is null unless a recovery made it).
    */
+  /**
+   * @param avoidedNodes the nodes its pod template keeps its pods off (a required anti-affinity)
+   * @param rolledOut whether its controller has taken its current template (observed generation);
+   *     true when nothing says otherwise (no status yet, or one without an observed generation)
+   */
   public record JobManagerDeployment(
       String specHash,
       Long serial,
       String jobId,
       int readyReplicas,
       boolean terminating,
-      String recoveryAttempt) {
+      String recoveryAttempt,
+      Set<String> avoidedNodes,
+      boolean rolledOut) {
+
+    public JobManagerDeployment {
+      avoidedNodes = avoidedNodes == null ? Set.of() : Set.copyOf(avoidedNodes);
+    }
+
+    public JobManagerDeployment(
+        String specHash,
+        Long serial,
+        String jobId,
+        int readyReplicas,
+        boolean terminating,
+        String recoveryAttempt) {
+      this(specHash, serial, jobId, readyReplicas, terminating, recoveryAttempt, Set.of(), true);
+    }
 
     public JobManagerDeployment(
         String specHash, Long serial, String jobId, int readyReplicas, boolean terminating) {

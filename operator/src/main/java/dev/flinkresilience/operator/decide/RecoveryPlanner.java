@@ -150,6 +150,16 @@ public final class RecoveryPlanner {
                   p ->
                       p.isJobManager() && !(standbys && p.neverStarted()) || node.isUnschedulable())
               .toList();
+      if (!pods.isEmpty() && !redeploy && !standbys && jm.isPresent()) {
+        Optional<Decision> first = keepOffFirst(in, current, node, pods, jm.get());
+        if (first.isPresent()) {
+          return first;
+        }
+        pods =
+            pods.stream()
+                .filter(p -> !p.isJobManager() || releasableJobManager(in, current, jm.get(), p))
+                .toList();
+      }
       if (!pods.isEmpty()) {
         // A Deployment that is being deleted needs no keeping off the node.
         // With Kubernetes HA, the released JobManager's leadership is handed over at once: the
@@ -172,6 +182,46 @@ public final class RecoveryPlanner {
       }
     }
     return StuckPods.release(in, current, ha);
+  }
+
+  /**
+   * The JobManager Deployment is kept off the lost node before its pod there is released, and the
+   * pod goes only once the Deployment controller has taken that (its observed generation; under
+   * Recreate the old ReplicaSet is then at zero), or after {@link #KEEP_OFF_WAIT}. Released in the
+   * same step, the pod was replaced by the old ReplicaSet too, anywhere, and the rollout then
+   * removed that JobManager after it had taken the job over: a second restart for 98 of 340 jobs in
+   * the 1,000-job benchmark. First step: keep the Deployment off the node, releasing only the other
+   * pods it may (the event says why the JobManager's pod stays).
+   */
+  private static Optional<Decision> keepOffFirst(
+      PlanInput in, Incident current, NodeView node, List<PodView> pods, JobManagerDeployment jm) {
+    if (jm.avoidedNodes().contains(node.name()) || pods.stream().noneMatch(PodView::isJobManager)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ReleasePods(
+            node.name(),
+            pods.stream().filter(p -> !p.isJobManager()).map(PodView::name).sorted().toList(),
+            true,
+            KEEP_OFF_FIRST,
+            null));
+  }
+
+  /** Why a release leaves the JobManager's pod for a later step (status and the event say it). */
+  public static final String KEEP_OFF_FIRST =
+      "the JobManager Deployment is kept off the node first; its pod there goes once the"
+          + " Deployment controller has taken that";
+
+  /** How long the JobManager's pod waits for the Deployment controller at most. */
+  static final Duration KEEP_OFF_WAIT = Duration.ofSeconds(10);
+
+  private static boolean releasableJobManager(
+      PlanInput in, Incident current, JobManagerDeployment jm, PodView pod) {
+    Instant detected = StatusTime.or(current.getDetectedAt(), in.now());
+    // Being deleted: its ReplicaSet has let it go, so it is at zero already.
+    return jm.rolledOut()
+        || pod.deletingSince() != null
+        || !in.now().isBefore(detected.plus(KEEP_OFF_WAIT));
   }
 
   private static Decision verify(PlanInput in, Incident current) {

@@ -120,6 +120,42 @@ public final class NodeAvoidance {
     return Optional.of(copy);
   }
 
+  /** The nodes every required term of the Deployment's pod template keeps its pods off. */
+  public static java.util.Set<String> avoidedNodes(Deployment deployment) {
+    var spec =
+        deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
+            ? null
+            : deployment.getSpec().getTemplate().getSpec();
+    var required =
+        spec == null || spec.getAffinity() == null || spec.getAffinity().getNodeAffinity() == null
+            ? null
+            : spec.getAffinity()
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution();
+    if (required == null || required.getNodeSelectorTerms() == null) {
+      return java.util.Set.of();
+    }
+    java.util.Set<String> avoided = null;
+    for (NodeSelectorTerm term : required.getNodeSelectorTerms()) {
+      java.util.Set<String> here = new java.util.HashSet<>();
+      if (term.getMatchExpressions() != null) {
+        for (NodeSelectorRequirement e : term.getMatchExpressions()) {
+          if (HOSTNAME.equals(e.getKey())
+              && "NotIn".equals(e.getOperator())
+              && e.getValues() != null) {
+            here.addAll(e.getValues());
+          }
+        }
+      }
+      if (avoided == null) {
+        avoided = here;
+      } else {
+        avoided.retainAll(here);
+      }
+    }
+    return avoided == null ? java.util.Set.of() : java.util.Set.copyOf(avoided);
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> child(Map<String, Object> parent, String key) {
     Object existing = parent.get(key);

@@ -7,6 +7,7 @@ import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
 import dev.flinkresilience.operator.decide.PodView;
 import dev.flinkresilience.operator.model.ClusterModel;
 import dev.flinkresilience.operator.model.Labels;
+import dev.flinkresilience.operator.model.NodeAvoidance;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.Collection;
@@ -84,7 +85,12 @@ public final class ClusterObserver {
         a.get(Labels.JOB_ID),
         ready == null ? 0 : ready,
         d.getMetadata().getDeletionTimestamp() != null,
-        a.get(Labels.RECOVERY_ATTEMPT));
+        a.get(Labels.RECOVERY_ATTEMPT),
+        NodeAvoidance.avoidedNodes(d),
+        d.getStatus() == null
+            || d.getStatus().getObservedGeneration() == null
+            || d.getMetadata().getGeneration() == null
+            || d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration());
   }
 
   private static Long parseLong(String s) {

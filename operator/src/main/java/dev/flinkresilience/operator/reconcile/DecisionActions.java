@@ -29,12 +29,6 @@ import org.slf4j.LoggerFactory;
 final class DecisionActions {
   private static final Logger LOG = LoggerFactory.getLogger(DecisionActions.class);
 
-  /**
-   * How long a release waits for the Deployment controller to take the JobManager Deployment kept
-   * off the node (it answers in milliseconds; seconds when the API server is saturated).
-   */
-  private static final java.time.Duration LET_GO_TIMEOUT = java.time.Duration.ofSeconds(5);
-
   private final ClusterActions actions;
   private final Teardown teardown;
   private final FlinkWatch flink;
@@ -79,17 +73,8 @@ final class DecisionActions {
       if (release.jobManager()) {
         // Only then: changing the JobManager Deployment's template rolls its pod, which would
         // restart a JobManager that runs fine elsewhere when only a TaskManager was lost.
-        Long generation =
-            actions.keepJobManagerOff(
-                meta.getNamespace(), meta.getName(), meta.getUid(), release.node());
-        if (generation != null) {
-          try {
-            actions.awaitRollout(meta.getNamespace(), meta.getName(), generation, LET_GO_TIMEOUT);
-          } catch (InterruptedException e) {
-            // The operator is stopping: release without waiting, as the report will say.
-            Thread.currentThread().interrupt();
-          }
-        }
+        actions.keepJobManagerOff(
+            meta.getNamespace(), meta.getName(), meta.getUid(), release.node());
       }
       String leaderIp = podIp(ctx, job, release.handOverFrom());
       actions.forceDeletePods(meta.getNamespace(), release.pods());

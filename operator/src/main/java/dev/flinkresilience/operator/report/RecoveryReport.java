@@ -89,6 +89,19 @@ final class RecoveryReport {
     }
     if (decision instanceof ReleasePods release) {
       current.getReleasedPods().addAll(release.pods());
+      if (RecoveryPlanner.KEEP_OFF_FIRST.equals(release.why())) {
+        String message =
+            (release.pods().isEmpty()
+                    ? ""
+                    : "Force-deleted pod(s) " + String.join(", ", release.pods()) + "; ")
+                + "kept the JobManager Deployment off lost node "
+                + release.node()
+                + ": "
+                + release.why();
+        return step(
+            message,
+            EventSpec.warning(release.pods().isEmpty() ? "KeptOffNode" : "PodsReleased", message));
+      }
       String message =
           "Force-deleted pod(s) "
               + String.join(", ", release.pods())

@@ -295,10 +295,60 @@ class RecoveryPlannerTest {
   Stream<DynamicTest> incidentInProgress() {
     return Stream.of(
             row(
-                "lost node, HA on: release its pods first (grace 0)",
+                "lost node, HA on: the JobManager Deployment kept off the node first, its pod"
+                    + " stays (released, the old ReplicaSet would replace it anywhere)",
                 w -> {
                   w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
                   incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).pods()).isEmpty();
+                  assertThat(((ReleasePods) d).jobManager())
+                      .as("keeps the Deployment off")
+                      .isTrue();
+                  assertThat(((ReleasePods) d).why()).isEqualTo(RecoveryPlanner.KEEP_OFF_FIRST);
+                  assertThat(((ReleasePods) d).handOverFrom()).isNull();
+                }),
+            row(
+                "kept off, but its controller has not taken that yet: the JobManager's pod waits",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                  keptOff(w, "node-a", false);
+                },
+                d -> assertThat(d).isNotInstanceOf(ReleasePods.class)),
+            row(
+                "kept off, not taken, but its ReplicaSet deletes the pod: released (at zero)",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                  keptOff(w, "node-a", false);
+                  deleting(w, "orders-jm");
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm");
+                  assertThat(((ReleasePods) d).handOverFrom()).isEqualTo("orders-jm");
+                }),
+            row(
+                "kept off, not taken within 10 s of the detection: released anyway",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY)
+                      .setDetectedAt(NOW.minusSeconds(10).toString());
+                  keptOff(w, "node-a", false);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm");
+                }),
+            row(
+                "lost node, HA on, the Deployment kept off and taken: release its pods (grace 0)",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                  keptOff(w, "node-a", true);
                 },
                 d -> {
                   assertThat(d).isInstanceOf(ReleasePods.class);
@@ -369,6 +419,7 @@ class RecoveryPlannerTest {
                   w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
                   w.spec.getHighAvailability().setType(HighAvailabilityType.ZOOKEEPER);
                   incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                  keptOff(w, "node-a", true);
                 },
                 d -> {
                   assertThat(d).isInstanceOf(ReleasePods.class);
@@ -962,6 +1013,41 @@ class RecoveryPlannerTest {
     i.setRecoveredAt(at.plusSeconds(1).toString());
     i.setOutcome("Recovered");
     w.status.getRecovery().setHistory(List.of(i));
+  }
+
+  /**
+   * The JobManager Deployment's template keeps off {@code node}; {@code taken} by its controller.
+   */
+  private static void keptOff(RecoveryWorld w, String node, boolean taken) {
+    var jm = w.jobManager;
+    w.jobManager =
+        new JobManagerDeployment(
+            jm.specHash(),
+            jm.serial(),
+            jm.jobId(),
+            jm.readyReplicas(),
+            jm.terminating(),
+            jm.recoveryAttempt(),
+            java.util.Set.of(node),
+            taken);
+  }
+
+  /** The pod is being deleted (its ReplicaSet let it go). */
+  private static void deleting(RecoveryWorld w, String name) {
+    w.pods.replaceAll(
+        p ->
+            p.name().equals(name)
+                ? new PodView(
+                    p.name(),
+                    p.role(),
+                    p.node(),
+                    p.phase(),
+                    p.ready(),
+                    NOW.minusSeconds(1),
+                    p.failure(),
+                    p.failedAt(),
+                    p.createdAt())
+                : p);
   }
 
   private static Incident incident(RecoveryWorld w, Reason reason, RecoveryAction action) {
