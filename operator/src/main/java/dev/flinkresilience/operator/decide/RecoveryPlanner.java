@@ -151,7 +151,7 @@ public final class RecoveryPlanner {
                       p.isJobManager() && !(standbys && p.neverStarted()) || node.isUnschedulable())
               .toList();
       if (!pods.isEmpty() && !redeploy && !standbys && jm.isPresent()) {
-        Optional<Decision> first = keepOffFirst(in, current, node, pods, jm.get());
+        Optional<Decision> first = keepOffFirst(node, pods, jm.get());
         if (first.isPresent()) {
           return first;
         }
@@ -194,7 +194,7 @@ public final class RecoveryPlanner {
    * pods it may (the event says why the JobManager's pod stays).
    */
   private static Optional<Decision> keepOffFirst(
-      PlanInput in, Incident current, NodeView node, List<PodView> pods, JobManagerDeployment jm) {
+      NodeView node, List<PodView> pods, JobManagerDeployment jm) {
     if (jm.avoidedNodes().contains(node.name()) || pods.stream().noneMatch(PodView::isJobManager)) {
       return Optional.empty();
     }
@@ -209,8 +209,7 @@ public final class RecoveryPlanner {
 
   /** Why a release leaves the JobManager's pod for a later step (status and the event say it). */
   public static final String KEEP_OFF_FIRST =
-      "the JobManager Deployment is kept off the node first; its pod there goes once the"
-          + " Deployment controller has taken that";
+      "its pod there goes once the Deployment controller has taken that";
 
   /** How long the JobManager's pod waits for the Deployment controller at most. */
   static final Duration KEEP_OFF_WAIT = Duration.ofSeconds(10);

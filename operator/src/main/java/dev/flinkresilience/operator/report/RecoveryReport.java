@@ -96,7 +96,7 @@ final class RecoveryReport {
                     : "Force-deleted pod(s) " + String.join(", ", release.pods()) + "; ")
                 + "kept the JobManager Deployment off lost node "
                 + release.node()
-                + ": "
+                + " first; "
                 + release.why();
         return step(
             message,

@@ -9,12 +9,14 @@ import dev.flinkresilience.operator.api.v1alpha1.Incident;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.Decision;
 import dev.flinkresilience.operator.decide.Decision.RecoveryAction;
+import dev.flinkresilience.operator.decide.Decision.ReleasePods;
 import dev.flinkresilience.operator.decide.DesiredJob;
 import dev.flinkresilience.operator.decide.HaStoreView;
 import dev.flinkresilience.operator.decide.ObservedCluster;
 import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
 import dev.flinkresilience.operator.decide.PlanInput;
 import dev.flinkresilience.operator.decide.PodView;
+import dev.flinkresilience.operator.decide.RecoveryPlanner;
 import dev.flinkresilience.operator.decide.Signal;
 import dev.flinkresilience.operator.testing.Jobs;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -79,6 +81,29 @@ class RecoveryReportTest {
     Report r = report(status, new Decision.OpenIncident(signal, RecoveryAction.VERIFY), T0);
 
     assertThat(r.status().getRecovery().getCurrent().getTargetCheckpointId()).isEqualTo(4);
+  }
+
+  @Test
+  void keepingTheJobManagerOffTheNodeFirstReleasesNothingAndSaysWhy() {
+    var status = running();
+    Incident open = new Incident();
+    open.setId(1L);
+    open.setReason("NodeLost");
+    open.setDetectedAt(T0.minusSeconds(1).toString());
+    status.getRecovery().setCurrent(open);
+
+    Report r =
+        report(
+            status,
+            new ReleasePods("node-a", List.of(), true, RecoveryPlanner.KEEP_OFF_FIRST, null),
+            T0);
+
+    assertThat(r.status().getRecovery().getCurrent().getReleasedPods()).isEmpty();
+    assertThat(r.events()).extracting(EventSpec::reason).containsExactly("KeptOffNode");
+    assertThat(r.events().get(0).message())
+        .isEqualTo(
+            "kept the JobManager Deployment off lost node node-a first; its pod there goes once"
+                + " the Deployment controller has taken that");
   }
 
   @Test
