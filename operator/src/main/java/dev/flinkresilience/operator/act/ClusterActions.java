@@ -6,6 +6,7 @@ import dev.flinkresilience.operator.model.NodeAvoidance;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -179,14 +180,16 @@ public final class ClusterActions {
    * released from it could be scheduled straight back onto it and never start. The JobManager
    * Deployment's template gets a required anti-affinity on the node (the ReplicaSet it rolls avoids
    * it); a no-op when it already has one, runs standby JobManagers (see NodeAvoidance#keepOff), or
-   * is gone or not the job's ({@code uid}).
+   * is gone or not the job's ({@code uid}). Its pod there is released in a later step, once the
+   * Deployment controller has taken the change (see RecoveryPlanner).
+   *
+   * <p>{@code cached} is the Deployment as the informer holds it (null when it holds none): the
+   * first try writes from it, conditional on its resourceVersion, and only a conflict reads the API
+   * server. Every job of a lost node comes here at once; a read before each write was one more
+   * round trip to an API server that is busiest then (the 1,000-job benchmark).
    */
-  /**
-   * Keeps the JobManager Deployment off {@code node} (see {@link NodeAvoidance#keepOff}); its pod
-   * there is released in a later step, once the Deployment controller has taken the change (see
-   * RecoveryPlanner).
-   */
-  public void keepJobManagerOff(String namespace, String clusterId, String uid, String node) {
+  public void keepJobManagerOff(
+      String namespace, String clusterId, String uid, String node, Deployment cached) {
     var deployment =
         client
             .apps()
@@ -194,7 +197,11 @@ public final class ClusterActions {
             .inNamespace(namespace)
             .withName(ClusterModel.jobManagerDeploymentName(clusterId));
     for (int attempt = 0; attempt < 3; attempt++) {
-      var current = deployment.get();
+      // The cache's object is shared with every reader: the change is made on a copy.
+      var current =
+          attempt == 0 && cached != null
+              ? client.getKubernetesSerialization().clone(cached)
+              : deployment.get();
       var changed =
           current == null || !Owners.ownedBy(current, uid)
               ? null
@@ -220,8 +227,13 @@ public final class ClusterActions {
    * dev.flinkresilience.operator.decide.LeadershipHandover}). True when released.
    */
   public boolean handOverLeadership(
-      String namespace, String clusterId, String releasedIp, java.time.Duration retryPeriod) {
-    return new FlinkLeadership(client).handOver(namespace, clusterId, releasedIp, retryPeriod);
+      String namespace,
+      String clusterId,
+      String releasedIp,
+      java.time.Duration retryPeriod,
+      ConfigMap cached) {
+    return new FlinkLeadership(client)
+        .handOver(namespace, clusterId, releasedIp, retryPeriod, cached);
   }
 
   /**

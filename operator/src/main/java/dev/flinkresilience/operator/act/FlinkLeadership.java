@@ -32,11 +32,50 @@ final class FlinkLeadership {
     this.client = client;
   }
 
-  /** True when the lock was released. */
-  boolean handOver(String namespace, String clusterId, String releasedIp, Duration retryPeriod) {
+  /**
+   * True when the lock was released. {@code cached} is the leader ConfigMap as the informer holds
+   * it (null when it holds none): the first try decides and writes from it, conditional on its
+   * resourceVersion; when that write conflicts (the cache was behind) the decision is made again on
+   * a fresh read, whose own conflict means a holder renewed meanwhile, and wins. A refusal on the
+   * cached copy is final: the cache can only be behind by a renewal of a live holder (then the
+   * refusal is right) or show an older holder than a dead one (then Flink waits out the lock, as
+   * without a handover); both safe.
+   */
+  boolean handOver(
+      String namespace,
+      String clusterId,
+      String releasedIp,
+      Duration retryPeriod,
+      ConfigMap cached) {
     String name = KubernetesHaLayout.clusterConfigMap(clusterId);
+    if (cached != null) {
+      try {
+        return handOver(
+            namespace, client.getKubernetesSerialization().clone(cached), releasedIp, retryPeriod);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          LOG.warn("{}/{}: Flink's leadership not handed over: {}", namespace, name, e.toString());
+          return false;
+        }
+      }
+    }
     try {
-      ConfigMap map = client.configMaps().inNamespace(namespace).withName(name).get();
+      return handOver(
+          namespace,
+          client.configMaps().inNamespace(namespace).withName(name).get(),
+          releasedIp,
+          retryPeriod);
+    } catch (KubernetesClientException e) {
+      LOG.warn("{}/{}: Flink's leadership not handed over: {}", namespace, name, e.toString());
+      return false;
+    }
+  }
+
+  /** Decides on {@code map} and writes it conditionally; a refused write throws. */
+  private boolean handOver(
+      String namespace, ConfigMap map, String releasedIp, Duration retryPeriod) {
+    String name = map == null ? "(no leader ConfigMap)" : map.getMetadata().getName();
+    try {
       String record =
           map == null || map.getMetadata().getAnnotations() == null
               ? null
@@ -59,7 +98,7 @@ final class FlinkLeadership {
           name,
           releasedIp);
       return true;
-    } catch (KubernetesClientException | java.io.IOException | ClassCastException e) {
+    } catch (java.io.IOException | ClassCastException e) {
       LOG.warn("{}/{}: Flink's leadership not handed over: {}", namespace, name, e.toString());
       return false;
     }

@@ -208,6 +208,7 @@ public final class OperatorWiring {
         reconciler,
         c -> {
           c.withItemStore(new LeanStore<>());
+          c.withInformerListLimit(LeanStore.LIST_PAGE);
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(new HashSet<>(settings.namespaces()));
           }

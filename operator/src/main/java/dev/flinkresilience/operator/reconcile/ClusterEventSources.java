@@ -31,6 +31,7 @@ final class ClusterEventSources {
             .withName(name)
             .withLabelSelector(Labels.JOB)
             .withItemStore(new LeanStore<>())
+            .withInformerListLimit(LeanStore.LIST_PAGE)
             .withSecondaryToPrimaryMapper(
                 (R r) -> {
                   var labels = r.getMetadata().getLabels();
@@ -71,6 +72,7 @@ final class ClusterEventSources {
             .withName("flink-ha-configmaps")
             .withLabelSelector(KubernetesHaLayout.TYPE_LABEL + "=" + KubernetesHaLayout.TYPE_VALUE)
             .withItemStore(new LeanStore<>())
+            .withInformerListLimit(LeanStore.LIST_PAGE)
             .withSecondaryToPrimaryMapper((ConfigMap cm) -> jobOf(cm).map(Set::of).orElse(Set.of()))
             .withOnUpdateFilter(
                 (ConfigMap now, ConfigMap before) ->

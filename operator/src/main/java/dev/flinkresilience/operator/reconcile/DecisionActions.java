@@ -10,11 +10,16 @@ import dev.flinkresilience.operator.decide.Placement;
 import dev.flinkresilience.operator.decide.PlanInput;
 import dev.flinkresilience.operator.decide.RecoveryAttempts;
 import dev.flinkresilience.operator.decide.SavepointView;
+import dev.flinkresilience.operator.model.ClusterModel;
 import dev.flinkresilience.operator.model.DeploymentStamp;
 import dev.flinkresilience.operator.model.DesiredState;
 import dev.flinkresilience.operator.observe.SavepointOperations;
+import dev.flinkresilience.operator.observe.ha.KubernetesHaLayout;
 import dev.flinkresilience.operator.spec.Durations;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.List;
@@ -74,13 +79,22 @@ final class DecisionActions {
         // Only then: changing the JobManager Deployment's template rolls its pod, which would
         // restart a JobManager that runs fine elsewhere when only a TaskManager was lost.
         actions.keepJobManagerOff(
-            meta.getNamespace(), meta.getName(), meta.getUid(), release.node());
+            meta.getNamespace(),
+            meta.getName(),
+            meta.getUid(),
+            release.node(),
+            cached(
+                ctx, job, Deployment.class, ClusterModel.jobManagerDeploymentName(meta.getName())));
       }
       String leaderIp = podIp(ctx, job, release.handOverFrom());
       actions.forceDeletePods(meta.getNamespace(), release.pods());
       if (leaderIp != null) {
         actions.handOverLeadership(
-            meta.getNamespace(), meta.getName(), leaderIp, leaderRetryPeriod(input));
+            meta.getNamespace(),
+            meta.getName(),
+            leaderIp,
+            leaderRetryPeriod(input),
+            cached(ctx, job, ConfigMap.class, KubernetesHaLayout.clusterConfigMap(meta.getName())));
       }
     } else if (decision instanceof Decision.AwaitSavepoint await) {
       // Without an address nothing is sent; savepointTimeout then falls back to last-state.
@@ -128,6 +142,15 @@ final class DecisionActions {
     // Every other decision changes status only; the intent of each destructive step above was
     // written to status by an earlier pass.
     return decision;
+  }
+
+  /** The job's object of that kind and name as the informer holds it; null when it holds none. */
+  private static <R extends HasMetadata> R cached(
+      Context<FlinkResilientJob> ctx, FlinkResilientJob job, Class<R> type, String name) {
+    return JobObjects.of(ctx, type, job).stream()
+        .filter(o -> name.equals(o.getMetadata().getName()))
+        .findFirst()
+        .orElse(null);
   }
 
   private static String podIp(Context<FlinkResilientJob> ctx, FlinkResilientJob job, String pod) {

@@ -210,7 +210,7 @@ class ClusterActionsOwnershipTest {
     client.resource(foreign).create();
 
     actions().deleteCluster(NS, NAME, NAME, UID);
-    actions().keepJobManagerOff(NS, NAME, UID, "node-a");
+    actions().keepJobManagerOff(NS, NAME, UID, "node-a", null);
 
     var live = client.apps().deployments().inNamespace(NS).withName(NAME).get();
     assertThat(live).isNotNull();
