@@ -119,7 +119,7 @@ final class NodeLoss {
     fleet.down(affected);
     cluster.killNodeRightAfterRenewal(victim);
     killedAt[0] = System.currentTimeMillis();
-    long deadline = killedAt[0] + ScaleBenchmark.NODE_LOSS_TIMEOUT.toMillis();
+    long deadline = killedAt[0] + ScaleBenchmark.nodeLossTimeout(r.jobs).toMillis();
     long lastPrint = killedAt[0];
     while (runningAt.size() < affected.size() && System.currentTimeMillis() < deadline) {
       Thread.sleep(250);
