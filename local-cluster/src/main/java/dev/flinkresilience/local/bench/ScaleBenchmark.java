@@ -80,14 +80,6 @@ public final class ScaleBenchmark {
       System.err.println("usage: ScaleBenchmark N [--namespaces K] [--heap 1g] [--no-node-loss]");
       System.exit(2);
     }
-    // Loaded now, not when their phase comes: at 5,000 jobs, after a 30-minute deploy with every
-    // process of the run starved, the JVM once failed to load the next phase's class
-    // (ClassNotFoundException for a class file that was there) and the run was lost. Cause not
-    // found; loading up front costs nothing.
-    for (Class<?> phase :
-        List.of(Deploy.class, Steady.class, Canary.class, NodeLoss.class, Result.class)) {
-      Class.forName(phase.getName(), true, phase.getClassLoader());
-    }
     int n = Integer.parseInt(args[0]);
     int namespaces = Math.max(3, (n + 249) / 250);
     String heap = "1g";

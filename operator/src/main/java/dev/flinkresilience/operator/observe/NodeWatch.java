@@ -105,6 +105,9 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
    */
   private volatile Set<Duration> thresholdsInUse = Set.of();
 
+  /** Jobs woken for the last change of the sight (heldBackBy). */
+  private final Set<ResourceID> wokenBySight = ConcurrentHashMap.newKeySet();
+
   /** Threshold crossings a check is scheduled for (armCrossings). */
   private final Set<Instant> armed = ConcurrentHashMap.newKeySet();
 
@@ -188,6 +191,7 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
 
   public void forget(ResourceID job) {
     tracked.remove(job);
+    wokenBySight.remove(job);
   }
 
   /** What the caches know of these nodes; a node never seen is absent. */
@@ -265,13 +269,30 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
   private void checkAll() {
     try {
       boolean changed = refresh();
-      tracked.keySet().forEach(job -> check(job, changed));
+      Instant now = clock.instant();
+      tracked.forEach((job, t) -> check(job, changed && heldBackBy(job, t, now)));
       thresholdsInUse = thresholdsInUse();
       armCrossings(renewals.values());
     } catch (RuntimeException e) {
       // Never let one bad tick cancel the timer: a dead timer means no node is ever lost.
       LOG.warn("node check failed", e);
     }
+  }
+
+  /**
+   * Whether a change of the sight (a hold starting or lifting) matters to the job: one of its nodes
+   * looks lost by its Lease alone, at the job's first threshold (the hold keeps it from acting now,
+   * or lets it act once lifted), or it was woken for the last change and may show a hold that is
+   * gone. Every other job would plan and report exactly as before. Waking them all cost a pass per
+   * job for each blip of the watch: at 5,000 jobs, with the stand-in kubelets renewing late under
+   * load, the guard held and lifted every minute or two, each time queueing all 5,000 jobs.
+   */
+  private boolean heldBackBy(ResourceID job, Tracked t, Instant now) {
+    Duration first =
+        t.thresholds().corroborates() ? t.thresholds().suspectAfter() : t.thresholds().lostAfter();
+    boolean looksLost = views(t.nodes()).values().stream().anyMatch(v -> v.isLost(first, now));
+    boolean wokenLastTime = looksLost ? !wokenBySight.add(job) : wokenBySight.remove(job);
+    return looksLost || wokenLastTime;
   }
 
   /** Fires for the job when its set of lost nodes changed, or always when {@code force}. */

@@ -368,6 +368,45 @@ class NodeWatchTest {
     assertThat(verdict("node-b", lostAfter)).isEqualTo(NodeSight.Verdict.LOST);
   }
 
+  @Test
+  void aHoldWakesOnlyTheJobsItHoldsBackAndThoseAgainWhenItLifts() throws Exception {
+    for (String n : List.of("node-a", "node-b", "node-c")) {
+      createNode(n, "True");
+      renew(n);
+    }
+    Duration lostAfter = Duration.ofSeconds(1);
+    startWith(Duration.ofMillis(200), Duration.ofSeconds(30), 0.5);
+    watch.track(JOB, Set.of("node-a"), NodeThresholds.leaseOnly(lostAfter));
+    watch.track(OTHER_JOB, Set.of("node-c"), NodeThresholds.leaseOnly(lostAfter));
+
+    // node-a and node-b stop renewing, node-c goes on: the guard holds.
+    long until = System.nanoTime() + 2_500_000_000L;
+    while (System.nanoTime() < until) {
+      renew("node-c");
+      Thread.sleep(200);
+    }
+    assertThat(watch.sight().hold()).isNotNull();
+    assertThat(woken()).as("the hold: only the job whose node looks lost").containsExactly(JOB);
+
+    // node-a comes back: the guard lifts; the job it held is woken to clear what it showed.
+    renew("node-a");
+    Thread.sleep(600);
+    renew("node-c");
+    assertThat(watch.sight().hold()).isNull();
+    assertThat(woken()).as("the lift").containsExactly(JOB);
+  }
+
+  /** The jobs woken since the last call, each once. */
+  private Set<ResourceID> woken() {
+    Set<ResourceID> jobs =
+        new java.util.TreeSet<>(java.util.Comparator.comparing(Object::toString));
+    Event e;
+    while ((e = events.poll()) != null) {
+      jobs.add(e.getRelatedCustomResourceID());
+    }
+    return jobs;
+  }
+
   private NodeSight.Verdict verdict(String node, Duration lostAfter) {
     return watch.sight().judge(watch.views(List.of(node)).get(node), lostAfter, Instant.now());
   }
