@@ -320,9 +320,10 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
   }
 
   /**
-   * Judges the watch and the guard anew; true when what holds the operator back changed (every
-   * tracked job is then woken, to show or clear it). The guard counts every node the cache holds,
-   * with the shortest threshold any job uses, so it trips as early as the most eager job would act.
+   * Judges the watch and the guard anew; true when what holds the operator back changed (the jobs
+   * it concerns are then woken, to show or clear it: heldBackBy). The guard counts every node the
+   * cache holds, with the shortest threshold any job uses, so it trips as early as the most eager
+   * job would act.
    */
   synchronized boolean refresh() {
     Instant now = clock.instant();

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The informers that hold one object or more per job list in pages: FlinkResilientJobs, and the
- * jobs' Pods, Deployments and Flink's HA ConfigMaps. Unpaged, a relist at 5,000 jobs was one 46 MB
- * response that the scale benchmark's API server did not send within the client's timeout.
+ * jobs' Pods, Deployments and Flink's HA ConfigMaps. Unpaged, a list of 5,000 jobs is one 46 MB
+ * answer, held whole by the API server and by the operator.
  */
 @EnableKubernetesMockClient(crud = true)
 class InformerPagingApiTest {
