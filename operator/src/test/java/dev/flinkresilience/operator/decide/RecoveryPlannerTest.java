@@ -332,11 +332,21 @@ class RecoveryPlannerTest {
                   assertThat(((ReleasePods) d).handOverFrom()).isEqualTo("orders-jm");
                 }),
             row(
-                "kept off, not taken within 10 s of the detection: released anyway",
+                "kept off, not taken 15 s after the detection (a controller under load): still"
+                    + " waits",
                 w -> {
                   w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
                   incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY)
-                      .setDetectedAt(NOW.minusSeconds(10).toString());
+                      .setDetectedAt(NOW.minusSeconds(15).toString());
+                  keptOff(w, "node-a", false);
+                },
+                d -> assertThat(d).isNotInstanceOf(ReleasePods.class)),
+            row(
+                "kept off, not taken within 30 s of the detection: released anyway",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY)
+                      .setDetectedAt(NOW.minusSeconds(30).toString());
                   keptOff(w, "node-a", false);
                 },
                 d -> {
