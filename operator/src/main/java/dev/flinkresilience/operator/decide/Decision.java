@@ -159,16 +159,34 @@ public sealed interface Decision {
    * @param why why these pods, null for pods on a lost node
    * @param handOverFrom the released JobManager pod whose Flink leadership (Kubernetes HA) is to be
    *     handed over, null for none
+   * @param jobManagerLater the first of the two steps for a lost node's JobManager: its Deployment
+   *     is kept off the node now, its pod there released by a later pass ({@code pods} holds only
+   *     the others)
    */
   record ReleasePods(
-      String node, List<String> pods, boolean jobManager, String why, String handOverFrom)
+      String node,
+      List<String> pods,
+      boolean jobManager,
+      String why,
+      String handOverFrom,
+      boolean jobManagerLater)
       implements Decision {
+    public ReleasePods(
+        String node, List<String> pods, boolean jobManager, String why, String handOverFrom) {
+      this(node, pods, jobManager, why, handOverFrom, false);
+    }
+
     public ReleasePods(String node, List<String> pods, boolean jobManager, String why) {
       this(node, pods, jobManager, why, null);
     }
 
     public ReleasePods(String node, List<String> pods, boolean jobManager) {
       this(node, pods, jobManager, null, null);
+    }
+
+    /** The first step: the JobManager Deployment kept off the node, the other pods released. */
+    public static ReleasePods keepingOffFirst(String node, List<String> others, String why) {
+      return new ReleasePods(node, others, true, why, null, true);
     }
   }
 

@@ -199,12 +199,10 @@ public final class RecoveryPlanner {
       return Optional.empty();
     }
     return Optional.of(
-        new ReleasePods(
+        ReleasePods.keepingOffFirst(
             node.name(),
             pods.stream().filter(p -> !p.isJobManager()).map(PodView::name).sorted().toList(),
-            true,
-            KEEP_OFF_FIRST,
-            null));
+            KEEP_OFF_FIRST));
   }
 
   /** Why a release leaves the JobManager's pod for a later step (status and the event say it). */

@@ -94,8 +94,16 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
     this.quietCheckpoints = quietCheckpoints;
     this.progressPasses = progressPasses;
     this.ticks = Executors.newSingleThreadScheduledExecutor(daemon("flink-poll-timer"));
-    this.blocking = Executors.newCachedThreadPool(daemon("flink-poll-zk"));
+    this.blocking = Executors.newFixedThreadPool(ZOOKEEPER_THREADS, daemon("flink-poll-zk"));
   }
+
+  /**
+   * The threads that wait on ZooKeeper reads, a fixed number whatever the jobs: a cached pool grew
+   * a thread per job while an ensemble was away (each read waiting out its bound). The reader
+   * answers at once for a client that lost its ensemble, so reads are short, and a poll whose read
+   * waits here waits for a few others' milliseconds.
+   */
+  static final int ZOOKEEPER_THREADS = 8;
 
   /**
    * Polls {@code target} for the job from now on. The same target again changes nothing; a new

@@ -89,7 +89,7 @@ final class RecoveryReport {
     }
     if (decision instanceof ReleasePods release) {
       current.getReleasedPods().addAll(release.pods());
-      if (RecoveryPlanner.KEEP_OFF_FIRST.equals(release.why())) {
+      if (release.jobManagerLater()) {
         String message =
             (release.pods().isEmpty()
                     ? ""

@@ -308,6 +308,7 @@ class RecoveryPlannerTest {
                       .as("keeps the Deployment off")
                       .isTrue();
                   assertThat(((ReleasePods) d).why()).isEqualTo(RecoveryPlanner.KEEP_OFF_FIRST);
+                  assertThat(((ReleasePods) d).jobManagerLater()).as("its pod later").isTrue();
                   assertThat(((ReleasePods) d).handOverFrom()).isNull();
                 }),
             row(
@@ -365,6 +366,7 @@ class RecoveryPlannerTest {
                   assertThat(((ReleasePods) d).node()).isEqualTo("node-a");
                   assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm");
                   assertThat(((ReleasePods) d).jobManager()).isTrue();
+                  assertThat(((ReleasePods) d).jobManagerLater()).as("the second step").isFalse();
                   assertThat(((ReleasePods) d).handOverFrom())
                       .as("Kubernetes HA: the released JobManager's leadership is handed over")
                       .isEqualTo("orders-jm");

@@ -324,6 +324,41 @@ class FlinkPollerTest {
   }
 
   @Test
+  void slowZooKeeperReadsForManyJobsWaitOnAFixedNumberOfThreads() throws Exception {
+    // Each read blocks 100 ms, as reads of an ensemble that answers slowly would: 40 jobs polled
+    // every 20 ms once had a thread each waiting on ZooKeeper.
+    var ha = new PollTarget.ZooKeeperHa("zk:2181", "/flink", "streaming-orders", "s3://b/cp");
+    zooKeeper.delay = Duration.ofMillis(100);
+    int before = threadsNamed("flink-poll-zk"); // other pollers' in this JVM, if any
+    List<ResourceID> jobs = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      ResourceID job = new ResourceID("job-" + i, "streaming");
+      jobs.add(job);
+      poller.track(job, new PollTarget(null, JOB_ID, QUICK, ha));
+    }
+    int peak = 0;
+    long until = System.nanoTime() + Duration.ofMillis(700).toNanos();
+    while (System.nanoTime() < until) {
+      peak = Math.max(peak, threadsNamed("flink-poll-zk") - before);
+      Thread.sleep(10);
+    }
+    await(
+        "every job's ZooKeeper read",
+        () -> jobs.stream().allMatch(j -> poller.latest(j).isPresent()));
+    assertThat(peak)
+        .as("threads waiting on ZooKeeper reads, 40 jobs")
+        .isPositive()
+        .isLessThanOrEqualTo(FlinkPoller.ZOOKEEPER_THREADS);
+  }
+
+  private static int threadsNamed(String name) {
+    return (int)
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.isAlive() && name.equals(t.getName()))
+            .count();
+  }
+
+  @Test
   void closeClosesTheZooKeeperReader() {
     poller.close();
     assertThat(zooKeeper.closed).isTrue();
@@ -416,10 +451,18 @@ class FlinkPollerTest {
     final Map<String, PollTarget.ZooKeeperHa> readFrom = new ConcurrentHashMap<>();
     volatile boolean closed;
     volatile long checkpoint = 5;
+    volatile Duration delay = Duration.ZERO;
 
     @Override
     public HaStoreView read(PollTarget.ZooKeeperHa location, String jobId) {
       readFrom.put(jobId, location);
+      if (!delay.isZero()) {
+        try {
+          Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       return new HaStoreView(
           HaStoreView.State.READ,
           List.of(FlinkCheckpoint.at(checkpoint, "s3://b/cp/chk-" + checkpoint, T0)),

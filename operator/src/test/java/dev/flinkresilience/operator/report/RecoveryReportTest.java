@@ -95,7 +95,7 @@ class RecoveryReportTest {
     Report r =
         report(
             status,
-            new ReleasePods("node-a", List.of(), true, RecoveryPlanner.KEEP_OFF_FIRST, null),
+            ReleasePods.keepingOffFirst("node-a", List.of(), RecoveryPlanner.KEEP_OFF_FIRST),
             T0);
 
     assertThat(r.status().getRecovery().getCurrent().getReleasedPods()).isEmpty();

@@ -13,11 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
@@ -29,7 +30,9 @@ import org.apache.zookeeper.data.Stat;
  * {@code checkExists} and {@code getData}, no watches, no namespace (Curator creates a namespace's
  * node on first use), never Flink's locks. One client per quorum, kept between reads. Every read is
  * bounded by the timeout: a slow or unreachable ensemble gives {@code UNAVAILABLE}, not a blocked
- * caller.
+ * caller. Only a new client's first read waits for its connection; once connected, a client that
+ * has lost its ensemble answers {@code UNAVAILABLE} at once until Curator has reconnected, so an
+ * ensemble that is away costs no thread per job ({@link #READ_THREADS}).
  *
  * <p>The quorum comes from a tenant's spec, so the cache of clients is bounded too: a client unused
  * for {@code idleAfter} is closed, and beyond {@code maxClients} the least recently used one is
@@ -58,13 +61,16 @@ public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader
   /** Guarded by itself; in access order, so the first entry is the least recently used. */
   private final LinkedHashMap<String, Cached> clients = new LinkedHashMap<>(16, 0.75f, true);
 
-  private final ExecutorService reads =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "zookeeper-ha-read");
-            t.setDaemon(true);
-            return t;
-          });
+  /**
+   * The threads that run the reads, so that a read which outlasts its bound can be abandoned. A
+   * fixed number: a cached pool started a thread per waiting read, and with an ensemble away every
+   * read waited its whole bound (2 s), so 5,000 ZooKeeper-HA jobs polled every 5 s held about 2,000
+   * threads here (and as many in the poller). A read no longer waits for a client that has
+   * connected before and is disconnected now (below), so reads are short and these suffice.
+   */
+  public static final int READ_THREADS = 16;
+
+  private final ThreadPoolExecutor reads = readThreads();
 
   public ZooKeeperHaStoreReader(Duration timeout) {
     this(timeout, IDLE_AFTER, MAX_CLIENTS, Clock.systemUTC());
@@ -111,10 +117,17 @@ public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader
       String jobId,
       String checkpointDirectory) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    Cached cached = client(quorum);
+    CuratorFramework zk = cached.client;
+    // Only a new client's first read waits for the connection. One that connected before and is
+    // disconnected now answers at once: Curator reconnects in the background, and a read per job
+    // waiting out its bound while the ensemble is away is what made the threads grow with the jobs.
+    if (!zk.getZookeeperClient().isConnected() && !cached.firstWait.compareAndSet(false, true)) {
+      return notConnected(quorum);
+    }
     Future<HaStoreView> read =
         reads.submit(
             () -> {
-              CuratorFramework zk = client(quorum);
               if (!zk.blockUntilConnected((int) remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
                 return unreachable(quorum);
               }
@@ -183,9 +196,9 @@ public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader
   }
 
   /** The quorum's client, created on first use; closes the idle and the surplus ones first. */
-  private CuratorFramework client(String quorum) {
+  private Cached client(String quorum) {
     List<CuratorFramework> closing = new ArrayList<>();
-    CuratorFramework zk;
+    Cached zk;
     synchronized (clients) {
       Instant now = clock.instant();
       Instant idleSince = now.minus(idleAfter);
@@ -206,7 +219,7 @@ public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader
         }
       }
       cached.lastUsed = now;
-      zk = cached.client;
+      zk = cached;
     }
     // Outside the lock: closing a client waits for its threads.
     closing.forEach(CuratorFramework::close);
@@ -231,10 +244,13 @@ public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader
     return zk;
   }
 
-  /** A cached client and when a read last took it. */
+  /** A cached client, when a read last took it, and whether a read has waited for it. */
   private static final class Cached {
     final CuratorFramework client;
     Instant lastUsed;
+
+    /** Set by the one read that may wait for the connection: the first. */
+    final AtomicBoolean firstWait = new AtomicBoolean();
 
     Cached(CuratorFramework client) {
       this.client = client;
@@ -244,6 +260,28 @@ public final class ZooKeeperHaStoreReader implements FlinkPoller.ZooKeeperReader
   private HaStoreView unreachable(String quorum) {
     return HaStoreView.unavailable(
         "ZooKeeper " + quorum + " did not answer within " + timeout.toMillis() + " ms");
+  }
+
+  private HaStoreView notConnected(String quorum) {
+    return HaStoreView.unavailable(
+        "ZooKeeper " + quorum + " is not connected (the operator's client reconnects by itself)");
+  }
+
+  private static ThreadPoolExecutor readThreads() {
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            READ_THREADS,
+            READ_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "zookeeper-ha-read");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
   }
 
   private static long remainingMillis(long deadlineNanos) {
