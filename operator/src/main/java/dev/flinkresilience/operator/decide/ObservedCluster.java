@@ -119,8 +119,7 @@ public record ObservedCluster(
   /**
    * The JobManager Deployment with the stamp of the deployment that made it ({@code
    * recoveryAttempt} is null unless a recovery made it).
-   */
-  /**
+   *
    * @param avoidedNodes the nodes its pod template keeps its pods off (a required anti-affinity)
    * @param rolledOut whether its controller has taken its current template (observed generation);
    *     true when nothing says otherwise (no status yet, or one without an observed generation)

@@ -102,6 +102,10 @@ final class RecoveryReport {
             message,
             EventSpec.warning(release.pods().isEmpty() ? "KeptOffNode" : "PodsReleased", message));
       }
+      if (release.jobManager() && current.getJobManagerReleasedAt() == null) {
+        // Flink's recovery can begin only now: the verification's window starts here.
+        current.setJobManagerReleasedAt(now.toString());
+      }
       String message =
           "Force-deleted pod(s) "
               + String.join(", ", release.pods())

@@ -333,21 +333,21 @@ class RecoveryPlannerTest {
                   assertThat(((ReleasePods) d).handOverFrom()).isEqualTo("orders-jm");
                 }),
             row(
-                "kept off, not taken 15 s after the detection (a controller under load): still"
+                "kept off, not taken 45 s after the detection (a controller under load): still"
                     + " waits",
                 w -> {
                   w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
                   incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY)
-                      .setDetectedAt(NOW.minusSeconds(15).toString());
+                      .setDetectedAt(NOW.minusSeconds(45).toString());
                   keptOff(w, "node-a", false);
                 },
                 d -> assertThat(d).isNotInstanceOf(ReleasePods.class)),
             row(
-                "kept off, not taken within 30 s of the detection: released anyway",
+                "kept off, not taken within 60 s of the detection: released anyway",
                 w -> {
                   w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
                   incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY)
-                      .setDetectedAt(NOW.minusSeconds(30).toString());
+                      .setDetectedAt(NOW.minusSeconds(60).toString());
                   keptOff(w, "node-a", false);
                 },
                 d -> {
@@ -568,6 +568,32 @@ class RecoveryPlannerTest {
                   incident(w, Reason.JOB_MANAGER_LOST, RecoveryAction.VERIFY)
                       .setDetectedAt(NOW.minus(Duration.ofMinutes(3)).toString());
                   w.ha().status.getRecovery().getCurrent().setObservedState(null);
+                },
+                Escalate.class),
+            row(
+                "a lost node's JobManager released 90 s after the detection, 3 minutes after it:"
+                    + " haRecoveryTimeout counts from the release: wait",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 200));
+                  Incident i = incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                  i.setDetectedAt(NOW.minus(Duration.ofMinutes(3)).toString());
+                  keptOff(w, "node-a", true);
+                  i.getReleasedPods().add("orders-jm");
+                  i.setJobManagerReleasedAt(NOW.minusSeconds(90).toString());
+                  i.setObservedState(null);
+                },
+                AwaitRecovery.class),
+            row(
+                "a lost node's JobManager released 30 s after the detection, not back 2 minutes"
+                    + " after the release: escalate",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 200));
+                  Incident i = incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                  i.setDetectedAt(NOW.minusSeconds(151).toString());
+                  keptOff(w, "node-a", true);
+                  i.getReleasedPods().add("orders-jm");
+                  i.setJobManagerReleasedAt(NOW.minusSeconds(121).toString());
+                  i.setObservedState(null);
                 },
                 Escalate.class),
             row(

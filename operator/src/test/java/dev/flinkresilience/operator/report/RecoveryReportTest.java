@@ -99,11 +99,49 @@ class RecoveryReportTest {
             T0);
 
     assertThat(r.status().getRecovery().getCurrent().getReleasedPods()).isEmpty();
+    assertThat(r.status().getRecovery().getCurrent().getJobManagerReleasedAt())
+        .as("nothing released yet")
+        .isNull();
     assertThat(r.events()).extracting(EventSpec::reason).containsExactly("KeptOffNode");
     assertThat(r.events().get(0).message())
         .isEqualTo(
             "kept the JobManager Deployment off lost node node-a first; its pod there goes once"
                 + " the Deployment controller has taken that");
+  }
+
+  @Test
+  void releasingTheJobManagerOpensTheVerificationWindowOnce() {
+    var status = running();
+    Incident open = new Incident();
+    open.setId(1L);
+    open.setReason("NodeLost");
+    open.setDetectedAt(T0.minusSeconds(20).toString());
+    status.getRecovery().setCurrent(open);
+
+    Report first =
+        report(status, new ReleasePods("node-a", List.of("orders-jm"), true, null, null), T0);
+    assertThat(first.status().getRecovery().getCurrent().getJobManagerReleasedAt())
+        .isEqualTo(T0.toString());
+
+    // Its replacement landed on the node too and is released again: the window stays.
+    Report again =
+        report(
+            first.status(),
+            new ReleasePods("node-a", List.of("orders-jm-2"), true, null, null),
+            T0.plusSeconds(5));
+    assertThat(again.status().getRecovery().getCurrent().getJobManagerReleasedAt())
+        .isEqualTo(T0.toString());
+
+    var other = running();
+    Incident tmLost = new Incident();
+    tmLost.setId(1L);
+    tmLost.setReason("NodeLost");
+    tmLost.setDetectedAt(T0.minusSeconds(20).toString());
+    other.getRecovery().setCurrent(tmLost);
+    Report taskManager = report(other, new ReleasePods("node-a", List.of("orders-tm"), false), T0);
+    assertThat(taskManager.status().getRecovery().getCurrent().getJobManagerReleasedAt())
+        .as("only a TaskManager released: Flink's JobManager was never held back")
+        .isNull();
   }
 
   @Test

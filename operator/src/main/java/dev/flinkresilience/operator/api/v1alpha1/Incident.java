@@ -68,6 +68,19 @@ public class Incident {
   @JsonPropertyDescription("Pods force-deleted from a lost node.")
   private List<String> releasedPods = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "When the operator first released the JobManager's pod from a lost node (RFC 3339): its"
+          + " replacement can start from then, and haRecoveryTimeout counts from then.")
+  private String jobManagerReleasedAt;
+
+  public String getJobManagerReleasedAt() {
+    return jobManagerReleasedAt;
+  }
+
+  public void setJobManagerReleasedAt(String jobManagerReleasedAt) {
+    this.jobManagerReleasedAt = jobManagerReleasedAt;
+  }
+
   @JsonPropertyDescription("Checkpoint id the job came back from.")
   private Long restoredCheckpointId;
 
