@@ -86,11 +86,7 @@ class RecoveryReportTest {
   @Test
   void keepingTheJobManagerOffTheNodeFirstReleasesNothingAndSaysWhy() {
     var status = running();
-    Incident open = new Incident();
-    open.setId(1L);
-    open.setReason("NodeLost");
-    open.setDetectedAt(T0.minusSeconds(1).toString());
-    status.getRecovery().setCurrent(open);
+    nodeLostIncident(status, 1);
 
     Report r =
         report(
@@ -112,11 +108,7 @@ class RecoveryReportTest {
   @Test
   void releasingTheJobManagerOpensTheVerificationWindowOnce() {
     var status = running();
-    Incident open = new Incident();
-    open.setId(1L);
-    open.setReason("NodeLost");
-    open.setDetectedAt(T0.minusSeconds(20).toString());
-    status.getRecovery().setCurrent(open);
+    nodeLostIncident(status, 20);
 
     Report first =
         report(status, new ReleasePods("node-a", List.of("orders-jm"), true, null, null), T0);
@@ -133,11 +125,7 @@ class RecoveryReportTest {
         .isEqualTo(T0.toString());
 
     var other = running();
-    Incident tmLost = new Incident();
-    tmLost.setId(1L);
-    tmLost.setReason("NodeLost");
-    tmLost.setDetectedAt(T0.minusSeconds(20).toString());
-    other.getRecovery().setCurrent(tmLost);
+    nodeLostIncident(other, 20);
     Report taskManager = report(other, new ReleasePods("node-a", List.of("orders-tm"), false), T0);
     assertThat(taskManager.status().getRecovery().getCurrent().getJobManagerReleasedAt())
         .as("only a TaskManager released: Flink's JobManager was never held back")
@@ -254,6 +242,15 @@ class RecoveryReportTest {
             HaStoreView.noHa(),
             now);
     return StatusReporter.report("orders", 1, in, d, now);
+  }
+
+  /** Opens NodeLost incident 1 in {@code status}, detected {@code secondsAgo} before T0. */
+  private static void nodeLostIncident(FlinkResilientJobStatus status, long secondsAgo) {
+    Incident open = new Incident();
+    open.setId(1L);
+    open.setReason("NodeLost");
+    open.setDetectedAt(T0.minusSeconds(secondsAgo).toString());
+    status.getRecovery().setCurrent(open);
   }
 
   private static FlinkResilientJobStatus running() {
