@@ -219,6 +219,14 @@ class FlinkResilientJobApiTest {
             operator.events(NS, NAME).stream()
                 .anyMatch(
                     e -> "Deploying".equals(e.getReason()) && e.getMessage().contains("(resume")));
+    // A pass emits its events before it writes status: the status may follow the event by a
+    // moment (seen once in CI: serial 1 read right after the event).
+    operator.await(
+        "the resume's serial in status",
+        () -> {
+          var deployment = operator.get(NS, NAME).getStatus().getDeployment();
+          return deployment != null && deployment.getSerial() != null && deployment.getSerial() > 1;
+        });
     assertThat(operator.get(NS, NAME).getStatus().getDeployment().getSerial())
         .as("resume deploys a new serial, so a new job id")
         .isEqualTo(2L);
