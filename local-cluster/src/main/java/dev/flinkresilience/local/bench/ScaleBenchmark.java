@@ -63,6 +63,12 @@ public final class ScaleBenchmark {
   static final int CANARIES = 10;
 
   /** How long the affected jobs get to run again: 3 minutes, 72 ms per job above 2,500 jobs. */
+  /** A kubeconfig with the operator's ServiceAccount token (OperatorIdentity). */
+  private static Path operatorKubeconfig(LocalCluster cluster) throws Exception {
+    cluster.ensureNamespace(OperatorIdentity.NAMESPACE);
+    return OperatorIdentity.kubeconfig(cluster.client(), cluster.state(), Duration.ofSeconds(60));
+  }
+
   static Duration nodeLossTimeout(int n) {
     return Duration.ofMillis(Math.max(180_000L, n * 72L));
   }
@@ -77,18 +83,22 @@ public final class ScaleBenchmark {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: ScaleBenchmark N [--namespaces K] [--heap 1g] [--no-node-loss]");
+      System.err.println(
+          "usage: ScaleBenchmark N [--namespaces K] [--heap 1g] [--no-node-loss]"
+              + " [--admin-certificate]");
       System.exit(2);
     }
     int n = Integer.parseInt(args[0]);
     int namespaces = Math.max(3, (n + 249) / 250);
     String heap = "1g";
     Phases phases = Phases.FULL;
+    boolean adminCertificate = false;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--namespaces" -> namespaces = Integer.parseInt(args[++i]);
         case "--heap" -> heap = args[++i];
         case "--no-node-loss" -> phases = new Phases(phases.settle(), phases.window(), false);
+        case "--admin-certificate" -> adminCertificate = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -97,7 +107,7 @@ public final class ScaleBenchmark {
           "the scale benchmark needs the real control plane: run local/controlplane/build.sh");
       System.exit(2);
     }
-    Result result = run(n, namespaces, heap, phases, System.out);
+    Result result = run(n, namespaces, heap, phases, adminCertificate, System.out);
     result.print(System.out);
     System.out.println(result.json());
     System.exit(0);
@@ -105,6 +115,21 @@ public final class ScaleBenchmark {
 
   /** Runs the whole benchmark on a cluster of its own and returns the figures. */
   public static Result run(int n, int namespaceCount, String heap, Phases phases, PrintStream out)
+      throws Exception {
+    return run(n, namespaceCount, heap, phases, false, out);
+  }
+
+  /**
+   * @param adminCertificate the operator uses the control plane's admin client certificate instead
+   *     of a ServiceAccount token (OperatorIdentity), as before 2026-12-07
+   */
+  public static Result run(
+      int n,
+      int namespaceCount,
+      String heap,
+      Phases phases,
+      boolean adminCertificate,
+      PrintStream out)
       throws Exception {
     Result r = new Result(n, namespaceCount);
     LocalCluster.Settings settings =
@@ -138,7 +163,7 @@ public final class ScaleBenchmark {
           OperatorProcess operator =
               OperatorProcess.start(
                   jar,
-                  cluster.kubeconfig(),
+                  adminCertificate ? cluster.kubeconfig() : operatorKubeconfig(cluster),
                   heap,
                   fleet.urlTemplate(),
                   state.resolve("operator.log"),
