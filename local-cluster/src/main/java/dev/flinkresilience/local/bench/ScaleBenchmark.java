@@ -63,14 +63,14 @@ public final class ScaleBenchmark {
   static final int CANARIES = 10;
 
   /** How long the affected jobs get to run again: 3 minutes, 72 ms per job above 2,500 jobs. */
+  static Duration nodeLossTimeout(int n) {
+    return Duration.ofMillis(Math.max(180_000L, n * 72L));
+  }
+
   /** A kubeconfig with the operator's ServiceAccount token (OperatorIdentity). */
   private static Path operatorKubeconfig(LocalCluster cluster) throws Exception {
     cluster.ensureNamespace(OperatorIdentity.NAMESPACE);
     return OperatorIdentity.kubeconfig(cluster.client(), cluster.state(), Duration.ofSeconds(60));
-  }
-
-  static Duration nodeLossTimeout(int n) {
-    return Duration.ofMillis(Math.max(180_000L, n * 72L));
   }
 
   /**

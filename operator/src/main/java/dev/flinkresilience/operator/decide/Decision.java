@@ -56,11 +56,11 @@ public sealed interface Decision {
     }
   }
 
-  /** The cluster is gone and the job is to stay suspended. */
   /**
-   * The suspend is done: the cluster is gone. {@code newestInStorage} is the newest completed
-   * checkpoint found in the storage after the teardown (null when none or unreadable): it is
-   * recorded, so a resume never restores an older one silently if it is deleted meanwhile.
+   * The suspend is done: the cluster is gone and the job is to stay suspended. {@code
+   * newestInStorage} is the newest completed checkpoint found in the storage after the teardown
+   * (null when none or unreadable): it is recorded, so a resume never restores an older one
+   * silently if it is deleted meanwhile.
    */
   record FinishSuspend(FlinkCheckpoint newestInStorage) implements Decision {
     public FinishSuspend() {
