@@ -86,6 +86,14 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
 
   private Optional<String> massLoss = Optional.empty();
   private Instant guardLiftedAt;
+
+  /**
+   * The last tick that saw clearly, and what the watch's latest gap ended: nodes lost by then stay
+   * lost through the gap ({@link NodeSight#looksLost}).
+   */
+  private NodeSight.LastClear clearNow;
+
+  private NodeSight.LastClear lastClear;
   private volatile NodeSight sight;
   private final ScheduledExecutorService timer;
   private final Map<ResourceID, Tracked> tracked = new ConcurrentHashMap<>();
@@ -209,7 +217,9 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
   private String graceKind(Instant now) {
     return sight.graceFrom().isBefore(now.minus(WatchHealth.BRIEF_DISCONNECT))
         ? " (kept: the watch was away briefly)"
-        : " (fresh)";
+        : lastClear == null
+            ? " (fresh)"
+            : " (fresh; nodes lost by " + lastClear.at() + ", before the gap, stay lost)";
   }
 
   /** How far the views can be trusted now (as of the last tick). */
@@ -341,7 +351,10 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
             now,
             silence,
             WatchHealth.briefFor(shortestLostAfter, checkEvery));
-    NodeSight graced = NodeSight.of(health, Optional.empty(), guardLiftedAt);
+    if (!health.healthy() && sight.hold() == null && clearNow != null) {
+      lastClear = clearNow; // the gap begins: what was lost until the last clear tick stays lost
+    }
+    NodeSight graced = NodeSight.of(health, Optional.empty(), guardLiftedAt, lastClear);
     Duration lostAfter =
         tracked.values().stream()
             .map(
@@ -367,13 +380,15 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     if (massLoss.isPresent() && guard.isEmpty()) {
       // Act only on nodes that stay lost once the guard lifts: their Leases age from now.
       guardLiftedAt = now;
+      lastClear = null; // every node, whenever it was lost, must stay lost past a fresh grace
       LOG.warn("mass-loss guard lifted; nodes still lost get a fresh grace from {}", now);
     } else if (massLoss.isEmpty() && guard.isPresent()) {
       LOG.warn("mass-loss guard holds: {}; nothing is released or redeployed", guard.get());
     }
     massLoss = guard;
     NodeSight before = sight;
-    sight = NodeSight.of(health, massLoss, guardLiftedAt);
+    sight = NodeSight.of(health, massLoss, guardLiftedAt, lastClear);
+    clearNow = sight.hold() == null ? new NodeSight.LastClear(sight.graceFrom(), now) : null;
     if (!java.util.Objects.equals(before.hold(), sight.hold())) {
       LOG.warn(
           "node sight: {}",

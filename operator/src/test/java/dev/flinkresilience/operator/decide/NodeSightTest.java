@@ -87,6 +87,35 @@ class NodeSightTest {
                 node(3, "False", false, false),
                 Verdict.LOST),
             row(
+                "Lease 61 s old, the watch back 5 s ago from a gap that began 10 s ago: lost"
+                    + " under clear sight before the gap, it stays lost",
+                afterGap(3600, 10),
+                lease(61),
+                Verdict.LOST),
+            row(
+                "the same while the gap lasts: held",
+                new NodeSight(
+                    IMPAIRED.hold(), IMPAIRED.graceFrom(), afterGap(3600, 10).lastClear()),
+                lease(61),
+                Verdict.HELD),
+            row(
+                "Lease 25 s old, the watch back 5 s ago from a gap that began 10 s ago: 15 s old"
+                    + " when the gap began, not lost yet: fresh grace",
+                afterGap(3600, 10),
+                lease(25),
+                Verdict.ALIVE),
+            row(
+                "renewed during the gap (the cache has it once the watch is back): alive",
+                afterGap(3600, 10),
+                lease(3),
+                Verdict.ALIVE),
+            row(
+                "Lease 61 s old, but the sight before the gap was itself only 15 s clear (an"
+                    + " earlier gap's grace): never lost under clear sight, fresh grace",
+                afterGap(15, 10),
+                lease(61),
+                Verdict.ALIVE),
+            row(
                 "no Lease known, Ready True: alive",
                 CLEAR_AN_HOUR,
                 new NodeView("n", null, "True", false, false),
@@ -118,6 +147,19 @@ class NodeSightTest {
     WatchHealth health =
         new WatchHealth(healthy, NOW.minusSeconds(sinceSeconds), healthy ? null : "gap");
     return NodeSight.of(health, guard, liftedAt);
+  }
+
+  /**
+   * The watch healthy again 5 s ago, after a gap that began {@code gapBeganSecondsAgo} ago; the
+   * sight before it had been clear for {@code clearForSeconds} by then.
+   */
+  private static NodeSight afterGap(long clearForSeconds, long gapBeganSecondsAgo) {
+    Instant gapBegan = NOW.minusSeconds(gapBeganSecondsAgo);
+    return NodeSight.of(
+        new WatchHealth(true, NOW.minusSeconds(5), null),
+        Optional.empty(),
+        null,
+        new NodeSight.LastClear(gapBegan.minusSeconds(clearForSeconds), gapBegan));
   }
 
   private static NodeView lease(long ageSeconds) {

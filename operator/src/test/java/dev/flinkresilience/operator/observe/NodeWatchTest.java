@@ -335,6 +335,43 @@ class NodeWatchTest {
   }
 
   @Test
+  void aNodeLostUnderClearSightBeforeAGapStaysLostAfterItWhileTheOthersGetAFreshGrace()
+      throws Exception {
+    for (String n : List.of("node-a", "node-b", "node-c")) {
+      createNode(n, "True");
+      renew(n);
+    }
+    Duration lostAfter = Duration.ofSeconds(2);
+    // A fraction of 1: the guard never trips, so only the watch's gap is at play here.
+    startWith(Duration.ofMillis(200), Duration.ofMillis(1500), 1.0);
+    watch.track(JOB, Set.of("node-a", "node-b", "node-c"), NodeThresholds.leaseOnly(lostAfter));
+
+    // node-b dies; a and c renew on: node-b is lost under clear sight.
+    long until = System.nanoTime() + 3_000_000_000L;
+    while (System.nanoTime() < until) {
+      renew("node-a");
+      renew("node-c");
+      Thread.sleep(200);
+    }
+    assertThat(verdict("node-b", lostAfter)).isEqualTo(NodeSight.Verdict.LOST);
+
+    // Then no Lease event at all for 2.5 s: a gap. node-c's last renewal was its last before the
+    // gap, so it was not lost when the gap began.
+    Thread.sleep(2500);
+    assertThat(watch.sight().hold()).isNotNull();
+    assertThat(verdict("node-b", lostAfter)).isEqualTo(NodeSight.Verdict.HELD);
+    woken();
+
+    // The watch is back (node-a renews): node-b is lost at once, node-c has a fresh grace.
+    renew("node-a");
+    Thread.sleep(600);
+    assertThat(watch.sight().hold()).isNull();
+    assertThat(verdict("node-b", lostAfter)).isEqualTo(NodeSight.Verdict.LOST);
+    assertThat(verdict("node-c", lostAfter)).isEqualTo(NodeSight.Verdict.ALIVE);
+    assertThat(woken()).as("the job, to act on node-b now").contains(JOB);
+  }
+
+  @Test
   void mostNodesLostAtOnceTripTheGuardAndOnlyThoseStillLostAfterItCount() throws Exception {
     for (String n : List.of("node-a", "node-b", "node-c")) {
       createNode(n, "True");
