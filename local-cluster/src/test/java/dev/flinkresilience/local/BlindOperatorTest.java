@@ -477,8 +477,7 @@ class BlindOperatorTest {
         shape.apply(
             SampleJob.of(namespace, "sequence", cluster.state().resolve("jobs/" + namespace))
                 .ha(ha, cluster.zookeeperQuorum())
-                .checkpointInterval(
-                    ha == SampleJob.Ha.NONE ? Duration.ofSeconds(10) : Duration.ofSeconds(2)));
+                .checkpointInterval(Duration.ofSeconds(2)));
     return new ScenarioRun(cluster, job, line -> System.out.println(namespace + " " + line));
   }
 

@@ -867,7 +867,7 @@ class ChaosScenariosTest {
     cluster.settings().flink().of(flink.image());
     return SampleJob.of(namespace, "sequence", cluster.state().resolve("jobs/" + namespace))
         .ha(used, cluster.zookeeperQuorum())
-        .checkpointInterval(checkpointInterval(used))
+        .checkpointInterval(CHECKPOINT_INTERVAL)
         .flink(flink);
   }
 
@@ -883,15 +883,15 @@ class ChaosScenariosTest {
   }
 
   /**
-   * Without HA a redeploy restores the checkpoint recorded in status, which lags Flink's by up to a
-   * poll (5 s): with 2 s checkpoints it was often one or two behind, and the redeploy replayed what
-   * had been committed since (40 duplicates in scenario 2 once). Exactly-once across a redeploy
-   * without HA needs checkpoints further apart than a poll (docs/recovery.md), and the failure is
-   * injected right after the operator recorded one. With HA the store names the latest.
+   * Every 2 s, with HA or without. Without HA a redeploy once restored the checkpoint recorded in
+   * status, which lags Flink's by up to a poll (5 s), and the HA-off scenarios checkpointed every
+   * 10 s to stay exactly-once; since the operator restores the newest checkpoint in storage, read
+   * once the old cluster is gone (docs/recovery.md), that slack would only hide a regression of
+   * that read: with 2 s checkpoints the newest one is usually past the recorded one, and the check
+   * compares with storage. It also spared about 40 s per HA-off scenario (the first checkpoints and
+   * the first one after the recovery came 10 s apart).
    */
-  private static Duration checkpointInterval(SampleJob.Ha ha) {
-    return ha == SampleJob.Ha.NONE ? Duration.ofSeconds(10) : Duration.ofSeconds(2);
-  }
+  private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
 
   private static void checkRecovered(ScenarioRun.Result r, long before) {
     System.out.println(r.json());
