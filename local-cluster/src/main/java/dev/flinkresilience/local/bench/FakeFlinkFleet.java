@@ -175,6 +175,8 @@ final class FakeFlinkFleet implements AutoCloseable {
     switch (call) {
       case "" -> send(exchange, 200, details(jobId, now));
       case "checkpoints" -> send(exchange, 200, checkpoints(key, job, jobId, now));
+      case "checkpoints/config" ->
+          send(exchange, 200, "{\"mode\":\"exactly_once\",\"interval\":" + intervalMillis + "}");
       case "metrics" ->
           send(
               exchange,

@@ -37,8 +37,13 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
   /** Reads the job through the REST API; never completes exceptionally. */
   @FunctionalInterface
   public interface RestReader {
-    /** {@code previous}: this job's last answer, or null; a reader may spare calls with it. */
-    CompletableFuture<FlinkObservation> read(URI restBase, String jobId, FlinkObservation previous);
+    /**
+     * {@code previous}: this job's last answer from the same JobManager, or null; a reader may
+     * spare calls with it, and more of them when {@code steady} (nothing waits on the job's next
+     * checkpoint: {@link PollTarget#checkpointWakes} false).
+     */
+    CompletableFuture<FlinkObservation> read(
+        URI restBase, String jobId, FlinkObservation previous, boolean steady);
   }
 
   /** Reads the job's ZooKeeper HA data; blocking but bounded in time, never throws. */
@@ -208,8 +213,12 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
       target = t.target;
     }
     long started = System.nanoTime();
-    CompletableFuture<FlinkObservation> restPoll =
-        readRest(target, t.latest == null ? null : t.latest.rest());
+    // An answer of another JobManager or job tells nothing about this one's calls to spare.
+    boolean same =
+        t.latest != null
+            && Objects.equals(t.latest.target().restBase(), target.restBase())
+            && Objects.equals(t.latest.target().jobId(), target.jobId());
+    CompletableFuture<FlinkObservation> restPoll = readRest(target, same ? t.latest.rest() : null);
     CompletableFuture<HaStoreView> zkPoll =
         target.zooKeeper() == null
             ? CompletableFuture.completedFuture(null)
@@ -263,7 +272,7 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
       return CompletableFuture.completedFuture(null);
     }
     try {
-      return rest.read(target.restBase(), target.jobId(), previous);
+      return rest.read(target.restBase(), target.jobId(), previous, !target.checkpointWakes());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

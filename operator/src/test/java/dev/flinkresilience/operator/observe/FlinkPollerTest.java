@@ -75,6 +75,24 @@ class FlinkPollerTest {
   }
 
   @Test
+  void theReaderIsToldWhetherTheJobIsSteadyAndGetsOnlyItsOwnJobManagersLastAnswer() {
+    rest.answer(JM_1, () -> done(running(7)));
+    rest.answer(JM_2, () -> done(running(9)));
+    poller.track(ordersId, new PollTarget(JM_1, JOB_ID, QUICK, null, false));
+    int start = rest.calls(JM_1);
+    await("two polls of a steady job", () -> rest.calls(JM_1) >= start + 2);
+    assertThat(rest.lastSteady.get()).as("steady: nothing waits on its checkpoint").isTrue();
+    assertThat(rest.lastPrevious.get().latestCompleted().id()).isEqualTo(7);
+
+    poller.track(ordersId, new PollTarget(JM_2, JOB_ID, QUICK, null, true));
+    await("the new JobManager polled", () -> rest.calls(JM_2) >= 1);
+    assertThat(rest.firstPrevious.get(JM_2))
+        .as("another JobManager's answer tells nothing of this one")
+        .isEmpty();
+    assertThat(rest.firstSteady.get(JM_2)).as("a checkpoint wakes the job: not steady").isFalse();
+  }
+
+  @Test
   void wakesTheReconcilerOnChangeAndOnEveryFailureButNotOnTheSameAnswer() {
     rest.answer(JM_1, () -> done(running(7)));
     poller.track(ordersId, target(JM_1, JOB_ID, QUICK));
@@ -435,9 +453,24 @@ class FlinkPollerTest {
       return List.copyOf(starts.getOrDefault(base, List.of()));
     }
 
+    final java.util.concurrent.atomic.AtomicReference<FlinkObservation> lastPrevious =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    final java.util.concurrent.atomic.AtomicReference<Boolean> lastSteady =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Per JobManager, the {@code previous} its first call was given (empty: none). */
+    final Map<URI, java.util.Optional<FlinkObservation>> firstPrevious = new ConcurrentHashMap<>();
+
+    final Map<URI, Boolean> firstSteady = new ConcurrentHashMap<>();
+
     @Override
     public CompletableFuture<FlinkObservation> read(
-        URI restBase, String jobId, FlinkObservation previous) {
+        URI restBase, String jobId, FlinkObservation previous, boolean steady) {
+      lastPrevious.set(previous);
+      lastSteady.set(steady);
+      if (firstPrevious.putIfAbsent(restBase, java.util.Optional.ofNullable(previous)) == null) {
+        firstSteady.put(restBase, steady);
+      }
       starts
           .computeIfAbsent(
               restBase, b -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))

@@ -1,7 +1,9 @@
 package dev.flinkresilience.operator.observe.rest;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,6 +24,13 @@ public interface FlinkRestClient {
 
   /** {@code GET /jobs/:id/checkpoints}: counts and the latest checkpoint of each kind. */
   CompletableFuture<CheckpointStats> checkpoints(URI restBase, String jobId);
+
+  /**
+   * {@code GET /jobs/:id/checkpoints/config}: the periodic checkpoint interval the job runs with
+   * (its code may override the configuration), empty when it checkpoints only on demand. Flink
+   * answers 404 when checkpointing is off.
+   */
+  CompletableFuture<Optional<Duration>> checkpointInterval(URI restBase, String jobId);
 
   /**
    * The job metric {@code numRestarts}. Empty when Flink has not fetched it yet: its metric fetcher

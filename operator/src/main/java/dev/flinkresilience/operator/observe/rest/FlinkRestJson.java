@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -59,8 +61,24 @@ final class FlinkRestJson {
         optionalText(call, job, "name"),
         text(call, job, "state"),
         optionalTime(call, job, "start-time"),
-        timestamps);
+        timestamps,
+        optionalTime(call, job, "now"));
   }
+
+  /**
+   * {@code GET /jobs/:id/checkpoints/config}: the periodic checkpoint interval ({@code interval},
+   * milliseconds). Empty when there is no useful one: Flink writes {@code Long.MAX_VALUE} for a job
+   * that does not checkpoint periodically.
+   */
+  static Optional<Duration> checkpointInterval(String call, byte[] body) {
+    long millis = number(call, tree(call, body), "interval");
+    return millis <= 0 || millis >= MAX_INTERVAL.toMillis()
+        ? Optional.empty()
+        : Optional.of(Duration.ofMillis(millis));
+  }
+
+  /** Beyond this an interval is "never" for the poller's purpose. */
+  private static final Duration MAX_INTERVAL = Duration.ofDays(1);
 
   static CheckpointStats checkpoints(String call, byte[] body) {
     JsonNode root = tree(call, body);

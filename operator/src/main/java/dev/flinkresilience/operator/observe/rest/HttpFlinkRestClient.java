@@ -11,6 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -69,6 +70,12 @@ public final class HttpFlinkRestClient implements FlinkRestClient {
   @Override
   public CompletableFuture<CheckpointStats> checkpoints(URI restBase, String jobId) {
     return get(restBase, "/jobs/" + jobId + "/checkpoints", FlinkRestJson::checkpoints);
+  }
+
+  @Override
+  public CompletableFuture<Optional<Duration>> checkpointInterval(URI restBase, String jobId) {
+    return get(
+        restBase, "/jobs/" + jobId + "/checkpoints/config", FlinkRestJson::checkpointInterval);
   }
 
   @Override

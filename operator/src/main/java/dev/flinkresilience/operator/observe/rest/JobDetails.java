@@ -12,9 +12,15 @@ import java.util.Map;
  * @param startTime when the job was submitted; null when Flink reports none
  * @param timestamps when the job last entered each status it has been in; statuses it never entered
  *     (Flink reports 0) are left out
+ * @param now the JobManager's clock when it answered ({@code now}); null when Flink sends none
  */
 public record JobDetails(
-    String id, String name, String state, Instant startTime, Map<String, Instant> timestamps) {
+    String id,
+    String name,
+    String state,
+    Instant startTime,
+    Map<String, Instant> timestamps,
+    Instant now) {
 
   public JobDetails {
     timestamps = Map.copyOf(timestamps);

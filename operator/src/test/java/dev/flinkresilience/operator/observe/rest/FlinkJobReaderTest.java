@@ -147,6 +147,113 @@ class FlinkJobReaderTest {
     assertThat(FlinkJobReader.restartsDue(previous, "RUNNING", at)).isEqualTo(due);
   }
 
+  /** The 2.3 fixtures' JobManager clock ({@code now} of job-running) and checkpoint 2's trigger. */
+  private static final long FIXTURE_NOW = 1795245805362L;
+
+  private static final Instant CHECKPOINT_2_TRIGGERED = Instant.ofEpochMilli(1795245806113L);
+
+  @Test
+  void aSteadyJobsCheckpointsAreAskedOnlyOnceTheNextCanHaveCompletedAndTheIntervalOnce() {
+    serveFixture("2.3", "/checkpoints", "checkpoints-completed");
+    serveFixture("2.3", "/metrics?get=numRestarts", "metrics-numRestarts");
+    serve("/checkpoints/config", 200, "{\"mode\":\"exactly_once\",\"interval\":2000}");
+    String checkpoints = "/jobs/" + JOB + "/checkpoints";
+    String config = "/jobs/" + JOB + "/checkpoints/config";
+
+    serveJobAt(CHECKPOINT_2_TRIGGERED.toEpochMilli() + 100);
+    FlinkObservation first = reader.read(base, JOB, null, true).join();
+    assertThat(first.latestCompleted().id()).isEqualTo(2);
+    assertThat(first.pace().nextNotBefore()).isEqualTo(CHECKPOINT_2_TRIGGERED.plusSeconds(2));
+    assertThat(asked.get(checkpoints)).isEqualTo(1);
+
+    serveJobAt(CHECKPOINT_2_TRIGGERED.toEpochMilli() + 1999);
+    FlinkObservation spared = reader.read(base, JOB, first, true).join();
+    assertThat(asked.get(checkpoints)).as("no checkpoint can have completed since").isEqualTo(1);
+    assertThat(spared.latestCompleted()).as("carried over").isEqualTo(first.latestCompleted());
+    assertThat(spared.jobState()).isEqualTo("RUNNING");
+
+    assertThat(reader.read(base, JOB, spared, false).join().latestCompleted().id()).isEqualTo(2);
+    assertThat(asked.get(checkpoints)).as("not steady: always asked").isEqualTo(2);
+
+    serveJobAt(CHECKPOINT_2_TRIGGERED.toEpochMilli() + 2000);
+    reader.read(base, JOB, spared, true).join();
+    assertThat(asked.get(checkpoints)).as("the next one may have completed").isEqualTo(3);
+    assertThat(asked.get(config)).as("the interval, once while the state holds").isEqualTo(1);
+  }
+
+  @Test
+  void withoutAnIntervalTheCheckpointsAreAskedEveryPoll() {
+    serveFixture("2.3", "/checkpoints", "checkpoints-completed");
+    serveFixture("2.3", "/metrics?get=numRestarts", "metrics-numRestarts");
+    serve("/checkpoints/config", 404, "{\"errors\":[\"Checkpointing is not enabled\"]}");
+    serveJobAt(CHECKPOINT_2_TRIGGERED.toEpochMilli() + 100);
+
+    FlinkObservation previous = null;
+    for (int i = 0; i < 3; i++) {
+      previous = reader.read(base, JOB, previous, true).join();
+      assertThat(previous.outcome()).isEqualTo(Outcome.OK);
+    }
+    assertThat(asked.get("/jobs/" + JOB + "/checkpoints")).isEqualTo(3);
+    assertThat(asked.get("/jobs/" + JOB + "/checkpoints/config"))
+        .as("asked once while the state holds, not every poll")
+        .isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0} → asked: {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "first poll, true",
+    "RUNNING before and now the next cannot have completed, false",
+    "RUNNING before and now the next may have completed, true",
+    "RESTARTING before, true",
+    "RESTARTING now, true",
+    "the last poll failed, true",
+    "no interval known, true",
+    "no checkpoint completed yet, true",
+    "the JobManager sends no clock, true",
+  })
+  void whenTheCheckpointsAreAsked(String row, boolean due) {
+    Instant triggered = Instant.parse("2026-12-06T18:00:00Z");
+    Instant jmNow = triggered.plusSeconds(59);
+    var pace = new FlinkObservation.CheckpointPace(Duration.ofMinutes(1), triggered);
+    String nowState = row.equals("RESTARTING now") ? "RESTARTING" : "RUNNING";
+    FlinkObservation previous =
+        switch (row) {
+          case "first poll" -> null;
+          case "RESTARTING before" -> observed("RESTARTING", pace);
+          case "the last poll failed" -> FlinkObservation.failed(jmNow, Outcome.UNREACHABLE, "x");
+          case "no interval known" ->
+              observed("RUNNING", new FlinkObservation.CheckpointPace(null, triggered));
+          case "no checkpoint completed yet" ->
+              observed("RUNNING", new FlinkObservation.CheckpointPace(Duration.ofMinutes(1), null));
+          default -> observed("RUNNING", pace);
+        };
+    if (row.endsWith("may have completed")) {
+      jmNow = triggered.plusSeconds(60);
+    }
+    JobDetails job =
+        new JobDetails(
+            JOB,
+            "j",
+            nowState,
+            null,
+            Map.of(),
+            row.equals("the JobManager sends no clock") ? null : jmNow);
+    assertThat(FlinkJobReader.checkpointsDue(previous, job)).isEqualTo(due);
+  }
+
+  private static FlinkObservation observed(String state, FlinkObservation.CheckpointPace pace) {
+    return new FlinkObservation(NOW, Outcome.OK, null, state, 1L, null, null, null, null, pace);
+  }
+
+  /** job-running of Flink 2.3, its JobManager's clock at {@code epochMillis}. */
+  private void serveJobAt(long epochMillis) {
+    String body =
+        new String(FlinkRestFixtures.body("2.3", "job-running"), StandardCharsets.UTF_8)
+            .replace("\"now\":" + FIXTURE_NOW, "\"now\":" + epochMillis);
+    assertThat(body).contains("\"now\":" + epochMillis);
+    serve("", 200, body);
+  }
+
   @ParameterizedTest
   @FieldSource("VERSIONS")
   void runningJobAfterASavepoint(String version) {
