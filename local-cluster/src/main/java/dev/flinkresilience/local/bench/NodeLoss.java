@@ -20,10 +20,11 @@ import java.util.stream.Collectors;
  * Phase 4: the node with the most JobManagers (a third of the jobs) dies right after renewing its
  * Lease, the worst case for detection: its Lease is renewed no more, its stand-in kubelet does
  * nothing, and its jobs' fake JobManagers hang. Per affected job: detection ({@code detectedAt} of
- * its NodeLost incident), release (its JobManager pod gone from the API: the operator force-deletes
- * it) and Running again (the incident closed), each in seconds from the last renewal. A replacement
- * JobManager running on another node makes the fake answer for the job again, restored from its
- * newest checkpoint.
+ * its NodeLost incident: when the node watch judged the node lost; {@code openedAt}, when the job's
+ * pass opened the incident, is shown too), release (its JobManager pod gone from the API: the
+ * operator force-deletes it) and Running again (the incident closed), each in seconds from the last
+ * renewal. A replacement JobManager running on another node makes the fake answer for the job
+ * again, restored from its newest checkpoint.
  */
 final class NodeLoss {
   private NodeLoss() {}
@@ -59,6 +60,8 @@ final class NodeLoss {
             .map(e -> e.getKey() + " " + e.getValue().size())
             .collect(Collectors.joining(", ")));
     Map<String, Long> detectedAt = new ConcurrentHashMap<>();
+    // When the job's pass opened the incident: later than its detection by the reconcile queue.
+    Map<String, Long> openedAt = new ConcurrentHashMap<>();
     Map<String, Long> releasedAt = new ConcurrentHashMap<>();
     Map<String, Long> runningAt = new ConcurrentHashMap<>();
     Map<String, String> reasons = new ConcurrentHashMap<>();
@@ -85,6 +88,11 @@ final class NodeLoss {
               if (at >= killedAt[0] - 1000) {
                 detectedAt.putIfAbsent(key, at);
                 reasons.putIfAbsent(key, String.valueOf(incident.getReason()));
+                openedAt.putIfAbsent(
+                    key,
+                    incident.getOpenedAt() == null
+                        ? at
+                        : Instant.parse(incident.getOpenedAt()).toEpochMilli());
               }
             }
             if (detectedAt.containsKey(key)
@@ -145,6 +153,7 @@ final class NodeLoss {
           return Stats.of(values);
         };
     r.detection = fromKill.apply(detectedAt);
+    r.opened = fromKill.apply(openedAt);
     r.release = fromKill.apply(releasedAt);
     r.runningAgain = fromKill.apply(runningAt);
     List<Double> afterDetection = new ArrayList<>();

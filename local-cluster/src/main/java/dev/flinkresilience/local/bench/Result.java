@@ -32,6 +32,7 @@ final class Result {
   int nodeLossAffected;
   int podsReleasedFromNode;
   Stats detection = Stats.NONE;
+  Stats opened = Stats.NONE;
   Stats release = Stats.NONE;
   Stats releaseAfterDetection = Stats.NONE;
   Stats runningAgain = Stats.NONE;
@@ -105,7 +106,8 @@ final class Result {
     out.printf(
         Locale.ROOT,
         "node loss (%d jobs affected, nodeLostAfter 20s, nodeSuspectAfter 12s; seconds from the"
-            + " last Lease renewal): detected p50 %s / p99 %s / max %s; released p50 %s / p99 %s /"
+            + " last Lease renewal): detected p50 %s / p99 %s / max %s; incident opened p50 %s /"
+            + " p99 %s / max %s; released p50 %s / p99 %s /"
             + " max %s (after detection p50 %s / p99 %s / max %s); Running again p50 %s / p99 %s /"
             + " max %s; incidents %s; JobManager pods removed from the dead node %d (a replacement"
             + " that landed there again counts once more)%n",
@@ -113,6 +115,9 @@ final class Result {
         s(detection.p50()),
         s(detection.p99()),
         s(detection.max()),
+        s(opened.p50()),
+        s(opened.p99()),
+        s(opened.max()),
         s(release.p50()),
         s(release.p99()),
         s(release.max()),
@@ -221,6 +226,8 @@ final class Result {
         + podsReleasedFromNode
         + ",\"detectionSeconds\":"
         + detection.json()
+        + ",\"openedSeconds\":"
+        + opened.json()
         + ",\"releaseSeconds\":"
         + release.json()
         + ",\"releaseAfterDetectionSeconds\":"

@@ -11,9 +11,27 @@ import java.time.Instant;
  * @param ready its Ready condition status (True, False, Unknown), null when unknown
  * @param outOfService whether it carries the {@code node.kubernetes.io/out-of-service} taint
  * @param deleted whether the Node object is gone
+ * @param judgedLostAt when the node watch first judged it lost for the job this view is for (its
+ *     nodeLostAfter), null when it has not: the detection time of a NodeLost incident, which the
+ *     job's pass may open later (the reconcile queue)
  */
 public record NodeView(
-    String name, Instant leaseRenewedAt, String ready, boolean outOfService, boolean deleted) {
+    String name,
+    Instant leaseRenewedAt,
+    String ready,
+    boolean outOfService,
+    boolean deleted,
+    Instant judgedLostAt) {
+
+  public NodeView(
+      String name, Instant leaseRenewedAt, String ready, boolean outOfService, boolean deleted) {
+    this(name, leaseRenewedAt, ready, outOfService, deleted, null);
+  }
+
+  /** The same view, judged lost by the node watch at {@code at} (null: not judged lost). */
+  public NodeView judgedLostAt(Instant at) {
+    return new NodeView(name, leaseRenewedAt, ready, outOfService, deleted, at);
+  }
 
   public static final String OUT_OF_SERVICE_TAINT = "node.kubernetes.io/out-of-service";
 

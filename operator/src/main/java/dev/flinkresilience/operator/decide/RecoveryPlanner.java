@@ -210,26 +210,26 @@ public final class RecoveryPlanner {
       "its pod there goes once the Deployment controller has taken that";
 
   /**
-   * How long the JobManager's pod waits for the Deployment controller at most. Released before the
-   * controller has taken the keep-off, the pod is replaced by the old ReplicaSet, anywhere (the
-   * dead node too, until Kubernetes marks it NotReady), and the rollout then removes that
-   * JobManager again: a second restart. With 10 s, 109 of 339 jobs of the 1,000-job benchmark had
-   * one, with 30 s 27 of 340 (the controller, on the same 2 cores, took 13 to 31 s). Releasing
-   * sooner gains nothing whatever the controller does: a slow one is slow to roll out too, and a
-   * stopped one (the whole controller-manager) replaces nothing either. A controller that has taken
-   * the keep-off is seen at once (observed generation, or the pod deleting); the bound is only for
-   * a sign of that which never comes (a stale informer), and {@code haRecoveryTimeout} (2 minutes
-   * by default) escalates behind it.
+   * How long the JobManager's pod waits for the Deployment controller at most, from the incident's
+   * opening (the keep-off follows at once). Released before the controller has taken the keep-off,
+   * the pod is replaced by the old ReplicaSet, anywhere (the dead node too, until Kubernetes marks
+   * it NotReady), and the rollout then removes that JobManager again: a second restart. With 10 s,
+   * 109 of 339 jobs of the 1,000-job benchmark had one, with 30 s 27 of 340 (the controller, on the
+   * same 2 cores, took 13 to 31 s). Releasing sooner gains nothing whatever the controller does: a
+   * slow one is slow to roll out too, and a stopped one (the whole controller-manager) replaces
+   * nothing either. A controller that has taken the keep-off is seen at once (observed generation,
+   * or the pod deleting); the bound is only for a sign of that which never comes (a stale
+   * informer), and {@code haRecoveryTimeout} (2 minutes by default) escalates behind it.
    */
   static final Duration KEEP_OFF_WAIT = Duration.ofSeconds(60);
 
   private static boolean releasableJobManager(
       PlanInput in, Incident current, JobManagerDeployment jm, PodView pod) {
-    Instant detected = StatusTime.or(current.getDetectedAt(), in.now());
+    Instant opened = IncidentTimes.opened(current, in.now());
     // Being deleted: its ReplicaSet has let it go, so it is at zero already.
     return jm.rolledOut()
         || pod.deletingSince() != null
-        || !in.now().isBefore(detected.plus(KEEP_OFF_WAIT));
+        || !in.now().isBefore(opened.plus(KEEP_OFF_WAIT));
   }
 
   private static Decision verify(PlanInput in, Incident current) {
@@ -365,17 +365,17 @@ public final class RecoveryPlanner {
   }
 
   /**
-   * The verification's window opens at the detection, or once the operator released the
-   * JobManager's pod from a lost node if that came later: its replacement cannot start before, and
-   * the two steps of that release wait for the Deployment controller (up to {@link
-   * #KEEP_OFF_WAIT}). Counted from the detection, that wait came off Flink's time: in the 1,000-job
-   * benchmark the 135 of 337 jobs redeployed at the timeout had their JobManager released 18 to 32
-   * s after the detection, so their new JobManagers had 90 to 106 s of the 2 minutes.
+   * The verification's window opens with the incident ({@link IncidentTimes#opened}), or once the
+   * operator released the JobManager's pod from a lost node if that came later: its replacement
+   * cannot start before, and the two steps of that release wait for the Deployment controller (up
+   * to {@link #KEEP_OFF_WAIT}). Counted from the detection, that wait came off Flink's time: in the
+   * 1,000-job benchmark the 135 of 337 jobs redeployed at the timeout had their JobManager released
+   * 18 to 32 s after the detection, so their new JobManagers had 90 to 106 s of the 2 minutes.
    */
   private static Instant verifyingSince(PlanInput in, Incident current) {
-    Instant detected = StatusTime.or(current.getDetectedAt(), in.now());
+    Instant opened = IncidentTimes.opened(current, in.now());
     Instant released = StatusTime.or(current.getJobManagerReleasedAt(), null);
-    return released != null && released.isAfter(detected) ? released : detected;
+    return released != null && released.isAfter(opened) ? released : opened;
   }
 
   private static Duration verifyTimeout(PlanInput in, Incident current) {

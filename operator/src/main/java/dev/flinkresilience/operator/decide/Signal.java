@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param pod the pod concerned, or null
  * @param failedAt when it failed as far as known (a lost node: its last Lease renewal)
  * @param needsRedeploy whether Flink cannot recover by itself (§5.2)
+ * @param detectedAt when the operator observed it, if before this pass (a node the node watch
+ *     judged lost while the job waited in the reconcile queue); null: this pass
  */
 public record Signal(
     Reason reason,
@@ -18,7 +20,23 @@ public record Signal(
     String node,
     String pod,
     Instant failedAt,
-    boolean needsRedeploy) {
+    boolean needsRedeploy,
+    Instant detectedAt) {
+
+  public Signal(
+      Reason reason,
+      String detail,
+      String node,
+      String pod,
+      Instant failedAt,
+      boolean needsRedeploy) {
+    this(reason, detail, node, pod, failedAt, needsRedeploy, null);
+  }
+
+  /** When it was detected: {@link #detectedAt} when known and not after {@code now}, else now. */
+  public Instant detectedBy(Instant now) {
+    return detectedAt != null && detectedAt.isBefore(now) ? detectedAt : now;
+  }
 
   public enum Reason {
     NODE_LOST("NodeLost"),

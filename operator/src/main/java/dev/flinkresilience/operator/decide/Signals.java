@@ -58,7 +58,8 @@ public final class Signals {
                 // The pod is named only when it is the JobManager: then it restarts elsewhere.
                 jobManagerThere.map(PodView::name).orElse(null),
                 node.lastSeen() == null ? now : node.lastSeen(),
-                jobManagerThere.isPresent() && (!ha || haMetadataMissing(in))));
+                jobManagerThere.isPresent() && (!ha || haMetadataMissing(in)),
+                detectedAt(node, status)));
       }
     }
     Instant handled = handledUntil(status);
@@ -239,27 +240,44 @@ public final class Signals {
    */
   private static boolean lossHandled(
       NodeView node, List<PodView> pods, FlinkResilientJobStatus status) {
-    Instant lastSeen = node.lastSeen();
-    Optional<Instant> handled =
-        status.getRecovery().getHistory().stream()
-            .filter(i -> Reason.NODE_LOST.value().equals(i.getReason()))
-            .filter(i -> node.name().equals(i.getNode()))
-            .map(i -> StatusTime.or(i.getDetectedAt(), null))
-            .filter(at -> at != null && (lastSeen == null || at.isAfter(lastSeen)))
-            .max(Comparator.naturalOrder());
+    Optional<Instant> handled = handledLoss(node, status);
     return handled.isPresent()
         && pods.stream()
             .filter(p -> node.name().equals(p.node()))
             .noneMatch(p -> p.createdAt() != null && p.createdAt().isAfter(handled.get()));
   }
 
-  /** When the newest incident so far was detected; null before the first. */
+  /** When the newest NodeLost incident of this loss of the node was opened, if there was one. */
+  private static Optional<Instant> handledLoss(NodeView node, FlinkResilientJobStatus status) {
+    Instant lastSeen = node.lastSeen();
+    return status.getRecovery().getHistory().stream()
+        .filter(i -> Reason.NODE_LOST.value().equals(i.getReason()))
+        .filter(i -> node.name().equals(i.getNode()))
+        .map(i -> IncidentTimes.opened(i, null))
+        .filter(at -> at != null && (lastSeen == null || at.isAfter(lastSeen)))
+        .max(Comparator.naturalOrder());
+  }
+
+  /**
+   * When the node watch judged the node lost, unless an incident of this loss was opened since: a
+   * pod bound to the node after that one is a new failure, detected by this pass.
+   */
+  private static Instant detectedAt(NodeView node, FlinkResilientJobStatus status) {
+    Instant judged = node.judgedLostAt();
+    if (judged == null) {
+      return null;
+    }
+    Optional<Instant> handled = handledLoss(node, status);
+    return handled.isPresent() && !handled.get().isBefore(judged) ? null : judged;
+  }
+
+  /** When the newest incident so far was opened; null before the first. */
   private static Instant handledUntil(FlinkResilientJobStatus status) {
     var history = status.getRecovery().getHistory();
     if (history.isEmpty()) {
       return null;
     }
-    return StatusTime.or(history.get(history.size() - 1).getDetectedAt(), null);
+    return IncidentTimes.opened(history.get(history.size() - 1), null);
   }
 
   /**

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -189,17 +190,31 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     tracked.compute(
         job,
         (k, old) -> {
-          Set<String> lost = new HashSet<>(old == null ? Set.of() : old.lost());
-          lost.retainAll(names);
+          Map<String, Instant> lost = new HashMap<>(old == null ? Map.of() : old.lost());
+          lost.keySet().retainAll(names);
           Set<String> suspect = new HashSet<>(old == null ? Set.of() : old.suspect());
           suspect.retainAll(names);
-          return new Tracked(names, thresholds, Set.copyOf(lost), Set.copyOf(suspect));
+          return new Tracked(names, thresholds, Map.copyOf(lost), Set.copyOf(suspect));
         });
   }
 
   public void forget(ResourceID job) {
     tracked.remove(job);
     wokenBySight.remove(job);
+  }
+
+  /**
+   * What the caches know of the nodes hosting the job, each with when the watch judged it lost for
+   * the job ({@link NodeView#judgedLostAt}): a NodeLost incident is detected then, whenever the
+   * job's pass comes.
+   */
+  public Map<String, NodeView> views(ResourceID job, Collection<String> nodeNames) {
+    Map<String, NodeView> views = views(nodeNames);
+    Tracked t = tracked.get(job);
+    if (t != null) {
+      t.lost().forEach((node, at) -> views.computeIfPresent(node, (n, v) -> v.judgedLostAt(at)));
+    }
+    return views;
   }
 
   /** What the caches know of these nodes; a node never seen is absent. */
@@ -318,9 +333,12 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
               t.thresholds().corroborates()
                   ? judgedLost(views, t.thresholds().suspectAfter(), now)
                   : Set.of();
-          if (force || !lostNow.equals(t.lost()) || !suspectNow.equals(t.suspect())) {
+          if (force || !lostNow.equals(t.lost().keySet()) || !suspectNow.equals(t.suspect())) {
             fire.set(true);
-            return new Tracked(t.nodes(), t.thresholds(), lostNow, suspectNow);
+            // A node lost before keeps the moment it was first judged so: the detection time.
+            Map<String, Instant> since = new HashMap<>();
+            lostNow.forEach(n -> since.put(n, t.lost().getOrDefault(n, now)));
+            return new Tracked(t.nodes(), t.thresholds(), Map.copyOf(since), suspectNow);
           }
           return t;
         });
@@ -560,8 +578,14 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
         .collect(Collectors.toUnmodifiableSet());
   }
 
+  /**
+   * @param lost the job's nodes judged lost at its nodeLostAfter, and when each first was
+   */
   private record Tracked(
-      Set<String> nodes, NodeThresholds thresholds, Set<String> lost, Set<String> suspect) {}
+      Set<String> nodes,
+      NodeThresholds thresholds,
+      Map<String, Instant> lost,
+      Set<String> suspect) {}
 
   record Renewal(Instant renewTime, Instant seenAt) {}
 

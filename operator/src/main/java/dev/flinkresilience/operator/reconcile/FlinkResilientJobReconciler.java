@@ -255,7 +255,9 @@ public class FlinkResilientJobReconciler
         name(job),
         JobObjects.of(ctx, Deployment.class, job),
         pods,
-        nodes.map(n -> n.views(ClusterObserver.nodesHosting(pods))).orElse(Map.of()),
+        nodes
+            .map(n -> n.views(ResourceID.fromResource(job), ClusterObserver.nodesHosting(pods)))
+            .orElse(Map.of()),
         nodes.map(NodeWatch::sight).orElse(NodeSight.CLEAR));
   }
 

@@ -268,6 +268,8 @@ public final class FlinkWatch {
     }
     var incident = status.getRecovery().getCurrent();
     if (incident != null) {
+      // Opened, not detected: a poll between the two predates the pass that acted on it.
+      notBefore = later(notBefore, incident.getOpenedAt());
       notBefore = later(notBefore, incident.getDetectedAt());
     }
     return o.observedAt().isAfter(notBefore) ? o : null;

@@ -245,8 +245,10 @@ final class RecoveryReport {
     i.setNode(signal.node());
     i.setPod(signal.pod());
     i.setFailedAt(signal.failedAt().toString());
-    i.setDetectedAt(now.toString());
-    i.setDetectionSeconds(seconds(signal.failedAt().toString(), now));
+    Instant detected = signal.detectedBy(now);
+    i.setDetectedAt(detected.toString());
+    i.setOpenedAt(now.toString());
+    i.setDetectionSeconds(seconds(signal.failedAt().toString(), detected));
     i.setAction(action.value());
     i.setAttempts(action == RecoveryAction.REDEPLOY ? 1 : 0);
     i.setTargetCheckpointId(IncidentTarget.checkpointId(in.status(), signal.failedAt()));

@@ -100,6 +100,20 @@ class RecoveryPlannerTest {
                 w -> w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 25)),
                 opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
             row(
+                "the node watch judged the node lost 5 s before this pass: detected then",
+                w ->
+                    w.ha()
+                        .nodes
+                        .put(
+                            "node-a",
+                            RecoveryWorld.silentNode("node-a", 25)
+                                .judgedLostAt(NOW.minusSeconds(5))),
+                d -> {
+                  opened(Reason.NODE_LOST, RecoveryAction.VERIFY).accept(d);
+                  assertThat(((OpenIncident) d).signal().detectedBy(NOW))
+                      .isEqualTo(NOW.minusSeconds(5));
+                }),
+            row(
                 "node of a TaskManager still lost after its incident closed: nothing (no storm)",
                 w -> {
                   w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 40));
@@ -132,6 +146,29 @@ class RecoveryPlannerTest {
                   w.status.getRecovery().setHistory(List.of(tm));
                 },
                 opened(Reason.NODE_LOST, RecoveryAction.REDEPLOY)),
+            row(
+                "the same, the node judged lost before that incident: detected by this pass",
+                w -> {
+                  w.nodes.put(
+                      "node-b",
+                      RecoveryWorld.silentNode("node-b", 40).judgedLostAt(NOW.minusSeconds(19)));
+                  handledNodeLoss(w, "node-b", NOW.minusSeconds(15));
+                  w.pods.add(
+                      new PodView(
+                          "orders-tm-2",
+                          PodView.Role.TASK_MANAGER,
+                          "node-b",
+                          "Pending",
+                          false,
+                          null,
+                          null,
+                          null,
+                          NOW.minusSeconds(5)));
+                },
+                d -> {
+                  opened(Reason.NODE_LOST, RecoveryAction.VERIFY).accept(d);
+                  assertThat(((OpenIncident) d).signal().detectedBy(NOW)).isEqualTo(NOW);
+                }),
             row(
                 "a pod bound to the lost node after its incident closed: a new incident",
                 w -> {
@@ -339,6 +376,17 @@ class RecoveryPlannerTest {
                   w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
                   incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY)
                       .setDetectedAt(NOW.minusSeconds(45).toString());
+                  keptOff(w, "node-a", false);
+                },
+                d -> assertThat(d).isNotInstanceOf(ReleasePods.class)),
+            row(
+                "kept off, not taken 45 s after the incident opened, 65 s after the node watch"
+                    + " judged the node lost (the job waited in the queue): still waits",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  Incident i = incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                  i.setDetectedAt(NOW.minusSeconds(65).toString());
+                  i.setOpenedAt(NOW.minusSeconds(45).toString());
                   keptOff(w, "node-a", false);
                 },
                 d -> assertThat(d).isNotInstanceOf(ReleasePods.class)),

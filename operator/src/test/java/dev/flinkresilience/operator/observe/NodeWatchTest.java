@@ -88,6 +88,36 @@ class NodeWatchTest {
   }
 
   @Test
+  void aJobsViewsTellWhenTheWatchFirstJudgedTheNodeLostForIt() throws Exception {
+    createNode("node-a", "True");
+    createNode("node-b", "True");
+    Instant stopped = renew("node-a");
+    renew("node-b");
+    start(Duration.ofMillis(100));
+    watch.track(JOB, Set.of("node-a", "node-b"), NodeThresholds.leaseOnly(LOST_AFTER));
+    watch.track(OTHER_JOB, Set.of("node-a"), NodeThresholds.leaseOnly(Duration.ofSeconds(30)));
+    long until = System.nanoTime() + 2_000_000_000L;
+    while (System.nanoTime() < until) {
+      renew("node-b"); // node-a stops renewing
+      Thread.sleep(100);
+    }
+    Instant judged = watch.views(JOB, List.of("node-a", "node-b")).get("node-a").judgedLostAt();
+    assertThat(judged)
+        .as("first judged lost about nodeLostAfter after its last renewal")
+        .isAfter(stopped.plus(LOST_AFTER))
+        .isBefore(stopped.plus(LOST_AFTER).plusSeconds(1));
+    assertThat(watch.views(JOB, List.of("node-b")).get("node-b").judgedLostAt()).isNull();
+    assertThat(watch.views(OTHER_JOB, List.of("node-a")).get("node-a").judgedLostAt())
+        .as("not lost at the other job's 30 s")
+        .isNull();
+
+    Thread.sleep(500);
+    assertThat(watch.views(JOB, List.of("node-a")).get("node-a").judgedLostAt())
+        .as("kept while it stays lost")
+        .isEqualTo(judged);
+  }
+
+  @Test
   void aLeaseIsJudgedWhenItCrossesTheThresholdNotAtTheNextTick() throws Exception {
     createNode("node-a", "True");
     renew("node-a");

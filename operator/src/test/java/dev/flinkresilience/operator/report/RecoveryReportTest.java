@@ -62,6 +62,45 @@ class RecoveryReportTest {
   }
 
   @Test
+  void aNodeLossIsDetectedWhenTheNodeWatchJudgedItAndOpenedByThePass() {
+    var signal =
+        new Signal(
+            Signal.Reason.NODE_LOST,
+            "node-a silent",
+            "node-a",
+            "orders-jm",
+            T0.minusSeconds(31),
+            false,
+            T0.minusSeconds(11));
+    Incident i =
+        report(running(), new Decision.OpenIncident(signal, RecoveryAction.VERIFY), T0)
+            .status()
+            .getRecovery()
+            .getCurrent();
+    assertThat(i.getDetectedAt()).isEqualTo(T0.minusSeconds(11).toString());
+    assertThat(i.getDetectionSeconds()).isEqualTo(20.0);
+    assertThat(i.getOpenedAt()).as("the pass, 11 s later in the queue").isEqualTo(T0.toString());
+
+    var early =
+        new Signal(
+            Signal.Reason.NODE_LOST,
+            "x",
+            "node-a",
+            null,
+            T0.minusSeconds(31),
+            false,
+            T0.plusSeconds(1));
+    assertThat(
+            report(running(), new Decision.OpenIncident(early, RecoveryAction.VERIFY), T0)
+                .status()
+                .getRecovery()
+                .getCurrent()
+                .getDetectedAt())
+        .as("never after the pass that opens it")
+        .isEqualTo(T0.toString());
+  }
+
+  @Test
   void anIncidentOpenedAfterFlinkRecoveredByItselfTargetsItsRestoreNotItsNewCheckpoints() {
     // The standby took the lock over, restored 4 and checkpointed up to 12 before the node's loss
     // was seen: 12 is the recovered job's own, and no restore could ever reach it.

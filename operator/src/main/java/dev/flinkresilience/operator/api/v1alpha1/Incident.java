@@ -32,8 +32,23 @@ public class Incident {
   @JsonPropertyDescription("When the failure happened, as far as known (RFC 3339).")
   private String failedAt;
 
-  @JsonPropertyDescription("When the operator detected it (RFC 3339).")
+  @JsonPropertyDescription(
+      "When the operator detected it (RFC 3339): for a lost node, when its node watch first judged"
+          + " the node lost, which may be before the pass that opened the incident (openedAt).")
   private String detectedAt;
+
+  @JsonPropertyDescription(
+      "When the operator's pass opened the incident (RFC 3339); its waits (for the Deployment"
+          + " controller, for Flink's own recovery) count from here.")
+  private String openedAt;
+
+  public String getOpenedAt() {
+    return openedAt;
+  }
+
+  public void setOpenedAt(String openedAt) {
+    this.openedAt = openedAt;
+  }
 
   @JsonPropertyDescription("Seconds from the failure to its detection.")
   private Double detectionSeconds;
