@@ -384,6 +384,8 @@ class NodeWatchTest {
       Thread.sleep(200);
     }
     assertThat(verdict("node-b", lostAfter)).isEqualTo(NodeSight.Verdict.LOST);
+    Instant judged = watch.views(JOB, List.of("node-b")).get("node-b").judgedLostAt();
+    assertThat(judged).isNotNull();
 
     // Then no Lease event at all for 2.5 s: a gap. node-c's last renewal was its last before the
     // gap, so it was not lost when the gap began.
@@ -399,6 +401,9 @@ class NodeWatchTest {
     assertThat(verdict("node-b", lostAfter)).isEqualTo(NodeSight.Verdict.LOST);
     assertThat(verdict("node-c", lostAfter)).isEqualTo(NodeSight.Verdict.ALIVE);
     assertThat(woken()).as("the job, to act on node-b now").contains(JOB);
+    assertThat(watch.views(JOB, List.of("node-b")).get("node-b").judgedLostAt())
+        .as("the same loss, detected before the gap")
+        .isEqualTo(judged);
   }
 
   @Test
