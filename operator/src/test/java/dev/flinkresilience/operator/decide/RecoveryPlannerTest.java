@@ -153,17 +153,7 @@ class RecoveryPlannerTest {
                       "node-b",
                       RecoveryWorld.silentNode("node-b", 40).judgedLostAt(NOW.minusSeconds(19)));
                   handledNodeLoss(w, "node-b", NOW.minusSeconds(15));
-                  w.pods.add(
-                      new PodView(
-                          "orders-tm-2",
-                          PodView.Role.TASK_MANAGER,
-                          "node-b",
-                          "Pending",
-                          false,
-                          null,
-                          null,
-                          null,
-                          NOW.minusSeconds(5)));
+                  boundFiveSecondsAgo(w, "node-b");
                 },
                 d -> {
                   opened(Reason.NODE_LOST, RecoveryAction.VERIFY).accept(d);
@@ -174,17 +164,7 @@ class RecoveryPlannerTest {
                 w -> {
                   w.nodes.put("node-b", RecoveryWorld.silentNode("node-b", 40));
                   handledNodeLoss(w, "node-b", NOW.minusSeconds(15));
-                  w.pods.add(
-                      new PodView(
-                          "orders-tm-2",
-                          PodView.Role.TASK_MANAGER,
-                          "node-b",
-                          "Pending",
-                          false,
-                          null,
-                          null,
-                          null,
-                          NOW.minusSeconds(5)));
+                  boundFiveSecondsAgo(w, "node-b");
                 },
                 opened(Reason.NODE_LOST, RecoveryAction.VERIFY)),
             row(
@@ -1091,6 +1071,21 @@ class RecoveryPlannerTest {
   }
 
   /** A NodeLost incident for {@code node}, detected at {@code at} and closed. */
+  /** A TaskManager bound to {@code node} 5 s ago, Pending. */
+  private static void boundFiveSecondsAgo(RecoveryWorld w, String node) {
+    w.pods.add(
+        new PodView(
+            "orders-tm-2",
+            PodView.Role.TASK_MANAGER,
+            node,
+            "Pending",
+            false,
+            null,
+            null,
+            null,
+            NOW.minusSeconds(5)));
+  }
+
   private static void handledNodeLoss(RecoveryWorld w, String node, Instant at) {
     Incident i = new Incident();
     i.setReason(Reason.NODE_LOST.value());
