@@ -16,8 +16,8 @@ import java.time.Instant;
  * @param restored what the running job restored from, null when it started empty or unknown
  * @param restoredAt when it restored (Flink's {@code restore_timestamp}), null when unknown: tells
  *     Flink's own recovery from a failure apart from an older start
- * @param pace when the next periodic checkpoint can complete at the earliest, null when unknown:
- *     the reader's own bookkeeping (it spares the checkpoint call until then), not for decisions
+ * @param pace when the next periodic checkpoint is due, null when unknown: the reader's own
+ *     bookkeeping (it spares the checkpoint call until then), not for decisions
  */
 public record FlinkObservation(
     Instant observedAt,
@@ -56,16 +56,16 @@ public record FlinkObservation(
 
   /**
    * The job's periodic checkpoint interval and when its latest completed checkpoint (not a
-   * savepoint) was triggered, both as the JobManager tells them (its clock). Flink triggers the
-   * next periodic checkpoint no earlier than an interval after that one, so none can complete
-   * before {@link #nextNotBefore}.
+   * savepoint) was triggered, both as the JobManager tells them (its clock). Flink's timer triggers
+   * periodic checkpoints an interval apart, at a fixed rate: the next is due at {@link
+   * #nextNotBefore}, earlier only by as much as the latest one's trigger itself came late.
    *
    * @param interval the job's own interval (its code may override the configuration), null when not
    *     asked yet, zero when there is none to go by (not periodic, or the call failed)
    * @param lastTriggeredAt trigger time of the latest completed checkpoint, null when none
    */
   public record CheckpointPace(java.time.Duration interval, Instant lastTriggeredAt) {
-    /** The earliest a newer periodic checkpoint can complete, null when it cannot be told. */
+    /** When the next periodic checkpoint is due, null when it cannot be told. */
     public Instant nextNotBefore() {
       return interval == null || interval.isZero() || lastTriggeredAt == null
           ? null
