@@ -57,8 +57,8 @@ public record FlinkObservation(
   /**
    * The job's periodic checkpoint interval and when its latest completed checkpoint (not a
    * savepoint) was triggered, both as the JobManager tells them (its clock). Flink's timer triggers
-   * periodic checkpoints an interval apart, at a fixed rate: the next is due at {@link
-   * #nextNotBefore}, earlier only by as much as the latest one's trigger itself came late.
+   * periodic checkpoints an interval apart, at a fixed rate: the next is due at {@link #nextDue},
+   * earlier only by as much as the latest one's trigger itself came late.
    *
    * @param interval the job's own interval (its code may override the configuration), null when not
    *     asked yet, zero when there is none to go by (not periodic, or the call failed)
@@ -66,7 +66,7 @@ public record FlinkObservation(
    */
   public record CheckpointPace(java.time.Duration interval, Instant lastTriggeredAt) {
     /** When the next periodic checkpoint is due, null when it cannot be told. */
-    public Instant nextNotBefore() {
+    public Instant nextDue() {
       return interval == null || interval.isZero() || lastTriggeredAt == null
           ? null
           : lastTriggeredAt.plus(interval);

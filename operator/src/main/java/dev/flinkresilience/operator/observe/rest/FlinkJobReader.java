@@ -105,11 +105,11 @@ public final class FlinkJobReader {
         || !"RUNNING".equals(job.state())
         || !"RUNNING".equals(previous.jobState())
         || previous.pace() == null
-        || previous.pace().nextNotBefore() == null
+        || previous.pace().nextDue() == null
         || job.now() == null) {
       return true;
     }
-    return !job.now().isBefore(previous.pace().nextNotBefore());
+    return !job.now().isBefore(previous.pace().nextDue());
   }
 
   /** The interval is asked once per run of one state (a redeploy may have changed it). */

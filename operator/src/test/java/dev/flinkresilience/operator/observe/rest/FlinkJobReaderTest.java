@@ -163,7 +163,7 @@ class FlinkJobReaderTest {
     serveJobAt(CHECKPOINT_2_TRIGGERED.toEpochMilli() + 100);
     FlinkObservation first = reader.read(base, JOB, null, true).join();
     assertThat(first.latestCompleted().id()).isEqualTo(2);
-    assertThat(first.pace().nextNotBefore()).isEqualTo(CHECKPOINT_2_TRIGGERED.plusSeconds(2));
+    assertThat(first.pace().nextDue()).isEqualTo(CHECKPOINT_2_TRIGGERED.plusSeconds(2));
     assertThat(asked.get(checkpoints)).isEqualTo(1);
 
     serveJobAt(CHECKPOINT_2_TRIGGERED.toEpochMilli() + 1999);
