@@ -8,6 +8,7 @@ import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.CheckpointNews;
 import dev.flinkresilience.operator.decide.FlinkObservation;
 import dev.flinkresilience.operator.decide.HaStoreView;
+import dev.flinkresilience.operator.decide.IncidentTimes;
 import dev.flinkresilience.operator.decide.JobManagerAnswer;
 import dev.flinkresilience.operator.decide.JobManagerSilence;
 import dev.flinkresilience.operator.observe.FlinkPoller;
@@ -258,7 +259,7 @@ public final class FlinkWatch {
    * A poll taken before the current deployment was made describes the one before it; one taken
    * before an incident was detected says nothing of the recovery.
    */
-  private static FlinkObservation current(FlinkObservation o, FlinkResilientJobStatus status) {
+  static FlinkObservation current(FlinkObservation o, FlinkResilientJobStatus status) {
     if (o == null) {
       return null;
     }
@@ -269,8 +270,8 @@ public final class FlinkWatch {
     var incident = status.getRecovery().getCurrent();
     if (incident != null) {
       // Opened, not detected: a poll between the two predates the pass that acted on it.
-      notBefore = later(notBefore, incident.getOpenedAt());
-      notBefore = later(notBefore, incident.getDetectedAt());
+      Instant opened = IncidentTimes.opened(incident, Instant.MIN);
+      notBefore = opened.isAfter(notBefore) ? opened : notBefore;
     }
     return o.observedAt().isAfter(notBefore) ? o : null;
   }

@@ -25,6 +25,28 @@ class FlinkWatchAnswerTest {
           pod("tm", "taskmanager", "10.0.0.6", "node-b"));
 
   @Test
+  void aPollCountsForAnIncidentOnlyFromTheMomentItWasOpened() {
+    var status = new dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus();
+    var incident = new dev.flinkresilience.operator.api.v1alpha1.Incident();
+    incident.setDetectedAt(AT.minusSeconds(20).toString());
+    incident.setOpenedAt(AT.toString());
+    status.getRecovery().setCurrent(incident);
+
+    assertThat(FlinkWatch.current(observedAt(AT.minusSeconds(5)), status))
+        .as("after the detection, before the pass that opened the incident")
+        .isNull();
+    assertThat(FlinkWatch.current(observedAt(AT.plusSeconds(1)), status)).isNotNull();
+
+    incident.setOpenedAt(null); // opened before openedAt was recorded: its detection counts
+    assertThat(FlinkWatch.current(observedAt(AT.minusSeconds(5)), status)).isNotNull();
+    assertThat(FlinkWatch.current(observedAt(AT.minusSeconds(25)), status)).isNull();
+  }
+
+  private static FlinkObservation observedAt(Instant at) {
+    return new FlinkObservation(at, Outcome.OK, null, "RUNNING", 0L, null, null, null, null);
+  }
+
+  @Test
   void anAnswerFromAPodIpSpeaksForItsNode() {
     assertThat(FlinkWatch.answer(polled("http://10.0.0.5:8081", Outcome.OK), PODS))
         .isEqualTo(new JobManagerAnswer("node-a", AT));
