@@ -302,7 +302,7 @@ public final class LocalCluster implements AutoCloseable {
     toClose.add(0, pods::close);
     for (int i = 1; i <= settings.nodes(); i++) {
       String name = "node-" + i;
-      PodAddresses addresses = new PodAddresses(i);
+      PodAddresses addresses = PodAddresses.ofThisProcess(i);
       NodeLease lease =
           standIn
               ? new NodeLease(client, name, settings.leaseInterval(), STAND_IN_CAPACITY)

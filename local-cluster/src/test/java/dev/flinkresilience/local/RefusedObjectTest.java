@@ -61,6 +61,20 @@ class RefusedObjectTest {
                   .endSpec()
                   .build())
           .create();
+      // A quota restricts only once the controller-manager's quota controller has filled in its
+      // status (status.hard); admitted before that, the Service was created and nothing was
+      // refused (seen with two test JVMs sharing the 2 cores).
+      admin
+          .resourceQuotas()
+          .inNamespace(NS)
+          .withName("no-services")
+          .waitUntilCondition(
+              q ->
+                  q.getStatus() != null
+                      && q.getStatus().getHard() != null
+                      && q.getStatus().getHard().containsKey("services"),
+              1,
+              TimeUnit.MINUTES);
       createJob(admin);
 
       Waits waits = new Waits(admin, NS, NAME);
