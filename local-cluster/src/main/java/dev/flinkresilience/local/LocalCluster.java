@@ -12,6 +12,7 @@ import dev.flinkresilience.local.node.PodMain;
 import dev.flinkresilience.local.node.PodProcess;
 import dev.flinkresilience.local.node.StandInKubelet;
 import dev.flinkresilience.local.storage.S3Server;
+import dev.flinkresilience.operator.decide.NodeView;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -656,6 +657,34 @@ public final class LocalCluster implements AutoCloseable {
             return o;
           });
     }
+  }
+
+  /** Nodes carrying the operator's lost-node taint ({@link NodeView#LOST_TAINT}), by name. */
+  public List<String> lostTaintedNodes() {
+    return client().nodes().list().getItems().stream()
+        .filter(
+            n ->
+                n.getSpec().getTaints() != null
+                    && n.getSpec().getTaints().stream()
+                        .anyMatch(t -> NodeView.LOST_TAINT.equals(t.getKey())))
+        .map(n -> n.getMetadata().getName())
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Removes the operator's lost-node taint from {@code node}: cleanup between runs when the
+   * operator did not lift it (it lifts it once the node's Lease renews; a run notes this).
+   */
+  public void removeLostTaint(String node) {
+    editNode(
+        node,
+        o -> {
+          if (o.getSpec().getTaints() != null) {
+            o.getSpec().getTaints().removeIf(t -> NodeView.LOST_TAINT.equals(t.getKey()));
+          }
+          return o;
+        });
   }
 
   /** Boots every node a failure left dead or frozen, so the next run has them all. */

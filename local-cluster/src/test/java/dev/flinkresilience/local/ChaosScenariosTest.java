@@ -317,14 +317,39 @@ class ChaosScenariosTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void killTheNodeOfTheJobManagerWithZooKeeperHa() throws Exception {
+    String[] killed = {null};
     ScenarioRun.Result r =
         scenario(
             "kill-jobmanager-node",
             SampleJob.Ha.ZOOKEEPER,
             (run, c) -> {
-              String node = run.jobManagerPod().getSpec().getNodeName();
-              c.killNode(node);
-              fenceIfWithoutHa(run, node, SampleJob.Ha.ZOOKEEPER);
+              killed[0] = run.jobManagerPod().getSpec().getNodeName();
+              c.killNode(killed[0]);
+              fenceIfWithoutHa(run, killed[0], SampleJob.Ha.ZOOKEEPER);
+            },
+            (run, result) -> {
+              if (mode(SampleJob.Ha.ZOOKEEPER) == SampleJob.Ha.NONE) {
+                return; // fenced by the administrator, torn down and redeployed: no taint
+              }
+              // With HA the operator tainted the dead node instead of rolling the JobManager
+              // Deployment, and lifts the taint once the node is back.
+              assertThat(cluster.lostTaintedNodes()).containsExactly(killed[0]);
+              assertThat(keptOff(run.jobManagerPod()))
+                  .as("the JobManager Deployment not rolled to keep off the node")
+                  .isEmpty();
+              cluster.reviveNode(killed[0]);
+              long revived = System.nanoTime();
+              long deadline = revived + Duration.ofSeconds(30).toNanos();
+              while (!cluster.lostTaintedNodes().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+              }
+              assertThat(cluster.lostTaintedNodes()).as("the taint lifted").isEmpty();
+              run.note(
+                  String.format(
+                      java.util.Locale.ROOT,
+                      "%s revived; the operator lifted its taint %.1f s later",
+                      killed[0],
+                      (System.nanoTime() - revived) / 1e9));
             });
     // nodeLostAfter (20 s) + 2 s, counted from the kill: the Lease may be up to 10 s old already.
     assertThat(r.detectionSeconds()).isLessThan(22.0);

@@ -478,6 +478,20 @@ public final class ScenarioRun {
         .withName(job.name())
         .delete();
     cluster.reviveDeadNodes();
+    // A revived node renews its Lease at once, and the operator lifts its lost-node taint within
+    // a few seconds; the next run needs every node schedulable.
+    long lifted = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < lifted && !cluster.lostTaintedNodes().isEmpty()) {
+      Thread.sleep(250);
+    }
+    for (String node : cluster.lostTaintedNodes()) {
+      say(
+          "WARNING: the operator's lost-node taint still on "
+              + node
+              + " 30 s after its revival;"
+              + " removed by the harness");
+      cluster.removeLostTaint(node);
+    }
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline && !pods().isEmpty()) {
       Thread.sleep(250);

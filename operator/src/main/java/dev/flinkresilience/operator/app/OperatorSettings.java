@@ -32,6 +32,10 @@ import java.util.function.Consumer;
  *     which it reads checkpoint storage (never a job's {@code s3.*} keys)
  * @param checkpointStatusRate status writes per second, across all jobs, that carry checkpoint
  *     progress alone ({@link ProgressWrites}); 0 writes every checkpoint at once
+ * @param taintLostNodes taint a lost node before releasing a JobManager from it (NodeView's
+ *     LOST_TAINT, lifted when its Lease renews again), so that the replacement lands elsewhere at
+ *     once; off, or refused by RBAC, the JobManager Deployment is kept off the node instead (a
+ *     rollout per job, the Deployment controller's pace)
  */
 public record OperatorSettings(
     List<String> namespaces,
@@ -44,7 +48,8 @@ public record OperatorSettings(
     double massLossFraction,
     String jobSelector,
     StorageAccess storage,
-    double checkpointStatusRate) {
+    double checkpointStatusRate,
+    boolean taintLostNodes) {
   public static final int NO_HTTP = -1;
 
   public OperatorSettings {
@@ -77,7 +82,8 @@ public record OperatorSettings(
         MassLoss.DEFAULT_FRACTION,
         "",
         StorageAccess.LOCAL_ONLY,
-        ProgressWrites.DEFAULT_RATE);
+        ProgressWrites.DEFAULT_RATE,
+        true);
   }
 
   public OperatorSettings withPolling(PollPacing polling) {
@@ -124,6 +130,10 @@ public record OperatorSettings(
     return copy(b -> b.checkpointStatusRate = perSecond);
   }
 
+  public OperatorSettings withTaintLostNodes(boolean taint) {
+    return copy(b -> b.taintLostNodes = taint);
+  }
+
   /** These settings with one changed: each {@code with} method names only its own field. */
   private OperatorSettings copy(Consumer<Copy> change) {
     Copy c = new Copy(this);
@@ -143,6 +153,7 @@ public record OperatorSettings(
     String jobSelector;
     StorageAccess storage;
     double checkpointStatusRate;
+    boolean taintLostNodes;
 
     Copy(OperatorSettings s) {
       namespaces = s.namespaces;
@@ -156,6 +167,7 @@ public record OperatorSettings(
       jobSelector = s.jobSelector;
       storage = s.storage;
       checkpointStatusRate = s.checkpointStatusRate;
+      taintLostNodes = s.taintLostNodes;
     }
 
     OperatorSettings build() {
@@ -170,7 +182,8 @@ public record OperatorSettings(
           massLossFraction,
           jobSelector,
           storage,
-          checkpointStatusRate);
+          checkpointStatusRate,
+          taintLostNodes);
     }
   }
 }

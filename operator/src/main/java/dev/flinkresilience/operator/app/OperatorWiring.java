@@ -3,6 +3,7 @@ package dev.flinkresilience.operator.app;
 import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.act.HaMetadataCleaner;
+import dev.flinkresilience.operator.act.LostNodeTaints;
 import dev.flinkresilience.operator.decide.WatchHealth;
 import dev.flinkresilience.operator.observe.FlinkPoller;
 import dev.flinkresilience.operator.observe.LeanStore;
@@ -67,6 +68,15 @@ public final class OperatorWiring {
    * poll. A read past it counts as the storage unreadable.
    */
   private static final java.time.Duration STORAGE_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+  /**
+   * A lost-node taint goes once the node's Lease was renewed after it, within this: a kubelet
+   * renews every 10 s, so a live node always has a renewal this recent.
+   */
+  private static final java.time.Duration LIFT_WITHIN = java.time.Duration.ofSeconds(15);
+
+  /** How often the nodes carrying the taint are looked at (the informers' caches, no API call). */
+  private static final java.time.Duration LIFT_EVERY = java.time.Duration.ofSeconds(2);
 
   /** How often a stop with a savepoint in progress is read; a savepoint takes seconds at least. */
   private static final java.time.Duration SAVEPOINT_READ_EVERY = java.time.Duration.ofSeconds(1);
@@ -151,6 +161,12 @@ public final class OperatorWiring {
                     settings.massLossFraction()))
             : Optional.empty();
     nodeWatch.ifPresent(n -> NodeSightMetrics.register(registry, n::sight));
+    var taints =
+        nodeWatch.isPresent()
+            ? new LostNodeTaints(client, settings.taintLostNodes(), clock)
+            : LostNodeTaints.disabled();
+    nodeWatch.ifPresent(
+        n -> taints.liftWhileRunning(() -> n.taintedButAlive(LIFT_WITHIN), LIFT_EVERY));
     var reconciler =
         new FlinkResilientJobReconciler(
             actions,
@@ -201,6 +217,7 @@ public final class OperatorWiring {
                 savepointTimer(),
                 SAVEPOINT_READ_EVERY),
             nodeWatch,
+            taints,
             clock,
             settings.tenantPolicy());
     forgetDeleted.alsoForget(reconciler::forget);
@@ -224,9 +241,10 @@ public final class OperatorWiring {
       operator.start();
     } catch (RuntimeException e) {
       http.ifPresent(HttpEndpoints::close);
+      taints.close();
       throw e;
     }
-    return new RunningOperator(operator, http, registry, stopping);
+    return new RunningOperator(operator, http, registry, stopping, taints);
   }
 
   /**

@@ -115,6 +115,18 @@ final class RunCommand implements Callable<Integer> {
   boolean nodeDetection;
 
   @Option(
+      names = "--taint-lost-nodes",
+      arity = "0..1",
+      description =
+          "Taint a node judged lost (flinkresilience.dev/lost:NoSchedule) before releasing a"
+              + " JobManager from it, so that its replacement lands elsewhere at once; the taint"
+              + " goes when the node's Lease is renewed again. Needs patch on nodes; off, or"
+              + " refused, the JobManager Deployment is kept off the node instead, a rollout per"
+              + " job (default: ${DEFAULT-VALUE}). Env: TAINT_LOST_NODES.",
+      defaultValue = "${env:TAINT_LOST_NODES:-true}")
+  boolean taintLostNodes;
+
+  @Option(
       names = "--mass-loss-fraction",
       description =
           "The mass-loss guard: when more than this fraction of all nodes (or every node of a"
@@ -247,6 +259,7 @@ final class RunCommand implements Callable<Integer> {
         settings
             .withHealthPort(healthPort)
             .withNodeDetection(nodeDetection)
+            .withTaintLostNodes(taintLostNodes)
             .withMassLossFraction(massLossFraction)
             .withCheckpointStatusRate(checkpointStatusRate)
             .withTenantPolicy(tenantPolicy(client))

@@ -1,5 +1,6 @@
 package dev.flinkresilience.operator.app;
 
+import dev.flinkresilience.operator.act.LostNodeTaints;
 import dev.flinkresilience.operator.ops.HttpEndpoints;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,16 +16,19 @@ public final class RunningOperator implements AutoCloseable {
   private final Optional<HttpEndpoints> http;
   private final PrometheusMeterRegistry registry;
   private final AtomicBoolean stopping;
+  private final LostNodeTaints taints;
 
   RunningOperator(
       Operator operator,
       Optional<HttpEndpoints> http,
       PrometheusMeterRegistry registry,
-      AtomicBoolean stopping) {
+      AtomicBoolean stopping,
+      LostNodeTaints taints) {
     this.operator = operator;
     this.http = http;
     this.registry = registry;
     this.stopping = stopping;
+    this.taints = taints;
   }
 
   public Operator operator() {
@@ -44,6 +48,7 @@ public final class RunningOperator implements AutoCloseable {
   public void close() {
     stopping.set(true);
     try {
+      taints.close();
       operator.stop();
     } finally {
       http.ifPresent(HttpEndpoints::close);

@@ -169,11 +169,31 @@ public sealed interface Decision {
       boolean jobManager,
       String why,
       String handOverFrom,
-      boolean jobManagerLater)
+      boolean jobManagerLater,
+      boolean nodeTainted)
       implements Decision {
+    public ReleasePods(
+        String node,
+        List<String> pods,
+        boolean jobManager,
+        String why,
+        String handOverFrom,
+        boolean jobManagerLater) {
+      this(node, pods, jobManager, why, handOverFrom, jobManagerLater, false);
+    }
+
     public ReleasePods(
         String node, List<String> pods, boolean jobManager, String why, String handOverFrom) {
       this(node, pods, jobManager, why, handOverFrom, false);
+    }
+
+    /**
+     * The node carries the operator's taint ({@link NodeView#LOST_TAINT}): Kubernetes places no
+     * replacement there, so the JobManager Deployment is left as it is (keeping it off would roll
+     * it).
+     */
+    public boolean keepsJobManagerOff() {
+      return jobManager && !nodeTainted;
     }
 
     public ReleasePods(String node, List<String> pods, boolean jobManager, String why) {
@@ -189,6 +209,13 @@ public sealed interface Decision {
       return new ReleasePods(node, others, true, why, null, true);
     }
   }
+
+  /**
+   * Recovery: taint the lost node ({@link NodeView#LOST_TAINT}, NoSchedule) before its pods are
+   * released, so that their replacements land elsewhere and the JobManager Deployment need not be
+   * rolled to keep off it (each job's pass that finds the taint in place releases at once).
+   */
+  record TaintLostNode(String node) implements Decision {}
 
   /**
    * Recovery: the incident's cause vanished before anything was destroyed (the node's Lease renews

@@ -11,6 +11,9 @@ import java.time.Instant;
  * @param ready its Ready condition status (True, False, Unknown), null when unknown
  * @param outOfService whether it carries the {@code node.kubernetes.io/out-of-service} taint
  * @param deleted whether the Node object is gone
+ * @param lostTaint whether it carries the operator's own {@link #LOST_TAINT}: Kubernetes schedules
+ *     nothing there any more, on the operator's word (see LostNodeTaints). Not a sign of loss: the
+ *     operator's own conclusion, drawn from the signs this view holds
  * @param judgedLostAt when the node watch first judged it lost for the job this view is for (its
  *     nodeLostAfter), null when it has not: the detection time of a NodeLost incident, which the
  *     job's pass may open later (the reconcile queue)
@@ -21,19 +24,32 @@ public record NodeView(
     String ready,
     boolean outOfService,
     boolean deleted,
+    boolean lostTaint,
     Instant judgedLostAt) {
 
   public NodeView(
       String name, Instant leaseRenewedAt, String ready, boolean outOfService, boolean deleted) {
-    this(name, leaseRenewedAt, ready, outOfService, deleted, null);
+    this(name, leaseRenewedAt, ready, outOfService, deleted, false, null);
   }
 
   /** The same view, judged lost by the node watch at {@code at} (null: not judged lost). */
   public NodeView judgedLostAt(Instant at) {
-    return new NodeView(name, leaseRenewedAt, ready, outOfService, deleted, at);
+    return new NodeView(name, leaseRenewedAt, ready, outOfService, deleted, lostTaint, at);
+  }
+
+  /** The same view, with or without the operator's {@link #LOST_TAINT}. */
+  public NodeView withLostTaint(boolean tainted) {
+    return new NodeView(name, leaseRenewedAt, ready, outOfService, deleted, tainted, judgedLostAt);
   }
 
   public static final String OUT_OF_SERVICE_TAINT = "node.kubernetes.io/out-of-service";
+
+  /**
+   * The operator's taint (effect NoSchedule) on a node it released pods from: the replacements land
+   * elsewhere at once, instead of waiting about 40 s for Kubernetes' own taint. Lifted when the
+   * node's Lease is renewed again.
+   */
+  public static final String LOST_TAINT = "flinkresilience.dev/lost";
 
   /**
    * Lost: its kubelet stopped renewing the Lease for longer than {@code lostAfter}, or the Node
@@ -63,12 +79,12 @@ public record NodeView(
   }
 
   /**
-   * Kubernetes itself no longer places pods on it: the node lifecycle controller marked it not
-   * Ready (and tainted it), or it is gone. Until then the scheduler still takes a dead node for a
-   * live one.
+   * Kubernetes no longer places pods on it: the node lifecycle controller marked it not Ready (and
+   * tainted it), it is gone, or the operator tainted it ({@link #LOST_TAINT}). Until then the
+   * scheduler still takes a dead node for a live one.
    */
   public boolean isUnschedulable() {
-    return deleted || outOfService || "False".equals(ready) || "Unknown".equals(ready);
+    return deleted || outOfService || lostTaint || "False".equals(ready) || "Unknown".equals(ready);
   }
 
   /**

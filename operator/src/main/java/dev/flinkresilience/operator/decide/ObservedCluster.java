@@ -15,6 +15,8 @@ import java.util.Set;
  * @param sight how far the node views can be trusted now (see {@link NodeSight})
  * @param answer the JobManager's latest REST answer and the node it came from, or null
  * @param silence the JobManager's REST calls failing to connect, and its node, or null
+ * @param mayTaintNodes whether the operator may taint a lost node ({@link NodeView#LOST_TAINT}):
+ *     enabled, and not refused by the API server (RBAC) so far
  */
 public record ObservedCluster(
     Optional<JobManagerDeployment> jobManager,
@@ -23,7 +25,8 @@ public record ObservedCluster(
     Map<String, NodeView> nodes,
     NodeSight sight,
     JobManagerAnswer answer,
-    JobManagerSilence silence) {
+    JobManagerSilence silence,
+    boolean mayTaintNodes) {
 
   public ObservedCluster {
     pods = List.copyOf(pods);
@@ -37,17 +40,35 @@ public record ObservedCluster(
       List<PodView> pods,
       Map<String, NodeView> nodes,
       NodeSight sight) {
-    this(jobManager, podsRemaining, pods, nodes, sight, null, null);
+    this(jobManager, podsRemaining, pods, nodes, sight, null, null, false);
+  }
+
+  public ObservedCluster(
+      Optional<JobManagerDeployment> jobManager,
+      int podsRemaining,
+      List<PodView> pods,
+      Map<String, NodeView> nodes,
+      NodeSight sight,
+      JobManagerAnswer answer,
+      JobManagerSilence silence) {
+    this(jobManager, podsRemaining, pods, nodes, sight, answer, silence, false);
   }
 
   /** The same, with the JobManager's latest REST answer as a second signal about its node. */
   public ObservedCluster withAnswer(JobManagerAnswer answer) {
-    return new ObservedCluster(jobManager, podsRemaining, pods, nodes, sight, answer, silence);
+    return new ObservedCluster(
+        jobManager, podsRemaining, pods, nodes, sight, answer, silence, mayTaintNodes);
   }
 
   /** The same, with the JobManager's REST silence as a second signal about its node. */
   public ObservedCluster withSilence(JobManagerSilence silence) {
-    return new ObservedCluster(jobManager, podsRemaining, pods, nodes, sight, answer, silence);
+    return new ObservedCluster(
+        jobManager, podsRemaining, pods, nodes, sight, answer, silence, mayTaintNodes);
+  }
+
+  /** The same, with whether the operator may taint a lost node. */
+  public ObservedCluster withNodeTaints(boolean may) {
+    return new ObservedCluster(jobManager, podsRemaining, pods, nodes, sight, answer, silence, may);
   }
 
   /** A cluster whose node views are trusted as they are. */

@@ -14,6 +14,7 @@ import dev.flinkresilience.operator.decide.Decision.GiveUp;
 import dev.flinkresilience.operator.decide.Decision.OpenIncident;
 import dev.flinkresilience.operator.decide.Decision.RecoveryAction;
 import dev.flinkresilience.operator.decide.Decision.ReleasePods;
+import dev.flinkresilience.operator.decide.Decision.TaintLostNode;
 import dev.flinkresilience.operator.decide.Decision.TearDownForRecovery;
 import dev.flinkresilience.operator.decide.ObservedCluster.JobManagerDeployment;
 import dev.flinkresilience.operator.spec.Durations;
@@ -101,12 +102,16 @@ public final class RecoveryPlanner {
    * policy allows: {@code always}; {@code whenFenced} if HA is on (a JobManager that lost its
    * leadership stops acting) or the node is confirmed gone; {@code never} leaves it to Kubernetes.
    *
-   * <p>A JobManager is released at once (its Deployment is kept off the node, so the replacement
-   * lands elsewhere). A TaskManager only once Kubernetes itself stops scheduling onto the node
-   * (NotReady, about 40 s after the node died): Flink replaces a lost TaskManager by itself, and a
-   * dead node emptied of its pods is the scheduler's favourite while it still reads Ready, so the
-   * replacements landed there, never started, and the job waited minutes for them (found by the
-   * node-loss benchmark: 336 s with the operator against 29 s without).
+   * <p>Where the operator may taint nodes, a node with a JobManager to release is first tainted
+   * ({@link NodeView#LOST_TAINT}, NoSchedule; one write for all the jobs there): Kubernetes then
+   * places nothing on it, so every pod there is released at once, with no rollout of the
+   * Deployment. Without the taint, a JobManager is released once its Deployment is kept off the
+   * node (so the replacement lands elsewhere). A TaskManager only once Kubernetes itself stops
+   * scheduling onto the node (NotReady, about 40 s after the node died): Flink replaces a lost
+   * TaskManager by itself, and a dead node emptied of its pods is the scheduler's favourite while
+   * it still reads Ready, so the replacements landed there, never started, and the job waited
+   * minutes for them (found by the node-loss benchmark: 336 s with the operator against 29 s
+   * without).
    *
    * <p>With standby JobManagers the same holds for a JobManager pod that never started on the node
    * (Pending): the Deployment is not kept off the node (that would roll the standby, see
@@ -150,7 +155,15 @@ public final class RecoveryPlanner {
                   p ->
                       p.isJobManager() && !(standbys && p.neverStarted()) || node.isUnschedulable())
               .toList();
-      if (!pods.isEmpty() && !redeploy && !standbys && jm.isPresent()) {
+      // Not for a redeploy: its new cluster keeps off the node by its templates (Placement).
+      if (in.cluster().mayTaintNodes()
+          && !redeploy
+          && !node.isUnschedulable()
+          && pods.stream().anyMatch(PodView::isJobManager)) {
+        return Optional.of(new TaintLostNode(node.name()));
+      }
+      // Tainted by the operator, the node takes no replacement: nothing to keep the Deployment off.
+      if (!pods.isEmpty() && !redeploy && !standbys && jm.isPresent() && !node.lostTaint()) {
         Optional<Decision> first = keepOffFirst(node, pods, jm.get());
         if (first.isPresent()) {
           return first;
@@ -178,7 +191,9 @@ public final class RecoveryPlanner {
                 pods.stream().map(PodView::name).sorted().toList(),
                 !redeploy && pods.stream().anyMatch(PodView::isJobManager),
                 null,
-                handOverFrom));
+                handOverFrom,
+                false,
+                node.lostTaint()));
       }
     }
     return StuckPods.release(in, current, ha);

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -122,6 +123,12 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
 
   /** Per node: the last renewTime seen and when this process saw it change. */
   private final Map<String, Renewal> renewals = new ConcurrentHashMap<>();
+
+  /** Per node: when this process last saw its renewTime change (first sightings not counted). */
+  private final Map<String, Instant> liveRenewals = new ConcurrentHashMap<>();
+
+  /** Per node carrying the operator's LOST_TAINT: when this process first saw it there. */
+  private final Map<String, Instant> taintSeen = new ConcurrentHashMap<>();
 
   public NodeWatch(KubernetesClient client, Clock clock, Duration checkEvery) {
     this(client, clock, checkEvery, WatchHealth.DEFAULT_SILENCE, MassLoss.DEFAULT_FRACTION);
@@ -291,7 +298,35 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     if (state == null) {
       return seen.contains(name) ? new NodeView(name, renewedAt, null, false, true) : null;
     }
-    return new NodeView(name, renewedAt, state.ready(), state.outOfService(), false);
+    return new NodeView(name, renewedAt, state.ready(), state.outOfService(), false)
+        .withLostTaint(state.lostTaint());
+  }
+
+  /**
+   * Nodes that carry the operator's {@link NodeView#LOST_TAINT} although alive: this process saw
+   * their Lease renewed (a new {@code renewTime}, not a first sighting) after it saw the taint, and
+   * within {@code within} of now, and the Node object does not report them lost. The taint is for
+   * replacements while a node is dead; one that renews again is back, and the taint goes
+   * (LostNodeTaints). A renewal from before the taint is no such evidence (a node is tainted a
+   * nodeLostAfter after its last one), nor is a first sighting at start: a node that died while the
+   * operator was away would shed its taint.
+   */
+  public Set<String> taintedButAlive(Duration within) {
+    Instant since = clock.instant().minus(within);
+    Set<String> alive = new TreeSet<>();
+    taintSeen.forEach(
+        (name, tainted) -> {
+          Instant renewed = liveRenewals.get(name);
+          NodeView view = view(name);
+          if (renewed != null
+              && renewed.isAfter(tainted)
+              && !renewed.isBefore(since)
+              && view != null
+              && !view.reportedLost()) {
+            alive.add(name);
+          }
+        });
+    return alive;
   }
 
   /** The timer's tick: any tracked node turned lost or back since the last look? */
@@ -456,7 +491,9 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     @Override
     public void onAdd(Node node) {
       String name = node.getMetadata().getName();
-      states.put(name, NodeState.of(node));
+      NodeState state = NodeState.of(node);
+      states.put(name, state);
+      taintSeen(name, state);
       seen.add(name);
       nodeMatters(name, true); // a first sighting, or a node back under a name it had
     }
@@ -466,6 +503,7 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
       String name = after.getMetadata().getName();
       NodeState state = NodeState.of(after);
       NodeState old = states.put(name, state);
+      taintSeen(name, state);
       seen.add(name);
       // Heartbeat times change every status update; only what the view shows counts.
       if (!state.equals(old)) {
@@ -476,7 +514,16 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     @Override
     public void onDelete(Node node, boolean finalStateUnknown) {
       states.remove(node.getMetadata().getName());
+      taintSeen.remove(node.getMetadata().getName());
       nodeMatters(node.getMetadata().getName(), true);
+    }
+  }
+
+  private void taintSeen(String name, NodeState state) {
+    if (state.lostTaint()) {
+      taintSeen.putIfAbsent(name, clock.instant());
+    } else {
+      taintSeen.remove(name);
     }
   }
 
@@ -495,6 +542,7 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
     public void onDelete(Lease lease, boolean finalStateUnknown) {
       lastLeaseEvent = clock.instant();
       renewals.remove(lease.getMetadata().getName());
+      liveRenewals.remove(lease.getMetadata().getName());
     }
 
     /** Records the renewal; wakes no one unless it brings a lost node back. */
@@ -516,7 +564,11 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
                 if (old == null) {
                   return new Renewal(renewTime, renewTime.isAfter(now) ? now : renewTime);
                 }
-                return old.renewTime().equals(renewTime) ? old : new Renewal(renewTime, now);
+                if (old.renewTime().equals(renewTime)) {
+                  return old;
+                }
+                liveRenewals.put(name, now);
+                return new Renewal(renewTime, now);
               });
       if (next.seenAt().equals(now)) {
         nodeMatters(name, false);
@@ -617,7 +669,7 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
   record Renewal(Instant renewTime, Instant seenAt) {}
 
   /** What a Node update can change in its view (the Lease dates it separately), and its zone. */
-  private record NodeState(String ready, boolean outOfService, String zone) {
+  private record NodeState(String ready, boolean outOfService, boolean lostTaint, String zone) {
     static NodeState of(Node node) {
       String ready = null;
       if (node.getStatus() != null && node.getStatus().getConditions() != null) {
@@ -628,14 +680,18 @@ public final class NodeWatch extends AbstractEventSource<NodeView, FlinkResilien
                 .findFirst()
                 .orElse(null);
       }
-      boolean outOfService =
-          node.getSpec() != null
-              && node.getSpec().getTaints() != null
-              && node.getSpec().getTaints().stream()
-                  .anyMatch(t -> NodeView.OUT_OF_SERVICE_TAINT.equals(t.getKey()));
       var labels = node.getMetadata().getLabels();
       return new NodeState(
-          ready, outOfService, labels == null ? null : labels.get(MassLoss.ZONE_LABEL));
+          ready,
+          tainted(node, NodeView.OUT_OF_SERVICE_TAINT),
+          tainted(node, NodeView.LOST_TAINT),
+          labels == null ? null : labels.get(MassLoss.ZONE_LABEL));
+    }
+
+    private static boolean tainted(Node node, String key) {
+      return node.getSpec() != null
+          && node.getSpec().getTaints() != null
+          && node.getSpec().getTaints().stream().anyMatch(t -> key.equals(t.getKey()));
     }
   }
 }

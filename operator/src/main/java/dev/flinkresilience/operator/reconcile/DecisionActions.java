@@ -1,6 +1,7 @@
 package dev.flinkresilience.operator.reconcile;
 
 import dev.flinkresilience.operator.act.ClusterActions;
+import dev.flinkresilience.operator.act.LostNodeTaints;
 import dev.flinkresilience.operator.act.ObjectNotOwned;
 import dev.flinkresilience.operator.act.ObjectRefused;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
@@ -35,13 +36,19 @@ final class DecisionActions {
   private static final Logger LOG = LoggerFactory.getLogger(DecisionActions.class);
 
   private final ClusterActions actions;
+  private final LostNodeTaints taints;
   private final Teardown teardown;
   private final FlinkWatch flink;
   private final SavepointOperations savepoints;
 
   DecisionActions(
-      ClusterActions actions, Teardown teardown, FlinkWatch flink, SavepointOperations savepoints) {
+      ClusterActions actions,
+      LostNodeTaints taints,
+      Teardown teardown,
+      FlinkWatch flink,
+      SavepointOperations savepoints) {
     this.actions = actions;
+    this.taints = taints;
     this.teardown = teardown;
     this.flink = flink;
     this.savepoints = savepoints;
@@ -61,6 +68,15 @@ final class DecisionActions {
     if (decision instanceof Decision.DeleteCluster
         || decision instanceof Decision.TearDownForRecovery) {
       actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName(), meta.getUid());
+    } else if (decision instanceof Decision.TaintLostNode taint) {
+      if (!taints.taint(taint.node())) {
+        // Refused (RBAC): from now on the planner keeps Deployments off lost nodes instead.
+        return new Decision.AwaitRecovery(
+            "the API server refused to taint lost node "
+                + taint.node()
+                + "; keeping the JobManager Deployment off it instead",
+            false);
+      }
     } else if (decision instanceof Decision.ReleasePods release) {
       // What the release rests on, for whoever has to explain it afterwards.
       var node = input.cluster().nodes().get(release.node());
@@ -75,9 +91,10 @@ final class DecisionActions {
           node,
           input.cluster().answer(),
           input.cluster().silence());
-      if (release.jobManager()) {
+      if (release.keepsJobManagerOff()) {
         // Only then: changing the JobManager Deployment's template rolls its pod, which would
-        // restart a JobManager that runs fine elsewhere when only a TaskManager was lost.
+        // restart a JobManager that runs fine elsewhere when only a TaskManager was lost (and
+        // not on a node the operator tainted, where nothing can land).
         actions.keepJobManagerOff(
             meta.getNamespace(),
             meta.getName(),

@@ -2,6 +2,7 @@ package dev.flinkresilience.operator.reconcile;
 
 import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
+import dev.flinkresilience.operator.act.LostNodeTaints;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.RecoverySpec;
 import dev.flinkresilience.operator.decide.CheckpointStorageView;
@@ -63,6 +64,8 @@ public class FlinkResilientJobReconciler
   /** Empty when node-loss detection is switched off (the operator may not read nodes). */
   private final Optional<NodeWatch> nodes;
 
+  private final LostNodeTaints taints;
+
   private final Clock clock;
   private final TenantPolicy policy;
   private final FlinkVerdicts verdicts = new FlinkVerdicts();
@@ -76,6 +79,7 @@ public class FlinkResilientJobReconciler
       CheckpointStorageReads storage,
       SavepointOperations savepoints,
       Optional<NodeWatch> nodes,
+      LostNodeTaints taints,
       Clock clock,
       TenantPolicy policy) {
     this.events = events;
@@ -84,8 +88,9 @@ public class FlinkResilientJobReconciler
     this.flink = flink;
     this.storage = storage;
     this.savepoints = savepoints;
-    this.acting = new DecisionActions(actions, teardown, flink, savepoints);
+    this.acting = new DecisionActions(actions, taints, teardown, flink, savepoints);
     this.nodes = nodes;
+    this.taints = taints;
     this.clock = clock;
     this.policy = policy;
   }
@@ -252,13 +257,18 @@ public class FlinkResilientJobReconciler
   private ObservedCluster observe(FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
     List<Pod> pods = JobObjects.of(ctx, Pod.class, job);
     return ClusterObserver.observe(
-        name(job),
-        JobObjects.of(ctx, Deployment.class, job),
-        pods,
-        nodes
-            .map(n -> n.views(ResourceID.fromResource(job), ClusterObserver.nodesHosting(pods)))
-            .orElse(Map.of()),
-        nodes.map(NodeWatch::sight).orElse(NodeSight.CLEAR));
+            name(job),
+            JobObjects.of(ctx, Deployment.class, job),
+            pods,
+            taints.overlay(
+                nodes
+                    .map(
+                        n ->
+                            n.views(
+                                ResourceID.fromResource(job), ClusterObserver.nodesHosting(pods)))
+                    .orElse(Map.of())),
+            nodes.map(NodeWatch::sight).orElse(NodeSight.CLEAR))
+        .withNodeTaints(taints.available());
   }
 
   /** The decision of a pass and the input it was confirmed on. */
@@ -292,6 +302,7 @@ public class FlinkResilientJobReconciler
 
   private static boolean destroys(Decision decision) {
     return decision instanceof Decision.ReleasePods
+        || decision instanceof Decision.TaintLostNode
         || decision instanceof Decision.TearDownForRecovery;
   }
 

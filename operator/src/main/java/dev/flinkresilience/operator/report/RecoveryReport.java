@@ -18,6 +18,7 @@ import dev.flinkresilience.operator.decide.Decision.GiveUp;
 import dev.flinkresilience.operator.decide.Decision.OpenIncident;
 import dev.flinkresilience.operator.decide.Decision.RecoveryAction;
 import dev.flinkresilience.operator.decide.Decision.ReleasePods;
+import dev.flinkresilience.operator.decide.Decision.TaintLostNode;
 import dev.flinkresilience.operator.decide.Decision.TearDownForRecovery;
 import dev.flinkresilience.operator.decide.IncidentTarget;
 import dev.flinkresilience.operator.decide.PlanInput;
@@ -86,6 +87,15 @@ final class RecoveryReport {
     }
     if (current == null) {
       return Optional.empty();
+    }
+    if (decision instanceof TaintLostNode taint) {
+      String message =
+          "Tainted lost node "
+              + taint.node()
+              + " "
+              + dev.flinkresilience.operator.decide.NodeView.LOST_TAINT
+              + ":NoSchedule, so that Kubernetes places nothing there; its pods go next";
+      return step(message, EventSpec.warning("NodeTainted", message));
     }
     if (decision instanceof ReleasePods release) {
       current.getReleasedPods().addAll(release.pods());

@@ -395,6 +395,7 @@ class RecoveryPlannerTest {
                   assertThat(((ReleasePods) d).pods()).containsExactly("orders-jm");
                   assertThat(((ReleasePods) d).jobManager()).isTrue();
                   assertThat(((ReleasePods) d).jobManagerLater()).as("the second step").isFalse();
+                  assertThat(((ReleasePods) d).keepsJobManagerOff()).isTrue();
                   assertThat(((ReleasePods) d).handOverFrom())
                       .as("Kubernetes HA: the released JobManager's leadership is handed over")
                       .isEqualTo("orders-jm");
@@ -477,6 +478,81 @@ class RecoveryPlannerTest {
                   assertThat(((ReleasePods) d).pods()).containsExactly("orders-tm");
                   assertThat(((ReleasePods) d).jobManager()).isFalse();
                 }),
+            row(
+                "lost node, HA on, the operator may taint nodes: the node is tainted first (one"
+                    + " write for all its jobs), nothing released, no Deployment kept off",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  w.mayTaintNodes = true;
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                },
+                d -> assertThat(d).isEqualTo(new Decision.TaintLostNode("node-a"))),
+            row(
+                "lost node tainted by the operator: its JobManager and TaskManager released at"
+                    + " once, no Deployment kept off (nothing rolls), leadership handed over",
+                w -> {
+                  w.ha()
+                      .nodes
+                      .put("node-a", RecoveryWorld.silentNode("node-a", 25).withLostTaint(true));
+                  w.pods.add(RecoveryWorld.pod("orders-tm-2", PodView.Role.TASK_MANAGER, "node-a"));
+                  w.mayTaintNodes = true;
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  ReleasePods r = (ReleasePods) d;
+                  assertThat(r.pods()).containsExactly("orders-jm", "orders-tm-2");
+                  assertThat(r.jobManager()).isTrue();
+                  assertThat(r.jobManagerLater()).as("no keep-off step").isFalse();
+                  assertThat(r.keepsJobManagerOff()).as("the Deployment left as it is").isFalse();
+                  assertThat(r.handOverFrom()).isEqualTo("orders-jm");
+                }),
+            row(
+                "the taint refused since (RBAC): the JobManager Deployment kept off the node as"
+                    + " without it",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.silentNode("node-a", 25));
+                  w.mayTaintNodes = false;
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).jobManagerLater()).isTrue();
+                }),
+            row(
+                "a TaskManager alone on a node silent past nodeLostAfter, taints allowed: no taint"
+                    + " (no JobManager of the job vouches for the loss), the TaskManager waits for"
+                    + " Kubernetes' NotReady",
+                w -> {
+                  w.ha().nodes.put("node-b", RecoveryWorld.silentNode("node-b", 25));
+                  w.mayTaintNodes = true;
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY).setPod(null);
+                },
+                AwaitRecovery.class),
+            row(
+                "a TaskManager alone on a node another job's release had the operator taint:"
+                    + " released at once (Kubernetes places nothing there)",
+                w -> {
+                  w.ha()
+                      .nodes
+                      .put("node-b", RecoveryWorld.silentNode("node-b", 25).withLostTaint(true));
+                  w.mayTaintNodes = true;
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY).setPod(null);
+                },
+                d -> {
+                  assertThat(d).isInstanceOf(ReleasePods.class);
+                  assertThat(((ReleasePods) d).pods()).containsExactly("orders-tm");
+                  assertThat(((ReleasePods) d).jobManager()).isFalse();
+                }),
+            row(
+                "a node carrying the operator's taint whose Lease renews again is not lost: nothing"
+                    + " released",
+                w -> {
+                  w.ha().nodes.put("node-a", RecoveryWorld.liveNode("node-a").withLostTaint(true));
+                  w.mayTaintNodes = true;
+                  incident(w, Reason.NODE_LOST, RecoveryAction.VERIFY);
+                },
+                d -> assertThat(d).isNotInstanceOf(ReleasePods.class)),
             row(
                 "pods already released are not released again",
                 w -> {

@@ -35,6 +35,7 @@ final class RecoveryWorld {
   NodeSight sight = NodeSight.CLEAR;
   Instant now = NOW;
   String specHash = HASH;
+  boolean mayTaintNodes;
 
   RecoveryWorld() {
     spec.getRestartStrategy();
@@ -68,7 +69,8 @@ final class RecoveryWorld {
             new DesiredJob(spec, specHash, 1, "uid"),
             List.of(),
             status,
-            new ObservedCluster(Optional.ofNullable(jobManager), pods.size(), pods, nodes, sight),
+            new ObservedCluster(Optional.ofNullable(jobManager), pods.size(), pods, nodes, sight)
+                .withNodeTaints(mayTaintNodes),
             ha,
             now));
   }

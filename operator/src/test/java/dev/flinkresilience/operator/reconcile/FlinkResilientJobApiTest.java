@@ -367,9 +367,10 @@ class FlinkResilientJobApiTest {
   }
 
   /**
-   * The single-pod deletes the operator makes, and keeping the JobManager Deployment off a lost
-   * node (RecoveryScenariosApiTest covers the rest): the JobManager on the lost node is released at
-   * once, a TaskManager only once Kubernetes marks the node not Ready.
+   * The single-pod deletes the operator makes on a lost node (RecoveryScenariosApiTest covers the
+   * rest): the node tainted first, so that Kubernetes places nothing there, then the JobManager and
+   * the TaskManager there released at once. (Without the taint a TaskManager waits for Kubernetes'
+   * NotReady: RecoveryPlannerTest.)
    */
   @Test
   void podsOnALostNodeAreForceDeleted() {
@@ -394,18 +395,60 @@ class FlinkResilientJobApiTest {
       kubelet.stopRenewing("node-a");
       operator.await(
           "the JobManager on the lost node force-deleted", () -> !kubelet.podExists("orders-jm-1"));
-      // A TaskManager waits until Kubernetes stops scheduling onto the node: released earlier,
-      // its replacement would land right back on the dead node.
-      assertThat(kubelet.podExists("orders-taskmanager-1-1"))
-          .as("kept while the node still reads Ready")
-          .isTrue();
-      kubelet.markNotReady("node-a");
       operator.await(
           "the TaskManager on the lost node force-deleted",
           () -> !kubelet.podExists("orders-taskmanager-1-1"));
+      var spec = client.nodes().withName("node-a").get().getSpec();
+      assertThat(spec.getTaints())
+          .extracting(io.fabric8.kubernetes.api.model.Taint::getKey)
+          .as("Kubernetes places nothing on it now")
+          .containsExactly(dev.flinkresilience.operator.decide.NodeView.LOST_TAINT);
       operator.await(
-          "NodeLost, then PodsReleased",
-          () -> reasons().containsAll(List.of("NodeLost", "PodsReleased")));
+          "NodeLost, NodeTainted, then PodsReleased",
+          () -> reasons().containsAll(List.of("NodeLost", "NodeTainted", "PodsReleased")));
+    }
+  }
+
+  /**
+   * Taints off (or refused): the JobManager Deployment is kept off the lost node (its template
+   * updated) before the JobManager's pod there is released, and the node is left untainted.
+   */
+  @Test
+  void withoutTheTaintTheJobManagerDeploymentIsKeptOffALostNode() {
+    operator.close();
+    OperatorSettings settings = settings().withTaintLostNodes(false);
+    operator =
+        OperatorHarness.start(
+            client,
+            settings.withTenantPolicy(
+                settings.tenantPolicy().withLeaseRenewal(Duration.ofMillis(200))));
+    try (Kubelet kubelet = new Kubelet(client, NS, 200)) {
+      kubelet.registerNode("node-a");
+      var job = Jobs.job(NS, NAME);
+      job.getSpec().getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
+      job.getSpec().getHighAvailability().setStorageDir("file:///tmp/ha");
+      job.getSpec().getRecovery().setNodeLostAfter("2s");
+      job.getSpec().getRecovery().setNodeSuspectAfter("0s");
+      create(job);
+      awaitJobManager();
+      kubelet.runJobManager(NAME, "orders-jm-1", "node-a", 8081);
+      markJobManagerReady();
+      operator.awaitJob(
+          NS,
+          NAME,
+          "Running",
+          j -> j.getStatus() != null && j.getStatus().getPhase() == Phase.RUNNING);
+
+      kubelet.stopRenewing("node-a");
+      operator.await(
+          "the JobManager on the lost node force-deleted", () -> !kubelet.podExists("orders-jm-1"));
+      assertThat(
+              dev.flinkresilience.operator.model.NodeAvoidance.avoidedNodes(
+                  client.apps().deployments().inNamespace(NS).withName(NAME).get()))
+          .as("the JobManager Deployment kept off the node")
+          .containsExactly("node-a");
+      var spec = client.nodes().withName("node-a").get().getSpec();
+      assertThat(spec == null ? null : spec.getTaints()).as("no taint").isNullOrEmpty();
     }
   }
 

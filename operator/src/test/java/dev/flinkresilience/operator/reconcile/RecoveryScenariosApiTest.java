@@ -11,6 +11,7 @@ import dev.flinkresilience.operator.api.v1alpha1.Incident;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.api.v1alpha1.ReleasePodsPolicy;
 import dev.flinkresilience.operator.app.OperatorSettings;
+import dev.flinkresilience.operator.decide.NodeView;
 import dev.flinkresilience.operator.model.Labels;
 import dev.flinkresilience.operator.observe.ha.KubernetesHaLayout;
 import dev.flinkresilience.operator.ops.logs.LogFormat;
@@ -74,6 +75,7 @@ class RecoveryScenariosApiTest {
           "JobManagerLost",
           "TaskManagerLost",
           "NodeLost",
+          "NodeTainted",
           "JobFailed",
           "JobStuck",
           "JobManagerUnreachable",
@@ -97,13 +99,7 @@ class RecoveryScenariosApiTest {
   @BeforeEach
   void start() {
     startedNanos = System.nanoTime();
-    operator =
-        OperatorHarness.start(
-            client,
-            OperatorSettings.allNamespaces()
-                .withPolling(new PollPacing(Duration.ofMillis(200), Duration.ofMillis(100)))
-                // The test kubelets renew every 200 ms: a 2 s nodeLostAfter is valid here.
-                .withTenantPolicy(TenantPolicy.DEFAULT.withLeaseRenewal(Duration.ofMillis(200))));
+    operator = OperatorHarness.start(client, settings());
     kubelet = new Kubelet(client, NS, 200);
     kubelet.registerNode("node-a");
     kubelet.registerNode("node-b");
@@ -293,16 +289,48 @@ class RecoveryScenariosApiTest {
     assertThat(open.getReleasedPods()).containsExactly(JM);
     assertThat(kubelet.podExists(TM)).as("the TaskManager on a live node stays").isTrue();
     // The replacement cannot be scheduled back onto the lost node, which stays Ready to the
-    // scheduler until the node lifecycle controller's grace period has passed.
-    assertJobManagerKeptOff("node-a");
+    // scheduler until the node lifecycle controller's grace period has passed: the operator's
+    // taint keeps it off, and the Deployment is left as it was (changing it would roll it).
+    assertThat(taintKeys("node-a")).containsExactly(NodeView.LOST_TAINT);
+    assertThat(taintKeys("node-b")).as("the live node").isEmpty();
+    assertThat(jobManagerAffinity()).as("the JobManager Deployment untouched").isNull();
 
     flink.down();
     kubelet.runJobManager(NAME, JM2, "node-b", flink.port());
     flink.restored(checkpoint(12)).up();
     Incident done = awaitClosed();
     assertIncident(done, "NodeLost", "Verify", 12L);
-    assertThat(recoveryReasons()).containsExactly("NodeLost", "PodsReleased", "Recovered");
+    assertThat(recoveryReasons())
+        .containsExactly("NodeLost", "NodeTainted", "PodsReleased", "Recovered");
     assertThat(deploymentsDeleted).isEmpty();
+
+    // The kubelet is back: the taint goes, and only it.
+    kubelet.resumeRenewing("node-a");
+    operator.await("the taint lifted", () -> taintKeys("node-a").isEmpty());
+  }
+
+  /**
+   * Without the taint (off, or refused by RBAC): the JobManager Deployment is kept off the lost
+   * node first, and its pod there released once that is taken (the test's Deployment controller has
+   * no observed generation, so at once).
+   */
+  @Test
+  void withoutTheTaintTheJobManagerDeploymentIsKeptOffTheLostNode() {
+    operator.close();
+    operator = OperatorHarness.start(client, settings().withTaintLostNodes(false));
+    deployRunning(ha(), true);
+
+    kubelet.stopRenewing("node-a");
+    flink.down();
+    operator.await("the JobManager pod force-deleted", () -> !kubelet.podExists(JM));
+    assertJobManagerKeptOff("node-a");
+    assertThat(taintKeys("node-a")).as("no taint").isEmpty();
+
+    kubelet.runJobManager(NAME, JM2, "node-b", flink.port());
+    flink.restored(checkpoint(12)).up();
+    Incident done = awaitClosed();
+    assertIncident(done, "NodeLost", "Verify", 12L);
+    assertThat(recoveryReasons()).containsExactly("NodeLost", "PodsReleased", "Recovered");
   }
 
   /**
@@ -502,6 +530,13 @@ class RecoveryScenariosApiTest {
 
   // --- the common setup -------------------------------------------------------------------
 
+  private static OperatorSettings settings() {
+    return OperatorSettings.allNamespaces()
+        .withPolling(new PollPacing(Duration.ofMillis(200), Duration.ofMillis(100)))
+        // The test kubelets renew every 200 ms: a 2 s nodeLostAfter is valid here.
+        .withTenantPolicy(TenantPolicy.DEFAULT.withLeaseRenewal(Duration.ofMillis(200)));
+  }
+
   private static Consumer<FlinkResilientJobSpec> ha() {
     return spec -> {
       spec.getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
@@ -579,19 +614,29 @@ class RecoveryScenariosApiTest {
    * status written after it (the pass that deploys writes status once the objects exist, so a read
    * right after the Deployment appears can still see the status before it).
    */
+  private List<String> taintKeys(String node) {
+    var spec = client.nodes().withName(node).get().getSpec();
+    return spec == null || spec.getTaints() == null
+        ? List.of()
+        : spec.getTaints().stream().map(t -> t.getKey()).toList();
+  }
+
+  private io.fabric8.kubernetes.api.model.Affinity jobManagerAffinity() {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(NAME)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getAffinity();
+  }
+
   /** The JobManager Deployment's pods may not be scheduled on {@code node}. */
   private void assertJobManagerKeptOff(String node) {
-    var affinity =
-        client
-            .apps()
-            .deployments()
-            .inNamespace(NS)
-            .withName(NAME)
-            .get()
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getAffinity();
+    var affinity = jobManagerAffinity();
     assertThat(affinity).as("the JobManager's affinity").isNotNull();
     assertThat(
             affinity

@@ -80,6 +80,9 @@ public final class ReviewedRbac {
     // Lost-node detection (DESIGN 5.1): the NodeWatch informers on Nodes and their heartbeat
     // Leases; read from the caches only, so no get.
     put(ALL, "", "nodes", Why.USED, "list", "watch");
+    // The taint on a lost node before a JobManager is released from it, and its lifting: the
+    // Node read, then a merge patch conditional on its resourceVersion (act/LostNodeTaints).
+    put(ALL, "", "nodes", Why.USED, "get", "patch");
     put("kube-node-lease", coordination, "leases", Why.USED, "list", "watch");
   }
 

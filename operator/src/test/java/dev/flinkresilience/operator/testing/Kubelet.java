@@ -105,6 +105,11 @@ public final class Kubelet implements AutoCloseable {
     renewing.remove(node);
   }
 
+  /** The kubelet is back: it renews the node's Lease again. */
+  public void resumeRenewing(String node) {
+    renewing.add(node);
+  }
+
   /**
    * What Kubernetes' node lifecycle controller does about 40 s after a node went silent: its Ready
    * condition turns Unknown (and the scheduler keeps off it).

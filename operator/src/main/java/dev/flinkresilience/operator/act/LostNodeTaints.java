@@ -1,0 +1,248 @@
+package dev.flinkresilience.operator.act;
+
+import dev.flinkresilience.operator.decide.NodeView;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's taint on a lost node ({@link NodeView#LOST_TAINT}, NoSchedule): placed before a
+ * JobManager is released from the node, so that Kubernetes schedules its replacement elsewhere at
+ * once (its own {@code unreachable} taint comes about 40 s after the node died), and lifted when
+ * the node's Lease is renewed again. One write per node, whatever the number of jobs there; without
+ * it each job's JobManager Deployment had to be rolled to keep off the node, at the Deployment
+ * controller's pace (tens of seconds for hundreds of jobs in the 1,000-job benchmark).
+ *
+ * <p>Every write is conditional on the Node's resourceVersion (a JSON patch testing it), so a taint
+ * Kubernetes or an administrator wrote meanwhile is never lost; a conflict reads the Node again. A
+ * refusal (403: the operator's RBAC has no patch on nodes) turns the taint off for the process: the
+ * planner then keeps the Deployment off the node as before.
+ */
+public final class LostNodeTaints implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LostNodeTaints.class);
+  private static final int ATTEMPTS = 3;
+
+  /**
+   * How long a taint written here counts as in place before the Node informer shows it: the passes
+   * of the other jobs on the node, in the meantime, need not write it again.
+   */
+  static final Duration PLACED_FOR = Duration.ofSeconds(30);
+
+  private final KubernetesClient client;
+  private final boolean enabled;
+  private final Clock clock;
+  private final Map<String, Instant> placed = new ConcurrentHashMap<>();
+  private volatile String refused;
+  private ScheduledExecutorService lifter;
+
+  public LostNodeTaints(KubernetesClient client, boolean enabled, Clock clock) {
+    this.client = client;
+    this.enabled = enabled;
+    this.clock = clock;
+  }
+
+  /** Off: the planner keeps Deployments off lost nodes instead. */
+  public static LostNodeTaints disabled() {
+    return new LostNodeTaints(null, false, Clock.systemUTC());
+  }
+
+  /** Enabled and not refused by the API server so far. */
+  public boolean available() {
+    return enabled && refused == null;
+  }
+
+  /**
+   * The views with the taints this process wrote lately marked, before the informer shows them:
+   * every job on the node then releases at once instead of asking for the taint again.
+   */
+  public Map<String, NodeView> overlay(Map<String, NodeView> views) {
+    if (placed.isEmpty()) {
+      return views;
+    }
+    Instant since = clock.instant().minus(PLACED_FOR);
+    Map<String, NodeView> out = new HashMap<>(views);
+    out.replaceAll(
+        (name, view) -> {
+          Instant at = placed.get(name);
+          return at != null && at.isAfter(since) ? view.withLostTaint(true) : view;
+        });
+    return out;
+  }
+
+  /**
+   * Taints {@code node}: true when it carries the taint now (written here, or already there) or is
+   * gone; false when the API server refused (403), after which {@link #available()} is false. Other
+   * failures are thrown, for the pass's retry.
+   */
+  public boolean taint(String node) {
+    if (!available()) {
+      return false;
+    }
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      try {
+        Node current = client.nodes().withName(node).get();
+        if (current == null) {
+          return true; // a deleted node takes no pods
+        }
+        if (carries(current)) {
+          placed.put(node, clock.instant());
+          return true;
+        }
+        List<Taint> taints = new ArrayList<>(taints(current));
+        taints.add(
+            new TaintBuilder().withKey(NodeView.LOST_TAINT).withEffect("NoSchedule").build());
+        write(current, taints);
+        placed.put(node, clock.instant());
+        LOG.warn("tainted lost node {} {}:NoSchedule", node, NodeView.LOST_TAINT);
+        return true;
+      } catch (KubernetesClientException e) {
+        if (refusal(e, "taint", node)) {
+          return false;
+        }
+        if (!changed(e)) {
+          throw e;
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "node " + node + " changed under " + ATTEMPTS + " tries to taint it; trying again later");
+  }
+
+  /** Removes the taint from {@code node}, if it carries it. */
+  public void lift(String node) {
+    placed.remove(node);
+    if (!available()) {
+      return;
+    }
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      try {
+        Node current = client.nodes().withName(node).get();
+        if (current == null || !carries(current)) {
+          return;
+        }
+        List<Taint> taints =
+            taints(current).stream().filter(t -> !NodeView.LOST_TAINT.equals(t.getKey())).toList();
+        write(current, taints);
+        LOG.info("lifted {} from node {}: its Lease is renewed again", NodeView.LOST_TAINT, node);
+        return;
+      } catch (KubernetesClientException e) {
+        if (refusal(e, "lift the taint from", node)) {
+          return;
+        }
+        if (!changed(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * From now on, every {@code every}, lifts the taint from the nodes {@code alive} names (the node
+   * watch's nodes that carry it and renew their Lease again).
+   */
+  public synchronized void liftWhileRunning(Supplier<Set<String>> alive, Duration every) {
+    if (!enabled || lifter != null) {
+      return;
+    }
+    lifter =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lost-node-taints");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = every.toMillis();
+    lifter.scheduleWithFixedDelay(
+        () -> {
+          try {
+            alive.get().forEach(this::lift);
+          } catch (RuntimeException e) {
+            // The next round tries again: a taint left a little longer costs only scheduling.
+            LOG.warn("lifting lost-node taints failed: {}", e.toString());
+          }
+        },
+        period,
+        period,
+        TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (lifter != null) {
+      lifter.shutdownNow();
+    }
+  }
+
+  /**
+   * A JSON patch (RFC 6902): a test of the resourceVersion read, then the whole taint list. The API
+   * server applies none of it if the Node changed since (the test fails); a merge patch would
+   * replace the list as well on a real API server, but the in-process mock merges lists.
+   */
+  private void write(Node current, List<Taint> taints) {
+    List<Map<String, Object>> ops =
+        List.of(
+            Map.of(
+                "op",
+                "test",
+                "path",
+                "/metadata/resourceVersion",
+                "value",
+                current.getMetadata().getResourceVersion()),
+            current.getSpec() == null
+                ? Map.of("op", "add", "path", "/spec", "value", Map.of("taints", taints))
+                : Map.of("op", "add", "path", "/spec/taints", "value", taints));
+    client
+        .nodes()
+        .withName(current.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(ops));
+  }
+
+  /** The Node changed between the read and the write (a failed test is 422, a conflict 409). */
+  private static boolean changed(KubernetesClientException e) {
+    return e.getCode() == 409 || e.getCode() == 422;
+  }
+
+  private boolean refusal(KubernetesClientException e, String what, String node) {
+    if (e.getCode() != 403) {
+      return false;
+    }
+    refused = e.getMessage();
+    LOG.warn(
+        "the API server refused to {} node {} (HTTP 403): lost nodes are no longer tainted; the"
+            + " JobManager Deployments are kept off them instead. Grant patch on nodes"
+            + " (chart value nodeLoss.taintLostNodes) or run with --taint-lost-nodes=false. {}",
+        what,
+        node,
+        e.getMessage());
+    return true;
+  }
+
+  private static boolean carries(Node node) {
+    return taints(node).stream().anyMatch(t -> NodeView.LOST_TAINT.equals(t.getKey()));
+  }
+
+  private static List<Taint> taints(Node node) {
+    return node.getSpec() == null || node.getSpec().getTaints() == null
+        ? List.of()
+        : node.getSpec().getTaints();
+  }
+}
