@@ -50,6 +50,11 @@ public final class PodAddresses {
 
   private static Integer claimed;
 
+  /** What every pod address of this process starts with: {@code 127.<block>.}. */
+  public static String processPrefix() {
+    return "127." + processBlock() + ".";
+  }
+
   /**
    * This process's block: {@value #BLOCK_PROPERTY} if set, else the lowest one no process holds.
    */

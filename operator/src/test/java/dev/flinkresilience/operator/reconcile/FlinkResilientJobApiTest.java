@@ -43,13 +43,15 @@ class FlinkResilientJobApiTest {
 
   @BeforeEach
   void startOperator() {
+    operator = start(settings());
+  }
+
+  private OperatorHarness start(OperatorSettings settings) {
     // The test kubelets renew every 200 ms: node thresholds of a few seconds are valid here.
-    OperatorSettings settings = settings();
-    operator =
-        OperatorHarness.start(
-            client,
-            settings.withTenantPolicy(
-                settings.tenantPolicy().withLeaseRenewal(Duration.ofMillis(200))));
+    return OperatorHarness.start(
+        client,
+        settings.withTenantPolicy(
+            settings.tenantPolicy().withLeaseRenewal(Duration.ofMillis(200))));
   }
 
   /** How the operator under test runs; the chart RBAC tests run these scenarios both ways. */
@@ -375,22 +377,7 @@ class FlinkResilientJobApiTest {
   @Test
   void podsOnALostNodeAreForceDeleted() {
     try (Kubelet kubelet = new Kubelet(client, NS, 200)) {
-      kubelet.registerNode("node-a");
-      var job = Jobs.job(NS, NAME);
-      job.getSpec().getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
-      job.getSpec().getHighAvailability().setStorageDir("file:///tmp/ha");
-      job.getSpec().getRecovery().setNodeLostAfter("2s");
-      job.getSpec().getRecovery().setNodeSuspectAfter("0s"); // the Lease alone decides here
-      create(job);
-      awaitJobManager();
-      kubelet.runJobManager(NAME, "orders-jm-1", "node-a", 8081);
-      kubelet.runTaskManager(NAME, "orders-taskmanager-1-1", "node-a");
-      markJobManagerReady();
-      operator.awaitJob(
-          NS,
-          NAME,
-          "Running",
-          j -> j.getStatus() != null && j.getStatus().getPhase() == Phase.RUNNING);
+      runningOnNodeA(kubelet, true);
 
       kubelet.stopRenewing("node-a");
       operator.await(
@@ -416,28 +403,9 @@ class FlinkResilientJobApiTest {
   @Test
   void withoutTheTaintTheJobManagerDeploymentIsKeptOffALostNode() {
     operator.close();
-    OperatorSettings settings = settings().withTaintLostNodes(false);
-    operator =
-        OperatorHarness.start(
-            client,
-            settings.withTenantPolicy(
-                settings.tenantPolicy().withLeaseRenewal(Duration.ofMillis(200))));
+    operator = start(settings().withTaintLostNodes(false));
     try (Kubelet kubelet = new Kubelet(client, NS, 200)) {
-      kubelet.registerNode("node-a");
-      var job = Jobs.job(NS, NAME);
-      job.getSpec().getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
-      job.getSpec().getHighAvailability().setStorageDir("file:///tmp/ha");
-      job.getSpec().getRecovery().setNodeLostAfter("2s");
-      job.getSpec().getRecovery().setNodeSuspectAfter("0s");
-      create(job);
-      awaitJobManager();
-      kubelet.runJobManager(NAME, "orders-jm-1", "node-a", 8081);
-      markJobManagerReady();
-      operator.awaitJob(
-          NS,
-          NAME,
-          "Running",
-          j -> j.getStatus() != null && j.getStatus().getPhase() == Phase.RUNNING);
+      runningOnNodeA(kubelet, false);
 
       kubelet.stopRenewing("node-a");
       operator.await(
@@ -450,6 +418,31 @@ class FlinkResilientJobApiTest {
       var spec = client.nodes().withName("node-a").get().getSpec();
       assertThat(spec == null ? null : spec.getTaints()).as("no taint").isNullOrEmpty();
     }
+  }
+
+  /**
+   * A job with Kubernetes HA whose JobManager (and TaskManager, if asked) run on node-a, Running;
+   * its nodeLostAfter is 2 s, judged by the Lease alone.
+   */
+  private void runningOnNodeA(Kubelet kubelet, boolean taskManager) {
+    kubelet.registerNode("node-a");
+    var job = Jobs.job(NS, NAME);
+    job.getSpec().getHighAvailability().setType(HighAvailabilityType.KUBERNETES);
+    job.getSpec().getHighAvailability().setStorageDir("file:///tmp/ha");
+    job.getSpec().getRecovery().setNodeLostAfter("2s");
+    job.getSpec().getRecovery().setNodeSuspectAfter("0s"); // the Lease alone decides here
+    create(job);
+    awaitJobManager();
+    kubelet.runJobManager(NAME, "orders-jm-1", "node-a", 8081);
+    if (taskManager) {
+      kubelet.runTaskManager(NAME, "orders-taskmanager-1-1", "node-a");
+    }
+    markJobManagerReady();
+    operator.awaitJob(
+        NS,
+        NAME,
+        "Running",
+        j -> j.getStatus() != null && j.getStatus().getPhase() == Phase.RUNNING);
   }
 
   @Test
