@@ -229,7 +229,7 @@ public final class LostNodeTaints implements AutoCloseable {
     LOG.warn(
         "the API server refused to {} node {} (HTTP 403): lost nodes are no longer tainted; the"
             + " JobManager Deployments are kept off them instead. Grant patch on nodes"
-            + " (chart value nodeLoss.taintLostNodes) or run with --taint-lost-nodes=false. {}",
+            + " (chart value taintLostNodes) or run with --taint-lost-nodes=false. {}",
         what,
         node,
         e.getMessage());
