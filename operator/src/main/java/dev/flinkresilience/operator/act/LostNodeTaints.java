@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * Kubernetes or an administrator wrote meanwhile is never lost; a conflict reads the Node again. A
  * refusal (403: the operator's RBAC has no patch on nodes) turns the taint off for the process: the
  * planner then keeps the Deployment off the node as before.
+ *
+ * <p>Any other failure goes to the pass's retry, but not for ever: the planner releases nothing
+ * from a node it asked to taint until the taint is in place, so a write that keeps failing (the API
+ * server failing, an admission webhook that denies it, a node changing under every try) would hold
+ * every JobManager on the node. After {@link #GIVE_UP_AFTER} of failures the node's jobs are
+ * released the way they are without the taint (their Deployments kept off the node), and the taint
+ * is tried again after {@link #KEEP_OFF_FOR}.
  */
 public final class LostNodeTaints implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LostNodeTaints.class);
@@ -47,10 +55,24 @@ public final class LostNodeTaints implements AutoCloseable {
    */
   static final Duration PLACED_FOR = Duration.ofSeconds(30);
 
+  /**
+   * How long the taint of one node may fail before its jobs are released without it. Longer than an
+   * API server blip (a pass retried two or three times), short against the 40 s after which
+   * Kubernetes' own taint would make the operator's pointless.
+   */
+  static final Duration GIVE_UP_AFTER = Duration.ofSeconds(10);
+
+  /**
+   * After giving up on a node, how long its jobs use the keep-off before the taint is tried again.
+   */
+  static final Duration KEEP_OFF_FOR = Duration.ofSeconds(60);
+
   private final KubernetesClient client;
   private final boolean enabled;
   private final Clock clock;
   private final Map<String, Instant> placed = new ConcurrentHashMap<>();
+  private final Map<String, Instant> failingSince = new ConcurrentHashMap<>();
+  private final Map<String, Instant> gaveUp = new ConcurrentHashMap<>();
   private volatile String refused;
   private ScheduledExecutorService lifter;
 
@@ -68,6 +90,18 @@ public final class LostNodeTaints implements AutoCloseable {
   /** Enabled and not refused by the API server so far. */
   public boolean available() {
     return enabled && refused == null;
+  }
+
+  /**
+   * Whether the jobs on these nodes may be released by tainting them: enabled, not refused, and no
+   * node among them whose taint was given up lately (failing for {@link #GIVE_UP_AFTER}).
+   */
+  public boolean mayTaint(Collection<String> nodes) {
+    if (!available()) {
+      return false;
+    }
+    Instant since = clock.instant().minus(KEEP_OFF_FOR);
+    return nodes.stream().map(gaveUp::get).noneMatch(at -> at != null && at.isAfter(since));
   }
 
   /**
@@ -90,13 +124,38 @@ public final class LostNodeTaints implements AutoCloseable {
 
   /**
    * Taints {@code node}: true when it carries the taint now (written here, or already there) or is
-   * gone; false when the API server refused (403), after which {@link #available()} is false. Other
-   * failures are thrown, for the pass's retry.
+   * gone; false when the API server refused (403), after which {@link #available()} is false, or
+   * when the write has failed for {@link #GIVE_UP_AFTER}, after which {@link #mayTaint} is false
+   * for the node for {@link #KEEP_OFF_FOR}. Other failures are thrown, for the pass's retry.
    */
   public boolean taint(String node) {
-    if (!available()) {
+    if (!mayTaint(List.of(node))) {
       return false;
     }
+    try {
+      boolean inPlace = tryTaint(node);
+      failingSince.remove(node);
+      return inPlace;
+    } catch (RuntimeException e) {
+      Instant now = clock.instant();
+      Instant since = failingSince.computeIfAbsent(node, n -> now);
+      if (now.isBefore(since.plus(GIVE_UP_AFTER))) {
+        throw e;
+      }
+      failingSince.remove(node);
+      gaveUp.put(node, now);
+      LOG.warn(
+          "tainting lost node {} has failed since {} ({}): its jobs' JobManager Deployments are"
+              + " kept off it instead, and the taint is tried again in {} s",
+          node,
+          since,
+          e.toString(),
+          KEEP_OFF_FOR.toSeconds());
+      return false;
+    }
+  }
+
+  private boolean tryTaint(String node) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
         Node current = client.nodes().withName(node).get();
@@ -117,6 +176,9 @@ public final class LostNodeTaints implements AutoCloseable {
       } catch (KubernetesClientException e) {
         if (refusal(e, "taint", node)) {
           return false;
+        }
+        if (e.getCode() == 404) {
+          return true; // deleted between the read and the write
         }
         if (!changed(e)) {
           throw e;

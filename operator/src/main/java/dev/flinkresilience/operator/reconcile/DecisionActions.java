@@ -70,11 +70,12 @@ final class DecisionActions {
       actions.deleteCluster(meta.getNamespace(), meta.getName(), meta.getName(), meta.getUid());
     } else if (decision instanceof Decision.TaintLostNode taint) {
       if (!taints.taint(taint.node())) {
-        // Refused (RBAC): from now on the planner keeps Deployments off lost nodes instead.
+        // Refused (RBAC), or failing for a while: the planner keeps the Deployment off instead.
         return new Decision.AwaitRecovery(
-            "the API server refused to taint lost node "
+            "lost node "
                 + taint.node()
-                + "; keeping the JobManager Deployment off it instead",
+                + " could not be tainted (refused, or failing; see the operator's log); keeping"
+                + " the JobManager Deployment off it instead",
             false);
       }
     } else if (decision instanceof Decision.ReleasePods release) {

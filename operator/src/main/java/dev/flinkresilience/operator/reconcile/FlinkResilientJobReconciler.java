@@ -256,19 +256,15 @@ public class FlinkResilientJobReconciler
 
   private ObservedCluster observe(FlinkResilientJob job, Context<FlinkResilientJob> ctx) {
     List<Pod> pods = JobObjects.of(ctx, Pod.class, job);
+    Set<String> hosting = ClusterObserver.nodesHosting(pods);
     return ClusterObserver.observe(
             name(job),
             JobObjects.of(ctx, Deployment.class, job),
             pods,
             taints.overlay(
-                nodes
-                    .map(
-                        n ->
-                            n.views(
-                                ResourceID.fromResource(job), ClusterObserver.nodesHosting(pods)))
-                    .orElse(Map.of())),
+                nodes.map(n -> n.views(ResourceID.fromResource(job), hosting)).orElse(Map.of())),
             nodes.map(NodeWatch::sight).orElse(NodeSight.CLEAR))
-        .withNodeTaints(taints.available());
+        .withNodeTaints(taints.mayTaint(hosting));
   }
 
   /** The decision of a pass and the input it was confirmed on. */

@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -88,6 +89,7 @@ class RecoveryScenariosApiTest {
           "RecoveryBudgetExhausted");
 
   KubernetesClient client;
+  KubernetesMockServer server;
   private OperatorHarness operator;
   private Kubelet kubelet;
   private FakeFlinkRest flink;
@@ -307,6 +309,127 @@ class RecoveryScenariosApiTest {
     // The kubelet is back: the taint goes, and only it.
     kubelet.resumeRenewing("node-a");
     operator.await("the taint lifted", () -> taintKeys("node-a").isEmpty());
+  }
+
+  /**
+   * The API server fails the taint once (here an admission webhook's denial, which the client does
+   * not retry itself): the pass's retry taints the node, and the release follows the taint, never
+   * comes before it (a JobManager released from an untainted node is replaced there).
+   */
+  @Test
+  void aTaintThatFailsOnceIsRetriedAndTheReleaseFollowsIt() {
+    deployRunning(ha(), true);
+    failNodePatches("node-a", 1);
+
+    kubelet.stopRenewing("node-a");
+    flink.down();
+    long stoppedAt = System.nanoTime();
+    operator.await("the JobManager pod force-deleted", () -> !kubelet.podExists(JM));
+    System.out.printf(
+        "node-a, its taint failing once: JobManager pod released %.1f s after renewals stopped%n",
+        (System.nanoTime() - stoppedAt) / 1e9);
+
+    assertThat(taintKeys("node-a")).containsExactly(NodeView.LOST_TAINT);
+    assertThat(jobManagerAffinity()).as("the JobManager Deployment untouched").isNull();
+    // The event follows the status write of the pass that released the pod.
+    operator.await("the release reported", () -> recoveryReasons().contains("PodsReleased"));
+    assertThat(recoveryReasons()).containsExactly("NodeLost", "NodeTainted", "PodsReleased");
+  }
+
+  /**
+   * A taint the API server keeps refusing (not a 403: the operator may patch nodes, but something
+   * denies it) must not hold the JobManager on a dead node: after {@code GIVE_UP_AFTER} (10 s) of
+   * failed tries the release goes the way it goes without the taint, the Deployment kept off the
+   * node first.
+   */
+  @Test
+  void aTaintThatKeepsFailingFallsBackToKeepingTheDeploymentOff() {
+    deployRunning(ha(), true);
+    failNodePatches("node-a", 0);
+
+    kubelet.stopRenewing("node-a");
+    flink.down();
+    long stoppedAt = System.nanoTime();
+    operator.await(
+        "the JobManager pod force-deleted", Duration.ofSeconds(30), () -> !kubelet.podExists(JM));
+    System.out.printf(
+        "node-a, its taint failing: JobManager pod released %.1f s after renewals stopped%n",
+        (System.nanoTime() - stoppedAt) / 1e9);
+
+    assertJobManagerKeptOff("node-a");
+    assertThat(taintKeys("node-a")).as("no taint").isEmpty();
+    kubelet.runJobManager(NAME, JM2, "node-b", flink.port());
+    flink.restored(checkpoint(12)).up();
+    assertIncident(awaitClosed(), "NodeLost", "Verify", 12L);
+    assertThat(recoveryReasons()).containsExactly("NodeLost", "PodsReleased", "Recovered");
+  }
+
+  /**
+   * The operator dies after tainting the node and before releasing the JobManager there (here its
+   * pod deletion fails, and it is stopped meanwhile). The next operator finds the incident and the
+   * taint, writes no second taint, releases the pod, and does not take the taint, first seen on a
+   * node that still does not renew, for a sign of life: it stays until the kubelet is back.
+   */
+  @Test
+  void anOperatorRestartedBetweenTheTaintAndTheReleaseReleasesAndKeepsTheTaint() {
+    deployRunning(ha(), true);
+    server
+        .expect()
+        .delete()
+        .withPath("/api/v1/namespaces/" + NS + "/pods/" + JM)
+        .andReturn(409, status(409, "the pod deletion fails this once"))
+        .once();
+
+    kubelet.stopRenewing("node-a");
+    flink.down();
+    operator.await("the node tainted", () -> taintKeys("node-a").contains(NodeView.LOST_TAINT));
+    operator.close();
+    assertThat(kubelet.podExists(JM)).as("not released by the first operator").isTrue();
+    assertThat(status().getRecovery().getCurrent()).as("the incident is open").isNotNull();
+
+    operator = OperatorHarness.start(client, settings());
+    operator.await("the JobManager pod force-deleted", () -> !kubelet.podExists(JM));
+    assertThat(taintWrites()).as("one taint write, by the first operator").isEqualTo(1);
+
+    sleep(3 * 2_000); // three rounds of the lifter: the node is still dead
+    assertThat(taintKeys("node-a")).containsExactly(NodeView.LOST_TAINT);
+    kubelet.resumeRenewing("node-a");
+    operator.await("the taint lifted", () -> taintKeys("node-a").isEmpty());
+  }
+
+  /**
+   * The next {@code times} patches of the node fail (0: all of them) as an admission webhook denies
+   * them.
+   */
+  private void failNodePatches(String node, int times) {
+    var denied =
+        server
+            .expect()
+            .patch()
+            .withPath("/api/v1/nodes/" + node)
+            .andReturn(
+                400, status(400, "admission webhook \"nodes.example.com\" denied the request"));
+    if (times == 0) {
+      denied.always();
+    } else {
+      denied.times(times);
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.Status status(int code, String message) {
+    return new io.fabric8.kubernetes.api.model.StatusBuilder()
+        .withStatus("Failure")
+        .withCode(code)
+        .withMessage(message)
+        .build();
+  }
+
+  /** How many times the job's events say a node was tainted (an event repeated counts up). */
+  private int taintWrites() {
+    return operator.events(NS, NAME).stream()
+        .filter(e -> "NodeTainted".equals(e.getReason()))
+        .mapToInt(e -> e.getCount() == null ? 1 : e.getCount())
+        .sum();
   }
 
   /**
