@@ -7,9 +7,11 @@ import dev.flinkresilience.operator.decide.NodeView;
 import dev.flinkresilience.operator.observe.NodeWatch;
 import dev.flinkresilience.operator.testing.Kubelet;
 import dev.flinkresilience.operator.testing.MovableClock;
+import dev.flinkresilience.operator.testing.Nodes;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -275,26 +277,13 @@ class LostNodeTaintsTest {
   }
 
   private void createNode(String name) {
-    Node node =
-        new NodeBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .endMetadata()
-            .withNewSpec()
-            .addNewTaint()
+    Taint dedicated =
+        new TaintBuilder()
             .withKey("example.com/dedicated")
             .withValue("flink")
             .withEffect("NoSchedule")
-            .endTaint()
-            .endSpec()
-            .withNewStatus()
-            .addNewCondition()
-            .withType("Ready")
-            .withStatus("True")
-            .endCondition()
-            .endStatus()
             .build();
-    client.nodes().resource(node).create();
+    client.nodes().resource(Nodes.node(name, "True", dedicated)).create();
   }
 
   private List<String> taintKeys(String node) {

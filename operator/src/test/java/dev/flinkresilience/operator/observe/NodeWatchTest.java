@@ -6,9 +6,9 @@ import dev.flinkresilience.operator.decide.NodeSight;
 import dev.flinkresilience.operator.decide.NodeThresholds;
 import dev.flinkresilience.operator.decide.NodeView;
 import dev.flinkresilience.operator.testing.Kubelet;
+import dev.flinkresilience.operator.testing.Nodes;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -496,18 +496,7 @@ class NodeWatchTest {
   }
 
   private void createNode(String name, String ready) {
-    Node node =
-        new NodeBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .endMetadata()
-            .withNewSpec()
-            .endSpec()
-            .withNewStatus()
-            .withConditions(readyCondition(ready))
-            .endStatus()
-            .build();
-    client.nodes().resource(node).create();
+    client.nodes().resource(Nodes.node(name, ready)).create();
   }
 
   private void setReady(String name, String ready) {
@@ -518,17 +507,9 @@ class NodeWatchTest {
             n ->
                 new NodeBuilder(n)
                     .editStatus()
-                    .withConditions(readyCondition(ready))
+                    .withConditions(Nodes.ready(ready))
                     .endStatus()
                     .build());
-  }
-
-  private static NodeCondition readyCondition(String status) {
-    return new NodeConditionBuilder()
-        .withType("Ready")
-        .withStatus(status)
-        .withLastHeartbeatTime(Instant.now().toString())
-        .build();
   }
 
   /** Writes the Lease as a kubelet renews it, creating it the first time. */

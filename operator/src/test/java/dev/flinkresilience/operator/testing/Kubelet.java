@@ -2,7 +2,6 @@ package dev.flinkresilience.operator.testing;
 
 import dev.flinkresilience.operator.model.Labels;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -49,21 +48,7 @@ public final class Kubelet implements AutoCloseable {
 
   /** A Ready node whose Lease is renewed from now on. */
   public void registerNode(String node) {
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(node)
-                .endMetadata()
-                .withNewStatus()
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .endCondition()
-                .endStatus()
-                .build())
-        .create();
+    client.nodes().resource(Nodes.node(node, "True")).create();
     writeLease(client, node);
     renewing.add(node);
   }
