@@ -5,10 +5,14 @@
 # line, one JSON object with detection and recovery times, checkpoints and records lost and duplicated.
 #
 # Usage: ./demo.sh [--ha kubernetes|zookeeper|none] [--control-plane auto|real|mock] [--flink 2.3|1.20]
-#                  [--storage s3|file]
+#                  [--storage s3|file] [--nodes emulated|real]
 #   --flink 1.20: the job's image is flink:1.20 and its pods run Flink 1.20 (module flink-1.20).
 #   --storage: checkpoints, savepoints and HA data on the cluster's S3 (S3Proxy on 127.0.0.1, through
 #   Flink's flink-s3-fs-presto plugin; the default on Flink 2.3) or on plain files (file://).
+#   --nodes real: the same scenario on three REAL nodes (kubelet 1.20.2 + containerd, each in its own
+#   namespaces, local/realnode/README.md "The demo on real nodes"): the pods are containers of the Flink
+#   2.3 image (local/realnode/flink-image.sh), the JobManager's node dies with local/realnode/stop-node.sh.
+#   Needs root, the real control plane, Flink 2.3, S3 storage, HA kubernetes.
 #        ./demo.sh baseline [--ha kubernetes|zookeeper] [--no-baseline] [--no-standby] [--only MODES]
 #   baseline: the node-loss benchmark instead (about 15 minutes; needs the real control plane): each
 #   node-loss scenario (a node killed right after its Lease renewal) with the operator's corroborated
@@ -50,6 +54,12 @@ fi
 echo "== building the control plane (cached after the first run)"
 if ! local/controlplane/build.sh; then
   echo "== the real control plane could not be built here: the demo uses the fabric8 mock API server"
+fi
+
+if [[ " $* " == *" --nodes real "* ]]; then
+  echo "== building kubelet and the Flink image for the real nodes (cached after the first run)"
+  local/realnode/build-kubelet.sh
+  local/realnode/flink-image.sh
 fi
 
 echo "== building the operator, the sample job and the local cluster (Maven)"

@@ -41,13 +41,22 @@ step() {
   step_start=$SECONDS
 }
 
-for tool in buildah podman mvn sha256sum; do
+# The image tools from Debian, as e2e/build-image.sh --debian needs them (a fresh machine has none).
+missing=()
+for pkg in buildah podman runc debootstrap; do
+  command -v "$pkg" >/dev/null || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  step "apt-get install ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+for tool in mvn sha256sum; do
   command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }
 done
-podman image exists "$BASE_IMAGE" || {
-  echo "base image $BASE_IMAGE missing: run e2e/build-image.sh --debian-bases" >&2
-  exit 1
-}
+# The Debian JRE base is the operator image's: made (and cached) by the same script.
+podman image exists "$BASE_IMAGE" || e2e/build-image.sh --debian-bases
+podman image exists "$BASE_IMAGE" || { echo "base image $BASE_IMAGE not made" >&2; exit 1; }
 mkdir -p "$CACHE" "$WORK"
 exec 9>"$CACHE/.flink-image.lock"
 flock 9
@@ -83,9 +92,9 @@ if [[ "${FORCE:-0}" == 1 || ! -s "$WORK/flink-deps/pom.sha" ]] \
   || ! (cd "$WORK/flink-deps" && sha256sum --status -c pom.sha 2>/dev/null) || [[ ! -d "$WORK/flink-deps/lib" ]]; then
   mvn_copy "$WORK/flink-deps" "$MAVEN_REPO" "$WORK/flink-deps/lib"
   (cd "$WORK/flink-deps" && sha256sum pom.xml >pom.sha)
-  step "Flink jars: $(ls "$WORK/flink-deps/lib" | wc -l) from $MAVEN_REPO"
+  step "Flink jars: $(find "$WORK/flink-deps/lib" -name '*.jar' | wc -l) from $MAVEN_REPO"
 else
-  step "Flink jars: cached ($(ls "$WORK/flink-deps/lib" | wc -l))"
+  step "Flink jars: cached ($(find "$WORK/flink-deps/lib" -name '*.jar' | wc -l))"
 fi
 
 # 2. What the local repository lacks: log4j2 (+ its SLF4J 1.x binding, Flink 2.3 uses SLF4J 1.7.36), and
@@ -112,9 +121,9 @@ if [[ "${FORCE:-0}" == 1 || ! -s "$WORK/extra-deps/pom.sha" ]] \
   || ! (cd "$WORK/extra-deps" && sha256sum --status -c pom.sha 2>/dev/null) || [[ ! -d "$WORK/extra-deps/lib" ]]; then
   mvn_copy "$WORK/extra-deps" "$EXTRA_REPO" "$WORK/extra-deps/lib" -DexcludeTransitive=true
   (cd "$WORK/extra-deps" && sha256sum pom.xml >pom.sha)
-  step "extra jars: $(ls "$WORK/extra-deps/lib" | tr '\n' ' ')(repository $EXTRA_REPO)"
+  step "extra jars: $(cd "$WORK/extra-deps/lib" && echo *) (repository $EXTRA_REPO)"
 else
-  step "extra jars: cached ($(ls "$WORK/extra-deps/lib" | wc -l))"
+  step "extra jars: cached ($(find "$WORK/extra-deps/lib" -name '*.jar' | wc -l))"
 fi
 
 # 3. The S3 plugin and the sample job.

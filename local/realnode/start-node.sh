@@ -20,7 +20,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NAME="${1:?usage: start-node.sh NAME INDEX}"
 INDEX="${2:?usage: start-node.sh NAME INDEX}"
 [[ "$NAME" =~ ^[a-z0-9]([a-z0-9-]{0,9}[a-z0-9])?$ ]] || { echo "NAME: lower-case DNS label, at most 11 chars (netns/link names)" >&2; exit 1; }
-[[ "$INDEX" =~ ^[0-9]+$ ]] && ((INDEX >= 1 && INDEX <= 200)) || { echo "INDEX must be 1..200" >&2; exit 1; }
+if ! [[ "$INDEX" =~ ^[0-9]+$ ]] || ((INDEX < 1 || INDEX > 200)); then
+  echo "INDEX must be 1..200" >&2
+  exit 1
+fi
 CP="${FRO_CP_STATE:-/tmp/fro-controlplane}"
 ROOT="${FRO_REALNODE_ROOT:-/tmp/fro-realnode}"
 BIN="${FRO_CACHE:-$HOME/.cache/flink-resilience}/k8s-1.20.2/bin"
@@ -59,6 +62,8 @@ for d in "$ROOT"/*/; do # another node with the same INDEX?
   [[ -e "/run/netns/fro-$(basename "$d")" ]] && { echo "INDEX $INDEX is used by node $(basename "$d")" >&2; exit 1; }
 done
 
+# Which command failed: `ip` only says e.g. "RTNETLINK answers: File exists".
+trap 'echo "[start-node $NAME] failed: line $LINENO: $BASH_COMMAND" >&2' ERR
 on_exit() {
   local rc=$?
   if ((rc != 0)); then
@@ -105,6 +110,12 @@ fi
 
 # --- node network namespace ---------------------------------------------------------------------------------
 ip netns add "$NS"
+# The host end of a veth of this index may outlive its node's netns for a while (the kernel tears a netns
+# down asynchronously, and only once nothing refers to it any more): remove it, which removes the pair.
+if ip link show "$VETH" >/dev/null 2>&1; then
+  log "stale $VETH on the host (an earlier node's netns not yet torn down): deleted"
+  ip link del "$VETH"
+fi
 ip link add "$VETH" type veth peer name eth0 netns "$NS"
 ip link set "$VETH" master "$BR" up
 ip -n "$NS" link set lo up
@@ -128,7 +139,9 @@ done
 ip route replace "$POD_SUBNET" via "$NODE_IP"
 for d in "$ROOT"/*/; do
   other="$(basename "$d")"
-  [[ "$other" != "$NAME" && -f "$d/index" ]] && [[ -e "/run/netns/fro-$other" ]] || continue
+  if [[ "$other" == "$NAME" || ! -f "$d/index" || ! -e "/run/netns/fro-$other" ]]; then
+    continue
+  fi
   j="$(cat "$d/index")"
   ip -n "$NS" route replace "10.244.$j.0/24" via "10.200.0.$((10 + j))"
   ip -n "fro-$other" route replace "$POD_SUBNET" via "$NODE_IP"

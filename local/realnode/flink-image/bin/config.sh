@@ -11,6 +11,8 @@ export FLINK_PLUGINS_DIR="${FLINK_PLUGINS_DIR:-$FLINK_HOME/plugins}"
 export FLINK_CONF_DIR="${FLINK_CONF_DIR:-$FLINK_HOME/conf}"
 export FLINK_LOG_DIR="${FLINK_LOG_DIR:-$FLINK_HOME/log}"
 # Baked-in defaults (a copy of the image's conf/), used when the mounted conf dir lacks a file.
+# (This file is sourced: the variables it sets without export are read by flink-console.sh.)
+# shellcheck disable=SC2034
 FLINK_IMAGE_CONF_DIR="$FLINK_HOME/conf-image"
 
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
@@ -20,6 +22,7 @@ else
 fi
 
 # What Flink's config.yaml passes as env.java.opts.all for Java 17 (and ContainerPlan.FLINK_JAVA_OPTS).
+# shellcheck disable=SC2034
 FLINK_JAVA17_OPTS="--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED \
 --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED \
 --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \

@@ -14,6 +14,7 @@ SERVICE="${1:-}"
 [[ -n "$SERVICE" ]] || { echo "$USAGE" >&2; exit 1; }
 shift
 ARGS=("$@")
+# shellcheck source=SCRIPTDIR/config.sh
 . "$(dirname "$0")"/config.sh
 
 case "$SERVICE" in

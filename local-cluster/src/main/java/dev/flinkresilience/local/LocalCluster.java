@@ -10,6 +10,7 @@ import dev.flinkresilience.local.node.NodeLease;
 import dev.flinkresilience.local.node.PodAddresses;
 import dev.flinkresilience.local.node.PodMain;
 import dev.flinkresilience.local.node.PodProcess;
+import dev.flinkresilience.local.node.RealNodes;
 import dev.flinkresilience.local.node.StandInKubelet;
 import dev.flinkresilience.local.storage.S3Server;
 import dev.flinkresilience.operator.decide.NodeView;
@@ -83,7 +84,13 @@ public final class LocalCluster implements AutoCloseable {
        * {@link StandInKubelet}: pods reported Running with a made-up IP, nothing started; nodes
        * large enough for thousands of pods. For the scale benchmark.
        */
-      STAND_IN
+      STAND_IN,
+      /**
+       * {@link RealNodes}: real kubelets and containerd ({@code local/realnode}), every pod a
+       * container of the Flink image; needs the real control plane. No ZooKeeper (pods could not
+       * reach it), S3 on the nodes' bridge address.
+       */
+      REAL
     }
 
     /**
@@ -200,6 +207,21 @@ public final class LocalCluster implements AutoCloseable {
           serviceRange);
     }
 
+    /** Real nodes ({@link Kubelets#REAL}) on the real control plane, no ZooKeeper. */
+    public Settings withRealNodes() {
+      return new Settings(
+          nodes,
+          leaseInterval,
+          ControlPlane.Kind.REAL,
+          state,
+          repo,
+          flink,
+          controllerManagerArgs,
+          false,
+          Kubelets.REAL,
+          serviceRange);
+    }
+
     /**
      * Stand-in kubelets ({@link Kubelets#STAND_IN}), no ZooKeeper, and the Service IP range {@code
      * serviceRange} (the real control plane only): the scale benchmark's cluster.
@@ -228,6 +250,7 @@ public final class LocalCluster implements AutoCloseable {
   private SharedIndexInformer<Pod> pods;
   private TestingServer zookeeper;
   private S3Server s3;
+  private RealNodes realNodes;
   private boolean closed;
 
   private LocalCluster(Settings settings) {
@@ -262,19 +285,29 @@ public final class LocalCluster implements AutoCloseable {
         settings.controlPlane() == ControlPlane.Kind.REAL
             || settings.controlPlane() == ControlPlane.Kind.AUTO && RealControlPlane.available();
     Path planeState = settings.state().resolve("controlplane");
+    boolean onRealNodes = settings.kubelets() == Settings.Kubelets.REAL;
+    if (onRealNodes && !real) {
+      throw new IllegalStateException(
+          "real nodes need the real control plane (local/controlplane/build.sh)");
+    }
     controlPlane =
         real
             ? RealControlPlane.start(
                 settings.repo(),
                 planeState,
                 settings.controllerManagerArgs(),
-                settings.serviceRange())
+                settings.serviceRange(),
+                onRealNodes ? RealNodes.apiServerArgs(planeState) : "")
             : MockControlPlane.start(planeState);
     toClose.add(controlPlane);
     LOG.info("control plane: {}", controlPlane.describe());
     client = client(controlPlane.kubeconfig());
     toClose.add(0, client);
     ensureNamespace("kube-node-lease");
+    if (onRealNodes) {
+      startRealNodes((RealControlPlane) controlPlane);
+      return;
+    }
     boolean standIn = settings.kubelets() == Settings.Kubelets.STAND_IN;
     if (!standIn) {
       s3 = S3Server.start(settings.state().resolve("s3"));
@@ -318,6 +351,54 @@ public final class LocalCluster implements AutoCloseable {
       lease.register(addresses.hostIp());
     }
     LOG.info("{} nodes registered: {}", nodes.size(), nodes.keySet());
+  }
+
+  /**
+   * Real nodes: started by the scripts of {@code local/realnode}, the Flink image imported into
+   * each under the names the jobs give; then the controller-manager restarted (a
+   * kube-controller-manager 1.20.2 that saw the nodes join may never add the NoExecute taint to one
+   * that dies later: see local/realnode/README.md), and S3 on the nodes' bridge address, which pods
+   * and this machine both reach.
+   */
+  private void startRealNodes(RealControlPlane plane) {
+    // Only Flink 2.3 has an image for real nodes (local/realnode/flink-image.sh).
+    List<String> tags = List.of(dockerName(SampleJob.Flink.V2_3.image()));
+    realNodes =
+        RealNodes.start(
+            settings.repo(),
+            plane.state(),
+            settings.state().resolve("realnodes"),
+            settings.nodes(),
+            RealNodes.flinkImage(),
+            tags,
+            line -> LOG.info("{}", line));
+    toClose.add(0, realNodes);
+    plane.restart(RealControlPlane.Component.CONTROLLER_MANAGER, Duration.ZERO);
+    s3 = S3Server.start(settings.state().resolve("s3"), RealNodes.BRIDGE_IP);
+    toClose.add(0, s3);
+    LOG.info("{} real nodes: {}", realNodes.names().size(), realNodes.names());
+  }
+
+  /** {@code flink:2.3.0-java17} as containerd names it: {@code docker.io/library/...}. */
+  static String dockerName(String image) {
+    String name = image;
+    int slash = name.indexOf('/');
+    boolean registry =
+        slash > 0
+            && (name.substring(0, slash).contains(".")
+                || name.substring(0, slash).contains(":")
+                || name.startsWith("localhost/"));
+    if (!registry) {
+      name = "docker.io/" + (slash < 0 ? "library/" : "") + name;
+    }
+    return name.contains(":") && name.lastIndexOf(':') > name.lastIndexOf('/')
+        ? name
+        : name + ":latest";
+  }
+
+  /** Whether its nodes are real ({@link Settings.Kubelets#REAL}). */
+  public boolean realNodes() {
+    return realNodes != null;
   }
 
   /**
@@ -421,7 +502,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public List<String> nodeNames() {
-    return List.copyOf(nodes.keySet());
+    return realNodes != null ? realNodes.names() : List.copyOf(nodes.keySet());
   }
 
   /** {@code host:port} of the embedded ZooKeeper. */
@@ -532,6 +613,10 @@ public final class LocalCluster implements AutoCloseable {
    */
   public void killNode(String node) {
     LOG.info("failure: killing node {}", node);
+    if (realNodes != null) {
+      realNodes.kill(node);
+      return;
+    }
     EmulatedNode n = node(node);
     n.lease().stop();
     n.agent().kill();
@@ -543,9 +628,41 @@ public final class LocalCluster implements AutoCloseable {
    */
   public void killNodeRightAfterRenewal(String node) {
     LOG.info("failure: killing node {} right after it renewed its Lease", node);
+    if (realNodes != null) {
+      killRealNodeRightAfterRenewal(node);
+      return;
+    }
     EmulatedNode n = node(node);
     n.lease().renewOnceAndStop();
     n.agent().kill();
+  }
+
+  /**
+   * A real node's kubelet renews on its own schedule: watch its Lease (every 20 ms) and kill the
+   * node as soon as the renew time moves. The kill lands some tens of milliseconds after the
+   * renewal (the poll, then {@code stop-node.sh}'s SIGKILL).
+   */
+  private void killRealNodeRightAfterRenewal(String node) {
+    var lease = client.leases().inNamespace("kube-node-lease").withName(node);
+    java.util.function.Supplier<Object> renewTime =
+        () -> {
+          var l = lease.get();
+          return l == null || l.getSpec() == null ? null : l.getSpec().getRenewTime();
+        };
+    Object first = renewTime.get();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (java.util.Objects.equals(first, renewTime.get())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the Lease of " + node + " was not renewed within 60 s");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    realNodes.kill(node);
   }
 
   /** A partition: the node's processes are stopped (SIGSTOP) and its Lease is not renewed. */
@@ -641,9 +758,13 @@ public final class LocalCluster implements AutoCloseable {
   /** A killed node boots again: its Lease is renewed and its kubelet starts over. */
   public void reviveNode(String node) {
     LOG.info("reviving node {}", node);
-    EmulatedNode n = node(node);
-    n.agent().revive();
-    n.lease().resume();
+    if (realNodes != null) {
+      realNodes.revive(node);
+    } else {
+      EmulatedNode n = node(node);
+      n.agent().revive();
+      n.lease().resume();
+    }
     Node object = client().nodes().withName(node).get();
     if (object != null
         && object.getSpec().getTaints() != null
@@ -697,10 +818,17 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public Kubelet.Health health(String node) {
+    if (realNodes != null) {
+      return realNodes.alive(node) ? Kubelet.Health.RUNNING : Kubelet.Health.DEAD;
+    }
     return node(node).agent().health();
   }
 
   private EmulatedNode node(String name) {
+    if (realNodes != null) {
+      throw new UnsupportedOperationException(
+          "not on real nodes (only killNode is): " + name + " of " + realNodes.names());
+    }
     EmulatedNode n = nodes.get(name);
     if (n == null) {
       throw new IllegalArgumentException("no node " + name + "; nodes: " + nodes.keySet());

@@ -91,6 +91,7 @@ public final class SampleJob {
     values.put("BAD_NODE_FAILURES", "3");
     values.put("STUCK_AFTER", "5m");
     values.put("JM_REPLICAS", "1");
+    values.put("POD_TEMPLATE", "");
     this.dir = dir;
     flink(Flink.V2_3);
   }
@@ -144,6 +145,33 @@ public final class SampleJob {
     this.flink = flink;
     values.put("IMAGE", flink.image());
     values.put("FLINK_VERSION", flink.version().value());
+    return this;
+  }
+
+  /**
+   * The output directory as a hostPath volume of the JobManager and TaskManager pods, at the same
+   * path: for pods that are containers on real nodes (whose mount namespace shows this machine's
+   * files), so that the output check reads what the sink committed. The directory is created here,
+   * writable for the image's user (9999). Needs a pod security level that allows hostPath
+   * (privileged).
+   */
+  public SampleJob outputOnHostPath() {
+    Path output = output();
+    try {
+      java.nio.file.Files.createDirectories(output);
+      java.nio.file.Files.setPosixFilePermissions(
+          output, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    values.put(
+        "POD_TEMPLATE",
+        "\n    podTemplate: {spec: {containers: [{name: flink-main-container, volumeMounts:"
+            + " [{name: output, mountPath: \""
+            + output
+            + "\"}]}], volumes: [{name: output, hostPath: {path: \""
+            + output
+            + "\", type: Directory}}]}}");
     return this;
   }
 

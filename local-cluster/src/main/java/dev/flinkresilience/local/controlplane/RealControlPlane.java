@@ -59,6 +59,20 @@ public final class RealControlPlane implements ControlPlane {
    */
   public static RealControlPlane start(
       Path repo, Path state, String controllerManagerArgs, String serviceRange) {
+    return start(repo, state, controllerManagerArgs, serviceRange, "");
+  }
+
+  /**
+   * As above, with extra kube-apiserver flags ({@code APISERVER_EXTRA_ARGS} of {@code start.sh}),
+   * e.g. what real nodes need for the API server to reach their kubelets ({@code
+   * node.RealNodes#apiServerArgs}).
+   */
+  public static RealControlPlane start(
+      Path repo,
+      Path state,
+      String controllerManagerArgs,
+      String serviceRange,
+      String apiServerArgs) {
     Path scripts = repo.resolve("local/controlplane");
     RealControlPlane plane =
         new RealControlPlane(
@@ -70,7 +84,9 @@ public final class RealControlPlane implements ControlPlane {
                 "CM_EXTRA_ARGS",
                 controllerManagerArgs,
                 "SERVICE_CIDR",
-                serviceRange));
+                serviceRange,
+                "APISERVER_EXTRA_ARGS",
+                apiServerArgs));
     try {
       plane.script("start.sh", 120);
       plane.reapWhenGone(ProcessHandle.current().pid());
@@ -103,6 +119,11 @@ public final class RealControlPlane implements ControlPlane {
       throw new IllegalStateException(
           "cannot start the control plane's reaper: " + e.getMessage(), e);
     }
+  }
+
+  /** Its state directory (certificates, kubeconfig, {@code env}): what node scripts need. */
+  public Path state() {
+    return state;
   }
 
   @Override

@@ -32,6 +32,7 @@ public final class S3Server implements AutoCloseable {
   private final String accessKey;
   private final String secretKey;
   private final Path operatorConfig;
+  private final String host;
 
   private S3Server(
       BlobStoreContext context,
@@ -39,7 +40,9 @@ public final class S3Server implements AutoCloseable {
       Path bucketDir,
       String accessKey,
       String secretKey,
-      Path operatorConfig) {
+      Path operatorConfig,
+      String host) {
+    this.host = host;
     this.context = context;
     this.proxy = proxy;
     this.bucketDir = bucketDir;
@@ -48,8 +51,16 @@ public final class S3Server implements AutoCloseable {
     this.operatorConfig = operatorConfig;
   }
 
-  /** Starts it with its objects under {@code dir}/{@value #BUCKET}. */
+  /** Starts it with its objects under {@code dir}/{@value #BUCKET}, on 127.0.0.1. */
   public static S3Server start(Path dir) {
+    return start(dir, "127.0.0.1");
+  }
+
+  /**
+   * As above, listening on {@code host} (an address of this machine): the real nodes' pods reach
+   * the host only on the nodes' bridge address (10.200.0.1), which this machine reaches too.
+   */
+  public static S3Server start(Path dir, String host) {
     SecureRandom random = new SecureRandom();
     String accessKey = "fro-" + hex(random, 8);
     String secretKey = hex(random, 20);
@@ -66,7 +77,7 @@ public final class S3Server implements AutoCloseable {
       S3Proxy proxy =
           S3Proxy.builder()
               .blobStore(context.getBlobStore())
-              .endpoint(URI.create("http://127.0.0.1:0"))
+              .endpoint(URI.create("http://" + host + ":0"))
               .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
               .build();
       proxy.start();
@@ -82,7 +93,7 @@ public final class S3Server implements AutoCloseable {
       // mounts it from a Secret).
       Path operatorConfig = dir.resolveSibling("operator-storage.yaml");
       S3Server server =
-          new S3Server(context, proxy, bucketDir, accessKey, secretKey, operatorConfig);
+          new S3Server(context, proxy, bucketDir, accessKey, secretKey, operatorConfig, host);
       Files.writeString(operatorConfig, server.yaml());
       LOG.info("S3 (S3Proxy, filesystem backend in {}): {}", dir, server.endpoint());
       return server;
@@ -118,7 +129,7 @@ public final class S3Server implements AutoCloseable {
   }
 
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + proxy.getPort());
+    return URI.create("http://" + host + ":" + proxy.getPort());
   }
 
   public String bucket() {

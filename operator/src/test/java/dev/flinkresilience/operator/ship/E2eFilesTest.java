@@ -31,6 +31,12 @@ class E2eFilesTest {
   /** The local control plane's scripts (issue 5) are held to the same rules. */
   private static final Path LOCAL_CONTROL_PLANE = REPO.resolve("local/controlplane");
 
+  /**
+   * The real nodes' scripts (issue 16) too; the Flink image's own scripts under {@code
+   * flink-image/} run in containers, as Flink's do, and are only shellchecked.
+   */
+  private static final Path REAL_NODES = REPO.resolve("local/realnode");
+
   private static final YAMLMapper YAML = new YAMLMapper();
 
   @Test
@@ -38,6 +44,12 @@ class E2eFilesTest {
     assumeTrue(onPath("shellcheck"), "shellcheck not installed (apt-get install shellcheck)");
     List<String> cmd = new ArrayList<>(List.of("shellcheck", "-x", "--severity=style"));
     cmd.addAll(scripts().stream().map(p -> REPO.relativize(p).toString()).toList());
+    try (Stream<Path> files = Files.walk(REAL_NODES)) {
+      files
+          .filter(p -> p.toString().endsWith(".sh"))
+          .sorted()
+          .forEach(p -> cmd.add(REPO.relativize(p).toString()));
+    }
     Process p = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -57,6 +69,23 @@ class E2eFilesTest {
       assertThat(text)
           .as(script + ": assert on status and events, not logs")
           .doesNotContain("kubectl logs");
+    }
+  }
+
+  @Test
+  void realNodeScriptsAreStrictAndExecutable() throws IOException {
+    List<Path> scripts;
+    try (Stream<Path> files = Files.list(REAL_NODES)) {
+      scripts = files.filter(p -> p.toString().endsWith(".sh")).sorted().toList();
+    }
+    assertThat(scripts)
+        .extracting(p -> p.getFileName().toString())
+        .contains("start-node.sh", "stop-node.sh", "flink-image.sh");
+    for (Path script : scripts) {
+      String text = Files.readString(script);
+      assertThat(text).as(script.toString()).startsWith("#!/usr/bin/env bash\n");
+      assertThat(text).as(script + ": strict mode").contains("\nset -euo pipefail\n");
+      assertThat(Files.isExecutable(script)).as(script + " executable").isTrue();
     }
   }
 
