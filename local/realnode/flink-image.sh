@@ -73,58 +73,53 @@ mvn_copy() {
     || { tail -n 20 "$dir/mvn.log" >&2; return 1; }
 }
 
-# 1. The Flink jars, from the local Maven repository (offline).
-mkdir -p "$WORK/flink-deps"
-cat >"$WORK/flink-deps/pom.xml" <<EOF
+# deps GROUP VERSION ARTIFACT...: the <dependency> lines of a POM.
+deps() {
+  local group=$1 version=$2 a
+  shift 2
+  for a in "$@"; do
+    echo "    <dependency><groupId>$group</groupId><artifactId>$a</artifactId><version>$version</version></dependency>"
+  done
+}
+
+# jars NAME REPO DEPENDENCIES [extra args]: a POM of those dependencies in $WORK/NAME, its jars
+# copied into $WORK/NAME/lib from REPO; skipped while the POM is unchanged and the jars are there.
+jars() {
+  local name=$1 repo=$2 dependencies=$3
+  shift 3
+  local dir="$WORK/$name"
+  mkdir -p "$dir"
+  cat >"$dir/pom.xml" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
-  <groupId>local.fro</groupId><artifactId>fro-flink-image-lib</artifactId><version>1</version>
+  <groupId>local.fro</groupId><artifactId>fro-flink-image-$name</artifactId><version>1</version>
   <packaging>pom</packaging>
   <dependencies>
-$(for a in flink-streaming-java flink-clients flink-connector-files flink-connector-datagen flink-kubernetes; do
-    echo "    <dependency><groupId>org.apache.flink</groupId><artifactId>$a</artifactId><version>${FLINK_VERSION}</version></dependency>"
-  done)
+$dependencies
   </dependencies>
 </project>
 EOF
-if [[ "${FORCE:-0}" == 1 || ! -s "$WORK/flink-deps/pom.sha" ]] \
-  || ! (cd "$WORK/flink-deps" && sha256sum --status -c pom.sha 2>/dev/null) || [[ ! -d "$WORK/flink-deps/lib" ]]; then
-  mvn_copy "$WORK/flink-deps" "$MAVEN_REPO" "$WORK/flink-deps/lib"
-  (cd "$WORK/flink-deps" && sha256sum pom.xml >pom.sha)
-  step "Flink jars: $(find "$WORK/flink-deps/lib" -name '*.jar' | wc -l) from $MAVEN_REPO"
-else
-  step "Flink jars: cached ($(find "$WORK/flink-deps/lib" -name '*.jar' | wc -l))"
-fi
+  if [[ "${FORCE:-0}" == 1 || ! -s "$dir/pom.sha" || ! -d "$dir/lib" ]] \
+    || ! (cd "$dir" && sha256sum --status -c pom.sha 2>/dev/null); then
+    mvn_copy "$dir" "$repo" "$dir/lib" "$@"
+    (cd "$dir" && sha256sum pom.xml >pom.sha)
+    step "$name: $(cd "$dir/lib" && echo *) (repository $repo)"
+  else
+    step "$name: cached ($(find "$dir/lib" -name '*.jar' | wc -l) jars)"
+  fi
+}
+
+# 1. The Flink jars, from the local Maven repository (offline).
+jars flink-deps "$MAVEN_REPO" "$(deps org.apache.flink "$FLINK_VERSION" flink-streaming-java \
+  flink-clients flink-connector-files flink-connector-datagen flink-kubernetes)"
 
 # 2. What the local repository lacks: log4j2 (+ its SLF4J 1.x binding, Flink 2.3 uses SLF4J 1.7.36), and
 #    flink-container (StandaloneApplicationClusterEntryPoint) and flink-runtime-web (web UI, jar
 #    submission), both part of flink-dist. Only these jars (their dependencies are in step 1).
-mkdir -p "$WORK/extra-deps"
-cat >"$WORK/extra-deps/pom.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.fro</groupId><artifactId>fro-flink-image-extra</artifactId><version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-$(for a in log4j-slf4j-impl log4j-api log4j-core log4j-1.2-api; do
-    echo "    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>$a</artifactId><version>${LOG4J_VERSION}</version></dependency>"
-  done)
-$(for a in flink-container flink-runtime-web; do
-    echo "    <dependency><groupId>org.apache.flink</groupId><artifactId>$a</artifactId><version>${FLINK_VERSION}</version></dependency>"
-  done)
-  </dependencies>
-</project>
-EOF
-if [[ "${FORCE:-0}" == 1 || ! -s "$WORK/extra-deps/pom.sha" ]] \
-  || ! (cd "$WORK/extra-deps" && sha256sum --status -c pom.sha 2>/dev/null) || [[ ! -d "$WORK/extra-deps/lib" ]]; then
-  mvn_copy "$WORK/extra-deps" "$EXTRA_REPO" "$WORK/extra-deps/lib" -DexcludeTransitive=true
-  (cd "$WORK/extra-deps" && sha256sum pom.xml >pom.sha)
-  step "extra jars: $(cd "$WORK/extra-deps/lib" && echo *) (repository $EXTRA_REPO)"
-else
-  step "extra jars: cached ($(find "$WORK/extra-deps/lib" -name '*.jar' | wc -l))"
-fi
+jars extra-deps "$EXTRA_REPO" "$(deps org.apache.logging.log4j "$LOG4J_VERSION" log4j-slf4j-impl \
+  log4j-api log4j-core log4j-1.2-api)
+$(deps org.apache.flink "$FLINK_VERSION" flink-container flink-runtime-web)" -DexcludeTransitive=true
 
 # 3. The S3 plugin and the sample job.
 S3_JAR="$MAVEN_REPO/org/apache/flink/flink-s3-fs-presto/${FLINK_VERSION}/flink-s3-fs-presto-${FLINK_VERSION}.jar"

@@ -362,7 +362,7 @@ public final class LocalCluster implements AutoCloseable {
    */
   private void startRealNodes(RealControlPlane plane) {
     // Only Flink 2.3 has an image for real nodes (local/realnode/flink-image.sh).
-    List<String> tags = List.of(dockerName(SampleJob.Flink.V2_3.image()));
+    List<String> tags = List.of(RealNodes.dockerName(SampleJob.Flink.V2_3.image()));
     realNodes =
         RealNodes.start(
             settings.repo(),
@@ -377,23 +377,6 @@ public final class LocalCluster implements AutoCloseable {
     s3 = S3Server.start(settings.state().resolve("s3"), RealNodes.BRIDGE_IP);
     toClose.add(0, s3);
     LOG.info("{} real nodes: {}", realNodes.names().size(), realNodes.names());
-  }
-
-  /** {@code flink:2.3.0-java17} as containerd names it: {@code docker.io/library/...}. */
-  static String dockerName(String image) {
-    String name = image;
-    int slash = name.indexOf('/');
-    boolean registry =
-        slash > 0
-            && (name.substring(0, slash).contains(".")
-                || name.substring(0, slash).contains(":")
-                || name.startsWith("localhost/"));
-    if (!registry) {
-      name = "docker.io/" + (slash < 0 ? "library/" : "") + name;
-    }
-    return name.contains(":") && name.lastIndexOf(':') > name.lastIndexOf('/')
-        ? name
-        : name + ":latest";
   }
 
   /** Whether its nodes are real ({@link Settings.Kubelets#REAL}). */
@@ -827,7 +810,10 @@ public final class LocalCluster implements AutoCloseable {
   private EmulatedNode node(String name) {
     if (realNodes != null) {
       throw new UnsupportedOperationException(
-          "not on real nodes (only killNode is): " + name + " of " + realNodes.names());
+          "not on real nodes (only killing, killing right after a renewal and reviving are): "
+              + name
+              + " of "
+              + realNodes.names());
     }
     EmulatedNode n = nodes.get(name);
     if (n == null) {

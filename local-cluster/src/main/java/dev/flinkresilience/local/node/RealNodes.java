@@ -58,6 +58,23 @@ public final class RealNodes implements AutoCloseable {
         + " --kubelet-preferred-address-types InternalIP,Hostname";
   }
 
+  /** {@code flink:2.3.0-java17} as containerd names it: {@code docker.io/library/...}. */
+  public static String dockerName(String image) {
+    String name = image;
+    int slash = name.indexOf('/');
+    boolean registry =
+        slash > 0
+            && (name.substring(0, slash).contains(".")
+                || name.substring(0, slash).contains(":")
+                || name.startsWith("localhost/"));
+    if (!registry) {
+      name = "docker.io/" + (slash < 0 ? "library/" : "") + name;
+    }
+    return name.contains(":") && name.lastIndexOf(':') > name.lastIndexOf('/')
+        ? name
+        : name + ":latest";
+  }
+
   private static Path cache() {
     String cache = System.getenv("FRO_CACHE");
     return cache != null
