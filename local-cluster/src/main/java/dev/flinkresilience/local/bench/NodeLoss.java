@@ -34,6 +34,7 @@ final class NodeLoss {
       JobWatch watch,
       FakeFlinkFleet fleet,
       JobWatch.Listener also,
+      ReleaseWindow window,
       Result r,
       PrintStream out)
       throws Exception {
@@ -125,12 +126,28 @@ final class NodeLoss {
           }
         });
     fleet.down(affected);
+    // The operator's CPU profile from the kill to the last release: started now, not at the
+    // detection, so that attaching does not load the machine in the middle of the releases.
+    java.nio.file.Path jfr = cluster.state().resolve("release.jfr");
+    JfrProfile.start(window.operatorPid(), jfr);
+    boolean profiling = true;
     cluster.killNodeRightAfterRenewal(victim);
     killedAt[0] = System.currentTimeMillis();
     long deadline = killedAt[0] + ScaleBenchmark.nodeLossTimeout(r.jobs).toMillis();
     long lastPrint = killedAt[0];
+    // From the first detection to the last release: what the machine and the API server did.
+    ReleaseWindow.Reading windowFrom = null;
+    ReleaseWindow.Reading windowTo = null;
     while (runningAt.size() < affected.size() && System.currentTimeMillis() < deadline) {
       Thread.sleep(250);
+      if (windowFrom == null && !detectedAt.isEmpty()) {
+        windowFrom = window.read();
+      }
+      if (windowFrom != null && windowTo == null && releasedAt.size() == affected.size()) {
+        windowTo = window.read();
+        profiling = false;
+        printProfile(JfrProfile.stop(window.operatorPid(), jfr), out);
+      }
       if (System.currentTimeMillis() - lastPrint > 10_000) {
         lastPrint = System.currentTimeMillis();
         out.printf(
@@ -142,6 +159,14 @@ final class NodeLoss {
       }
     }
     watch.listen(also);
+    if (profiling) {
+      printProfile(JfrProfile.stop(window.operatorPid(), jfr), out);
+    }
+    if (windowFrom != null) {
+      out.println(
+          "   from the first detection to the last release: "
+              + ReleaseWindow.describe(windowFrom, windowTo != null ? windowTo : window.read()));
+    }
     long end = killedAt[0];
     Function<Map<String, Long>, Stats> fromKill =
         times -> {
@@ -178,5 +203,15 @@ final class NodeLoss {
         runningAt.size(),
         affected.size(),
         r.incidentReasons);
+  }
+
+  private static void printProfile(JfrProfile profile, PrintStream out) {
+    out.println(
+        "   the operator's CPU from the kill to the last release (JFR, "
+            + profile.samples()
+            + " samples): by thread pool\n"
+            + profile.top(profile.threads(), 8)
+            + "\n   by the operator's first frame on the stack\n"
+            + profile.top(profile.operatorFrame(), 20));
   }
 }

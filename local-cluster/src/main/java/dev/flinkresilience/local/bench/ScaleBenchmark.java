@@ -188,7 +188,15 @@ public final class ScaleBenchmark {
         Steady.run(client, fleet, operator, samples, phases, r, out);
         Canary.run(client, watch, haStore, r, out);
         if (phases.nodeLoss()) {
-          NodeLoss.run(cluster, watch, fleet, haStore, r, out);
+          ReleaseWindow window =
+              new ReleaseWindow(
+                  ReleaseWindow.processes(
+                      cluster.controlPlane() instanceof RealControlPlane real
+                          ? real.state()
+                          : cluster.state(),
+                      operator.pid()),
+                  client);
+          NodeLoss.run(cluster, watch, fleet, haStore, window, r, out);
         }
         r.threadsPeak = samples.peakThreads();
       }
