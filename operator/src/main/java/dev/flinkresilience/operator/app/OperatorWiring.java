@@ -242,9 +242,10 @@ public final class OperatorWiring {
     } catch (RuntimeException e) {
       http.ifPresent(HttpEndpoints::close);
       taints.close();
+      events.close();
       throw e;
     }
-    return new RunningOperator(operator, http, registry, stopping, taints);
+    return new RunningOperator(operator, http, registry, stopping, taints, events);
   }
 
   /**

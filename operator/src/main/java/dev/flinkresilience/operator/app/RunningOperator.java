@@ -1,5 +1,6 @@
 package dev.flinkresilience.operator.app;
 
+import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.act.LostNodeTaints;
 import dev.flinkresilience.operator.ops.HttpEndpoints;
 import io.javaoperatorsdk.operator.Operator;
@@ -17,18 +18,21 @@ public final class RunningOperator implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final AtomicBoolean stopping;
   private final LostNodeTaints taints;
+  private final EventEmitter events;
 
   RunningOperator(
       Operator operator,
       Optional<HttpEndpoints> http,
       PrometheusMeterRegistry registry,
       AtomicBoolean stopping,
-      LostNodeTaints taints) {
+      LostNodeTaints taints,
+      EventEmitter events) {
     this.operator = operator;
     this.http = http;
     this.registry = registry;
     this.stopping = stopping;
     this.taints = taints;
+    this.events = events;
   }
 
   public Operator operator() {
@@ -50,6 +54,8 @@ public final class RunningOperator implements AutoCloseable {
     try {
       taints.close();
       operator.stop();
+      // After the passes stopped: what they reported goes out, within a bound.
+      events.close();
     } finally {
       http.ifPresent(HttpEndpoints::close);
       registry.close();
