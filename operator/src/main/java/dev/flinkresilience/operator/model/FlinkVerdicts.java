@@ -20,39 +20,78 @@ import java.util.function.Supplier;
  */
 public final class FlinkVerdicts {
   /**
-   * The digest of what was judged, Flink's refusal ({@code null}: accepted) and the spec's hash
-   * ({@code null} until asked).
+   * The digest of what was judged, the revision it was judged at (uid and generation: an API server
+   * raises a custom resource's generation on every change of its spec, so the same pair means the
+   * same spec and the digest need not be taken again; 2% of the CPU at 1,000 jobs, twice a pass),
+   * Flink's refusal ({@code null}: accepted) and the spec's hash ({@code null} until asked).
    */
-  private record Verdict(String digest, String refusal, String specHash) {}
+  private record Verdict(
+      String digest, String uid, Long generation, String refusal, String specHash) {
+    boolean judged(FlinkResilientJob job) {
+      var meta = job.getMetadata();
+      return generation != null
+          && generation.equals(meta.getGeneration())
+          && uid != null
+          && uid.equals(meta.getUid());
+    }
+
+    Verdict at(FlinkResilientJob job) {
+      var meta = job.getMetadata();
+      return new Verdict(digest, meta.getUid(), meta.getGeneration(), refusal, specHash);
+    }
+  }
 
   private final Map<String, Verdict> byJob = new ConcurrentHashMap<>();
 
   /** Flink's refusal of the job's spec, rendering only if the spec changed since last asked. */
   Optional<String> refusal(FlinkResilientJob job, Supplier<Optional<String>> render) {
-    String key = key(job);
-    String digest = digest(job);
-    Verdict known = byJob.get(key);
-    if (known != null && known.digest().equals(digest)) {
+    Verdict known = current(job);
+    if (known != null) {
       return Optional.ofNullable(known.refusal());
     }
+    var meta = job.getMetadata();
     Optional<String> refusal = render.get();
-    byJob.put(key, new Verdict(digest, refusal.orElse(null), null));
+    byJob.put(
+        key(job),
+        new Verdict(digest(job), meta.getUid(), meta.getGeneration(), refusal.orElse(null), null));
     return refusal;
   }
 
   /** {@link SpecHash#of} the job's spec, computed again only when the spec changed. */
   String specHash(FlinkResilientJob job) {
-    String key = key(job);
-    String digest = digest(job);
-    Verdict known = byJob.get(key);
-    if (known != null && known.digest().equals(digest) && known.specHash() != null) {
+    Verdict known = current(job);
+    if (known != null && known.specHash() != null) {
       return known.specHash();
     }
     String hash = SpecHash.of(job.getSpec());
-    if (known != null && known.digest().equals(digest)) {
-      byJob.put(key, new Verdict(digest, known.refusal(), hash));
+    if (known != null) {
+      byJob.put(
+          key(job),
+          new Verdict(known.digest(), known.uid(), known.generation(), known.refusal(), hash));
     }
     return hash;
+  }
+
+  /**
+   * The verdict on the job's spec as it is now, or null: known by its revision, or else by the
+   * digest of its spec (a revision the verdict was not taken at, with the same spec: the digest
+   * then is the one taken, and the revision is remembered).
+   */
+  private Verdict current(FlinkResilientJob job) {
+    String key = key(job);
+    Verdict known = byJob.get(key);
+    if (known == null) {
+      return null;
+    }
+    if (known.judged(job)) {
+      return known;
+    }
+    if (!known.digest().equals(digest(job))) {
+      return null;
+    }
+    Verdict now = known.at(job);
+    byJob.put(key, now);
+    return now;
   }
 
   public void forget(String namespace, String name) {

@@ -1,5 +1,6 @@
 package dev.flinkresilience.operator.reconcile;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flinkresilience.operator.api.v1alpha1.CheckpointRef;
@@ -9,7 +10,9 @@ import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.decide.DeploymentCheckpoint;
 import dev.flinkresilience.operator.report.ObservationLedger;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Paces the status writes that carry nothing but checkpoint progress (issue 14: at 1,000 jobs one
@@ -52,7 +55,21 @@ public final class ProgressWrites {
 
   /** Whether {@code next}, which differs from {@code current}, is to be written now. */
   public boolean writeNow(FlinkResilientJobStatus current, FlinkResilientJobStatus next) {
-    if (perSecond == 0 || !(onlyProgress(current, next) || onlyRepeatedFailure(current, next))) {
+    return writeNow(current, next, JSON.valueToTree(current), JSON.valueToTree(next));
+  }
+
+  /**
+   * As above, given both as JSON trees: the caller has them from comparing the two, and turning a
+   * status into a tree is most of what this costs (every pass of a steady job asks).
+   */
+  boolean writeNow(
+      FlinkResilientJobStatus current,
+      FlinkResilientJobStatus next,
+      JsonNode currentTree,
+      JsonNode nextTree) {
+    if (perSecond == 0
+        || !(onlyProgress(current, next, currentTree, nextTree)
+            || onlyRepeatedFailure(current, next, currentTree, nextTree))) {
       return true;
     }
     return budget.take();
@@ -70,6 +87,14 @@ public final class ProgressWrites {
    */
   static boolean onlyRepeatedFailure(
       FlinkResilientJobStatus current, FlinkResilientJobStatus next) {
+    return onlyRepeatedFailure(current, next, JSON.valueToTree(current), JSON.valueToTree(next));
+  }
+
+  private static boolean onlyRepeatedFailure(
+      FlinkResilientJobStatus current,
+      FlinkResilientJobStatus next,
+      JsonNode currentTree,
+      JsonNode nextTree) {
     if (current == null || next == null) {
       return false;
     }
@@ -83,7 +108,7 @@ public final class ProgressWrites {
         || !Objects.equals(was.getProblemSince(), is.getProblemSince())) {
       return false;
     }
-    return sameApartFrom(current, next, "observation");
+    return sameApartFrom(currentTree, nextTree, "observation");
   }
 
   private static boolean lasting(ObservationStatus o) {
@@ -96,6 +121,14 @@ public final class ProgressWrites {
    * other change (pure; package-private for the table test).
    */
   static boolean onlyProgress(FlinkResilientJobStatus current, FlinkResilientJobStatus next) {
+    return onlyProgress(current, next, JSON.valueToTree(current), JSON.valueToTree(next));
+  }
+
+  private static boolean onlyProgress(
+      FlinkResilientJobStatus current,
+      FlinkResilientJobStatus next,
+      JsonNode currentTree,
+      JsonNode nextTree) {
     if (current == null || next == null) {
       return false;
     }
@@ -116,16 +149,23 @@ public final class ProgressWrites {
     if (!DeploymentCheckpoint.recordedSinceDeployed(current)) {
       return false; // the deployment's first checkpoint: written at once
     }
-    return sameApartFrom(current, next, "latestCheckpoint");
+    return sameApartFrom(currentTree, nextTree, "latestCheckpoint");
   }
 
-  /** Whether the two statuses differ in {@code field} at most. */
-  private static boolean sameApartFrom(
-      FlinkResilientJobStatus current, FlinkResilientJobStatus next, String field) {
-    ObjectNode a = JSON.valueToTree(current);
-    ObjectNode b = JSON.valueToTree(next);
-    a.remove(field);
-    b.remove(field);
-    return a.equals(b);
+  /** Whether the two statuses (as trees) differ in {@code field} at most; neither is changed. */
+  private static boolean sameApartFrom(JsonNode current, JsonNode next, String field) {
+    if (!(current instanceof ObjectNode a) || !(next instanceof ObjectNode b)) {
+      return false;
+    }
+    Set<String> names = new HashSet<>();
+    a.fieldNames().forEachRemaining(names::add);
+    b.fieldNames().forEachRemaining(names::add);
+    names.remove(field);
+    for (String name : names) {
+      if (!Objects.equals(a.get(name), b.get(name))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

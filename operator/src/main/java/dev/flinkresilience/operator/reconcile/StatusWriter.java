@@ -1,5 +1,6 @@
 package dev.flinkresilience.operator.reconcile;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
@@ -38,8 +39,9 @@ public final class StatusWriter {
   public Optional<FlinkResilientJob> write(
       FlinkResilientJob job, FlinkResilientJobStatus next, Context<FlinkResilientJob> ctx) {
     FlinkResilientJob written = null;
-    if (!Objects.equals(JSON.valueToTree(job.getStatus()), JSON.valueToTree(next))
-        && progress.writeNow(job.getStatus(), next)) {
+    JsonNode was = JSON.valueToTree(job.getStatus());
+    JsonNode is = JSON.valueToTree(next);
+    if (!Objects.equals(was, is) && progress.writeNow(job.getStatus(), next, was, is)) {
       written =
           PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
               job,

@@ -47,13 +47,13 @@ class FlinkVerdictsTest {
     String first = verdicts.specHash(job);
     assertThat(first).isEqualTo(SpecHash.of(job.getSpec()));
     assertThat(verdicts.specHash(job)).isEqualTo(first);
-    job.getSpec().getJob().setParallelism(7);
+    changeSpec(job, () -> job.getSpec().getJob().setParallelism(7));
     ask(job, null);
     assertThat(verdicts.specHash(job))
         .as("a changed spec is hashed afresh")
         .isEqualTo(SpecHash.of(job.getSpec()))
         .isNotEqualTo(first);
-    job.getSpec().getJob().setParallelism(8);
+    changeSpec(job, () -> job.getSpec().getJob().setParallelism(8));
     assertThat(verdicts.specHash(job))
         .as("even when asked before the verdict")
         .isEqualTo(SpecHash.of(job.getSpec()));
@@ -63,11 +63,45 @@ class FlinkVerdictsTest {
   void anyChangeOfTheSpecIsRenderedAfresh() {
     var job = Jobs.job("streaming", "orders");
     ask(job, null);
-    job.getSpec().setFlinkConfiguration(Map.of("taskmanager.numberOfTaskSlots", "2"));
+    changeSpec(
+        job,
+        () -> job.getSpec().setFlinkConfiguration(Map.of("taskmanager.numberOfTaskSlots", "2")));
     assertThat(ask(job, "now refused")).contains("now refused");
-    job.getSpec().getJob().setParallelism(3);
+    changeSpec(job, () -> job.getSpec().getJob().setParallelism(3));
     ask(job, null);
     assertThat(renders).hasValue(3);
+  }
+
+  /**
+   * The revision a verdict was taken at is trusted: an API server raises the generation with every
+   * change of the spec, so the spec is not digested again until the generation moves. A new uid
+   * (the job deleted and created again under its name) is a new revision.
+   */
+  @Test
+  void aRevisionAlreadyJudgedIsTrustedAndANewOneCompared() {
+    var job = Jobs.job("streaming", "orders");
+    Integer judged = job.getSpec().getJob().getParallelism();
+    ask(job, null);
+    job.getSpec().getJob().setParallelism(9); // no API server changes a spec in place like this
+    assertThat(ask(job, "not asked")).isEmpty();
+    assertThat(renders).hasValue(1);
+
+    job.getMetadata().setGeneration(2L); // a revision whose spec is what was judged: kept
+    job.getSpec().getJob().setParallelism(judged);
+    assertThat(ask(job, "not asked either")).isEmpty();
+    assertThat(renders).hasValue(1);
+
+    var again = Jobs.job("streaming", "orders");
+    again.getMetadata().setUid("uid-created-again");
+    again.getSpec().getJob().setParallelism(4);
+    assertThat(ask(again, "refused")).contains("refused");
+    assertThat(renders).hasValue(2);
+  }
+
+  /** As an API server does: the spec changed, the generation raised. */
+  private static void changeSpec(FlinkResilientJob job, Runnable change) {
+    change.run();
+    job.getMetadata().setGeneration(job.getMetadata().getGeneration() + 1);
   }
 
   @Test
@@ -94,7 +128,7 @@ class FlinkVerdictsTest {
       assertThat(memoized.valid()).isEqualTo(fresh.valid());
       assertThat(memoized.violations()).isEqualTo(fresh.violations());
     }
-    job.getSpec().setFlinkConfiguration(Map.of());
+    changeSpec(job, () -> job.getSpec().setFlinkConfiguration(Map.of()));
     assertThat(DesiredState.check(job, TenantPolicy.DEFAULT, memo).valid()).isTrue();
   }
 }
