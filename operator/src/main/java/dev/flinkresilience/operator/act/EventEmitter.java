@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
  * there too.
  *
  * <p>The log line is written at once, on the pass's thread; the event itself is sent by {@link
- * EventLanes}, off it. A pass never waits on the API server for a report: when a node dies, every
- * job on it reports at once, and two or three event writes per job, each taking a second from an
- * API server that busy, held the reconcile threads the releases were waiting for (issue 14). The
- * event's time is the moment of the report, whenever it is sent.
+ * EventLanes}, off it, as Kubernetes' own event recorders do. A pass never waits on the API server
+ * for a report: when a node dies every job on it reports at once, two or three events each, and an
+ * API server slow to answer them held the reconcile threads the releases wait for. (On the scale
+ * benchmark's saturated two cores the release's pace did not change: there the API server's CPU,
+ * not the threads, bounds it; README, runs S and T.) The event's time is the moment of the report,
+ * whenever it is sent.
  */
 public final class EventEmitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventEmitter.class);
