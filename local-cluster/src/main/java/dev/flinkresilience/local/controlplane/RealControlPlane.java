@@ -1,5 +1,6 @@
 package dev.flinkresilience.local.controlplane;
 
+import dev.flinkresilience.local.BuildCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +26,7 @@ public final class RealControlPlane implements ControlPlane {
 
   /** The binaries {@code build.sh} makes, where {@code start.sh} looks for them. */
   public static Path binaries() {
-    String cache =
-        System.getenv()
-            .getOrDefault(
-                "FRO_CACHE",
-                Path.of(System.getProperty("user.home"), ".cache/flink-resilience").toString());
-    return Path.of(cache, "k8s-1.20.2", "bin");
+    return BuildCache.root().resolve("k8s-1.20.2").resolve("bin");
   }
 
   /** Whether {@code build.sh} has run on this machine (and etcd is installed). */

@@ -1,5 +1,7 @@
 package dev.flinkresilience.local.node;
 
+import dev.flinkresilience.local.BuildCache;
+import dev.flinkresilience.local.controlplane.RealControlPlane;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -75,22 +77,15 @@ public final class RealNodes implements AutoCloseable {
         : name + ":latest";
   }
 
-  private static Path cache() {
-    String cache = System.getenv("FRO_CACHE");
-    return cache != null
-        ? Path.of(cache)
-        : Path.of(System.getProperty("user.home"), ".cache/flink-resilience");
-  }
-
   /** The Flink 2.3 image tarball {@code local/realnode/flink-image.sh} writes. */
   public static Path flinkImage() {
-    return cache().resolve("image/fro-flink-2.3.0.tar");
+    return BuildCache.root().resolve("image").resolve("fro-flink-2.3.0.tar");
   }
 
   /** Whether this machine can run them: kubelet built and the Flink image saved. */
   public static String missing() {
     List<String> missing = new ArrayList<>();
-    if (!Files.isExecutable(cache().resolve("k8s-1.20.2/bin/kubelet"))) {
+    if (!Files.isExecutable(RealControlPlane.binaries().resolve("kubelet"))) {
       missing.add("kubelet (local/realnode/build-kubelet.sh)");
     }
     if (!Files.isRegularFile(flinkImage())) {

@@ -117,17 +117,27 @@ public class FlinkResilientJobReconciler
   private UpdateControl<FlinkResilientJob> pass(
       FlinkResilientJob job, Context<FlinkResilientJob> ctx, JobLogContext log) {
     Pass pass = once(job, ctx, log);
-    for (int chained = 0; chained < 2 && actsNext(pass); chained++) {
+    for (int chained = 0;
+        chained < MAX_CHAINED && actsNext(pass.decision(), pass.written().isPresent());
+        chained++) {
       pass = once(pass.written().get(), ctx, log);
     }
     return pass.control();
   }
 
-  /** Whether the pass's next step is an action that should not wait in the queue. */
-  private static boolean actsNext(Pass pass) {
-    return (pass.decision() instanceof Decision.OpenIncident
-            || pass.decision() instanceof Decision.TaintLostNode)
-        && pass.written().isPresent();
+  /** Passes run at once after the first: an opening, then a taint, then the release. */
+  static final int MAX_CHAINED = 2;
+
+  /**
+   * Whether the next pass comes at once, on the status the pass wrote: after it opened an incident
+   * or tainted a lost node (the decision carried out: a taint given up on comes back as {@code
+   * AwaitRecovery}), and only once that was written, so the next pass reads it (package-private for
+   * the table test).
+   */
+  static boolean actsNext(Decision carriedOut, boolean written) {
+    return (carriedOut instanceof Decision.OpenIncident
+            || carriedOut instanceof Decision.TaintLostNode)
+        && written;
   }
 
   /** What one pass decided, the status it wrote, and when to look again. */
