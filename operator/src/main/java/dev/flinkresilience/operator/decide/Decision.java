@@ -150,7 +150,24 @@ public sealed interface Decision {
   }
 
   /** Recovery: record a detected failure as the incident in progress; nothing destructive yet. */
-  record OpenIncident(Signal signal, RecoveryAction action) implements Decision {}
+  record OpenIncident(Signal signal, RecoveryAction action) implements Decision {
+    /**
+     * Whether this opening may be written with the next pass's step instead of on its own (the
+     * reconciler runs that pass at once): a lost node's incident that Flink is to recover (Verify).
+     * Its next step is a taint of the node, the Deployment kept off it, or the release of its pods,
+     * each of which a crash makes the next operator repeat, not take twice: the node is still
+     * judged lost and the job's pods there still there, or they are gone and the replacement cannot
+     * land on the node. What a crash between that step and the write loses is the incident's
+     * record, not a decision: the job is Flink's to recover as it would be without the operator,
+     * and its other signals (stuck, unreachable, failed) stand ({@code LostNodeCrashTest}). An
+     * incident to be redeployed is written first: its teardown and its budget depend on it.
+     */
+    public boolean writtenWithNextStep() {
+      return signal != null
+          && signal.reason() == Signal.Reason.NODE_LOST
+          && action == RecoveryAction.VERIFY;
+    }
+  }
 
   /**
    * Recovery: force-delete (grace 0) the job's pods on a lost node so they can be replaced, or pods

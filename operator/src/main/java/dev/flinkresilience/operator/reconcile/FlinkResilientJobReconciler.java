@@ -4,6 +4,7 @@ import dev.flinkresilience.operator.act.ClusterActions;
 import dev.flinkresilience.operator.act.EventEmitter;
 import dev.flinkresilience.operator.act.LostNodeTaints;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
+import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.api.v1alpha1.RecoverySpec;
 import dev.flinkresilience.operator.decide.CheckpointStorageView;
 import dev.flinkresilience.operator.decide.Decision;
@@ -113,16 +114,29 @@ public class FlinkResilientJobReconciler
    * detection; and with the taint, the 41 jobs whose pass wrote or met it were released 21.6 to
    * 24.3 s after their incident opened, chained 1.9 to 4.0 s, the others 0.2 to 2.3 s). At most two
    * such steps: whatever the last pass decides is paced as usual.
+   *
+   * <p>A lost node's incident to be verified is not written on its own: the next pass writes it
+   * with its first step ({@link #writtenWithNext}). Whatever the chain's last pass decides is
+   * written, and so is an opening whose next pass fails.
    */
   private UpdateControl<FlinkResilientJob> pass(
       FlinkResilientJob job, Context<FlinkResilientJob> ctx, JobLogContext log) {
-    Pass pass = once(job, ctx, log);
-    for (int chained = 0;
-        chained < MAX_CHAINED && actsNext(pass.decision(), pass.written().isPresent());
-        chained++) {
-      pass = once(pass.written().get(), ctx, log);
+    FlinkResilientJob stored = job; // as the API server has it
+    FlinkResilientJob seen = job; // with what a pass left to the next one to write
+    for (int chained = 0; ; chained++) {
+      Pass pass = onceWritingLeftOnFailure(stored, seen, ctx, log);
+      boolean last = chained == MAX_CHAINED;
+      if (!last && writtenWithNext(pass.decision())) {
+        seen = withStatus(stored, pass.status());
+        continue;
+      }
+      Optional<FlinkResilientJob> written = statusWriter.write(stored, pass.status(), ctx);
+      if (last || !actsNext(pass.decision(), written.isPresent())) {
+        return pass.control();
+      }
+      stored = written.get();
+      seen = stored;
     }
-    return pass.control();
   }
 
   /** Passes run at once after the first: an opening, then a taint, then the release. */
@@ -140,10 +154,51 @@ public class FlinkResilientJobReconciler
         && written;
   }
 
-  /** What one pass decided, the status it wrote, and when to look again. */
+  /**
+   * Whether a pass's status is left to the next pass, run at once, to write with its own ({@link
+   * Decision.OpenIncident#writtenWithNextStep}): one status write per job fewer before the release,
+   * when every job on a dead node is queued at once (package-private for the table test).
+   */
+  static boolean writtenWithNext(Decision decision) {
+    return decision instanceof Decision.OpenIncident open && open.writtenWithNextStep();
+  }
+
+  /**
+   * One pass on {@code seen}; if it fails while {@code seen} carries a status left to it, that
+   * status is written before the failure goes to JOSDK's retry, so the incident shows meanwhile.
+   */
+  private Pass onceWritingLeftOnFailure(
+      FlinkResilientJob stored,
+      FlinkResilientJob seen,
+      Context<FlinkResilientJob> ctx,
+      JobLogContext log) {
+    try {
+      return once(seen, ctx, log);
+    } catch (RuntimeException e) {
+      if (seen != stored) {
+        try {
+          statusWriter.write(stored, seen.getStatus(), ctx);
+        } catch (RuntimeException writing) {
+          e.addSuppressed(writing);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The job as stored, seen with a status not yet written; the cached object is not touched. */
+  private static FlinkResilientJob withStatus(FlinkResilientJob stored, FlinkResilientJobStatus s) {
+    FlinkResilientJob seen = new FlinkResilientJob();
+    seen.setMetadata(stored.getMetadata());
+    seen.setSpec(stored.getSpec());
+    seen.setStatus(s);
+    return seen;
+  }
+
+  /** What one pass decided, the status it reported, and when to look again. */
   private record Pass(
       Decision decision,
-      Optional<FlinkResilientJob> written,
+      FlinkResilientJobStatus status,
       UpdateControl<FlinkResilientJob> control) {}
 
   private Pass once(FlinkResilientJob job, Context<FlinkResilientJob> ctx, JobLogContext log) {
@@ -170,7 +225,6 @@ public class FlinkResilientJobReconciler
     log.incident(input.status(), report.status());
     seen.merged().events().forEach(e -> events.emit(job, e));
     report.events().forEach(e -> events.emit(job, e));
-    Optional<FlinkResilientJob> written = statusWriter.write(job, report.status(), ctx);
     flink.follow(job, report.status(), ctx, seen.ha(), notSeenAlive(input));
     followNodes(job, ctx, input);
     UpdateControl<FlinkResilientJob> control =
@@ -192,7 +246,7 @@ public class FlinkResilientJobReconciler
                             input.cluster(),
                             input.ha(),
                             now))));
-    return new Pass(decision, written, control);
+    return new Pass(decision, report.status(), control);
   }
 
   /**

@@ -64,11 +64,16 @@ final class RecoveryWorld {
   }
 
   PlanInput input() {
+    return inputWith(status);
+  }
+
+  /** The input of a pass that reads {@code recorded} as the job's status. */
+  PlanInput inputWith(FlinkResilientJobStatus recorded) {
     return StorageHolds.whatWasRecorded(
         new PlanInput(
             new DesiredJob(spec, specHash, 1, "uid"),
             List.of(),
-            status,
+            recorded,
             new ObservedCluster(Optional.ofNullable(jobManager), pods.size(), pods, nodes, sight)
                 .withNodeTaints(mayTaintNodes),
             ha,

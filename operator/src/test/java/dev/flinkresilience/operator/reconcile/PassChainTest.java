@@ -3,6 +3,8 @@ package dev.flinkresilience.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flinkresilience.operator.decide.Decision;
+import dev.flinkresilience.operator.decide.Decision.RecoveryAction;
+import dev.flinkresilience.operator.decide.Signal;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +33,43 @@ class PassChainTest {
             false),
         Arguments.of("a teardown", new Decision.TearDownForRecovery(), true, false),
         Arguments.of("steady", new Decision.Steady(), true, false));
+  }
+
+  static Stream<Arguments> openings() {
+    var nodeLost = new Signal(Signal.Reason.NODE_LOST, "lost", "node-a", "jm", null, false);
+    var redeployed = new Signal(Signal.Reason.NODE_LOST, "lost", "node-a", "jm", null, true);
+    var jobManager = new Signal(Signal.Reason.JOB_MANAGER_LOST, "gone", null, "jm", null, false);
+    return Stream.of(
+        Arguments.of(
+            "a lost node, Flink to recover",
+            new Decision.OpenIncident(nodeLost, RecoveryAction.VERIFY),
+            true),
+        Arguments.of(
+            "a lost node, to be redeployed",
+            new Decision.OpenIncident(redeployed, RecoveryAction.REDEPLOY),
+            false),
+        Arguments.of(
+            "a lost JobManager",
+            new Decision.OpenIncident(jobManager, RecoveryAction.VERIFY),
+            false),
+        Arguments.of("the taint", new Decision.TaintLostNode("node-a"), false),
+        Arguments.of(
+            "the release",
+            new Decision.ReleasePods("node-a", List.of("jm"), true, null, null),
+            false),
+        Arguments.of("steady", new Decision.Steady(), false));
+  }
+
+  /**
+   * Only the opening of a lost node's incident that Flink is to recover is left to the next pass to
+   * write: its next steps are repeated by a next operator, never taken twice; a redeploy's teardown
+   * and budget need the incident written first.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("openings")
+  void onlyALostNodesVerifiedOpeningIsWrittenWithTheNextStep(
+      String row, Decision decision, boolean withNext) {
+    assertThat(FlinkResilientJobReconciler.writtenWithNext(decision)).isEqualTo(withNext);
   }
 
   @ParameterizedTest(name = "{0}")
