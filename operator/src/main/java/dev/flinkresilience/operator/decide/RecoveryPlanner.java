@@ -28,7 +28,9 @@ import java.util.Optional;
  * reads the incident, the cluster and the clock, and takes the one next step. Every destructive
  * step comes after a pass that wrote its intent, so an operator that dies anywhere resumes the same
  * attempt: a redeploy is recognised by the attempt stamped on the JobManager Deployment, and the
- * budget is counted when the intent is written, once.
+ * budget is counted when the intent is written, once. One exception, argued where it is decided
+ * ({@link OpenIncident#writtenWithNextStep}): a lost node's incident to be verified is written with
+ * its first step, which a next operator would repeat, never take twice.
  *
  * <p>Nothing destructive happens on what the operator cannot see ({@link NodeRecheck}): while the
  * node watch is impaired or the mass-loss guard holds, a node-loss incident waits; one whose node

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The acting step of a pass: what each decision does to the cluster, to Flink and to the operations
  * followed off the reconcile thread. Every destructive step's intent was written to status by an
- * earlier pass, so a crash here repeats the step, never a second one.
+ * earlier pass, so a crash here repeats the step, never a second one; the first step of a lost
+ * node's incident to be verified is written with the opening ({@link
+ * Decision.OpenIncident#writtenWithNextStep}), and a crash repeats it all.
  */
 final class DecisionActions {
   private static final Logger LOG = LoggerFactory.getLogger(DecisionActions.class);
@@ -158,7 +160,7 @@ final class DecisionActions {
       }
     }
     // Every other decision changes status only; the intent of each destructive step above was
-    // written to status by an earlier pass.
+    // written to status by an earlier pass (or, for a lost node's first step, is written with it).
     return decision;
   }
 
