@@ -40,8 +40,10 @@ import java.util.concurrent.TimeUnit;
  * ({@code detectedAt} of each job's incident), release (its JobManager pod force-deleted) and each
  * affected job Running again. Prints the figures as a table; the last line is one JSON object.
  *
- * <p>Usage: {@code ScaleBenchmark N [--namespaces K] [--heap 1g] [--no-node-loss]}. The operator
- * jar is {@code operator/target/flink-resilience-operator.jar} of {@code -Drepo.dir}, or {@code
+ * <p>Usage: {@code ScaleBenchmark N [--namespaces K] [--heap 1g] [--no-node-loss]
+ * [--flink-ha-writes]}; the last adds the writes Flink's Kubernetes HA services make while the jobs
+ * run ({@link FlinkHaWrites}), left out by default. The operator jar is {@code
+ * operator/target/flink-resilience-operator.jar} of {@code -Drepo.dir}, or {@code
  * -Dfro.operator.jar}.
  */
 public final class ScaleBenchmark {
@@ -85,7 +87,7 @@ public final class ScaleBenchmark {
     if (args.length < 1) {
       System.err.println(
           "usage: ScaleBenchmark N [--namespaces K] [--heap 1g] [--no-node-loss]"
-              + " [--admin-certificate]");
+              + " [--admin-certificate] [--flink-ha-writes]");
       System.exit(2);
     }
     int n = Integer.parseInt(args[0]);
@@ -93,12 +95,14 @@ public final class ScaleBenchmark {
     String heap = "1g";
     Phases phases = Phases.FULL;
     boolean adminCertificate = false;
+    boolean flinkHaWrites = false;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--namespaces" -> namespaces = Integer.parseInt(args[++i]);
         case "--heap" -> heap = args[++i];
         case "--no-node-loss" -> phases = new Phases(phases.settle(), phases.window(), false);
         case "--admin-certificate" -> adminCertificate = true;
+        case "--flink-ha-writes" -> flinkHaWrites = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -107,7 +111,7 @@ public final class ScaleBenchmark {
           "the scale benchmark needs the real control plane: run local/controlplane/build.sh");
       System.exit(2);
     }
-    Result result = run(n, namespaces, heap, phases, adminCertificate, System.out);
+    Result result = run(n, namespaces, heap, phases, adminCertificate, flinkHaWrites, System.out);
     result.print(System.out);
     System.out.println(result.json());
     System.exit(0);
@@ -116,12 +120,14 @@ public final class ScaleBenchmark {
   /** Runs the whole benchmark on a cluster of its own and returns the figures. */
   public static Result run(int n, int namespaceCount, String heap, Phases phases, PrintStream out)
       throws Exception {
-    return run(n, namespaceCount, heap, phases, false, out);
+    return run(n, namespaceCount, heap, phases, false, false, out);
   }
 
   /**
    * @param adminCertificate the operator uses the control plane's admin client certificate instead
    *     of a ServiceAccount token (OperatorIdentity), as before 2026-12-07
+   * @param flinkHaWrites the jobs' Flink HA services write their ConfigMaps as they would ({@link
+   *     FlinkHaWrites}): leader renewals and checkpoints
    */
   public static Result run(
       int n,
@@ -129,6 +135,7 @@ public final class ScaleBenchmark {
       String heap,
       Phases phases,
       boolean adminCertificate,
+      boolean flinkHaWrites,
       PrintStream out)
       throws Exception {
     Result r = new Result(n, namespaceCount);
@@ -159,6 +166,7 @@ public final class ScaleBenchmark {
       Path state = cluster.state();
       try (FakeFlinkFleet fleet =
               new FakeFlinkFleet(CHECKPOINT_EVERY, key -> checkpoints(state, key));
+          FlinkHaWrites haWrites = new FlinkHaWrites(client, fleet, CHECKPOINT_EVERY);
           JobWatch watch = new JobWatch(client);
           OperatorProcess operator =
               OperatorProcess.start(
@@ -179,6 +187,10 @@ public final class ScaleBenchmark {
                 String id = job.getStatus() == null ? null : job.getStatus().getJobId();
                 if (id != null && haWritten.add(JobWatch.key(job))) {
                   writers.execute(() -> writeHaStore(client, job, id));
+                  if (flinkHaWrites) {
+                    haWrites.track(
+                        job.getMetadata().getNamespace(), job.getMetadata().getName(), id);
+                  }
                 }
               }
             };
@@ -186,6 +198,13 @@ public final class ScaleBenchmark {
 
         Deploy.run(client, namespaces, n, state, watch, writers, r, out);
         Steady.run(client, fleet, operator, samples, phases, r, out);
+        if (flinkHaWrites) {
+          long[] c = haWrites.counts();
+          out.printf(
+              "   Flink's HA writes so far: %d written, %d skipped (the API server behind), %d"
+                  + " failed%n",
+              c[0], c[1], c[2]);
+        }
         Canary.run(client, watch, haStore, r, out);
         if (phases.nodeLoss()) {
           ReleaseWindow window =
