@@ -42,7 +42,8 @@ final class FlinkHaWrites implements AutoCloseable {
     final String jobId;
     volatile ConfigMap cluster;
     volatile ConfigMap checkpoints;
-    volatile String holder = UUID.randomUUID().toString();
+    volatile String holder;
+    volatile String acquired;
     volatile long ticks;
     volatile long checkpointId = 1;
 
@@ -117,15 +118,16 @@ final class FlinkHaWrites implements AutoCloseable {
   }
 
   private void renew(Job job) {
+    String now = Instant.now().toString();
     if (job.holder == null) {
       job.holder = UUID.randomUUID().toString();
+      job.acquired = now;
     }
-    String now = Instant.now().toString();
     String record =
         "{\"holderIdentity\":\""
             + job.holder
             + "\",\"leaseDuration\":15.0,\"acquireTime\":\""
-            + now
+            + job.acquired
             + "\",\"renewTime\":\""
             + now
             + "\",\"leaderTransitions\":0}";

@@ -124,17 +124,16 @@ public class FlinkResilientJobReconciler
     FlinkResilientJob stored = job; // as the API server has it
     FlinkResilientJob seen = job; // with what a pass left to the next one to write
     for (int chained = 0; ; chained++) {
-      Pass pass = onceWritingLeftOnFailure(stored, seen, ctx, log);
       boolean last = chained == MAX_CHAINED;
-      if (!last && writtenWithNext(pass.decision())) {
+      Pass pass = once(stored, seen, !last, ctx, log);
+      if (pass.left()) {
         seen = withStatus(stored, pass.status());
         continue;
       }
-      Optional<FlinkResilientJob> written = statusWriter.write(stored, pass.status(), ctx);
-      if (last || !actsNext(pass.decision(), written.isPresent())) {
+      if (last || !actsNext(pass.decision(), pass.written().isPresent())) {
         return pass.control();
       }
-      stored = written.get();
+      stored = pass.written().get();
       seen = stored;
     }
   }
@@ -163,29 +162,6 @@ public class FlinkResilientJobReconciler
     return decision instanceof Decision.OpenIncident open && open.writtenWithNextStep();
   }
 
-  /**
-   * One pass on {@code seen}; if it fails while {@code seen} carries a status left to it, that
-   * status is written before the failure goes to JOSDK's retry, so the incident shows meanwhile.
-   */
-  private Pass onceWritingLeftOnFailure(
-      FlinkResilientJob stored,
-      FlinkResilientJob seen,
-      Context<FlinkResilientJob> ctx,
-      JobLogContext log) {
-    try {
-      return once(seen, ctx, log);
-    } catch (RuntimeException e) {
-      if (seen != stored) {
-        try {
-          statusWriter.write(stored, seen.getStatus(), ctx);
-        } catch (RuntimeException writing) {
-          e.addSuppressed(writing);
-        }
-      }
-      throw e;
-    }
-  }
-
   /** The job as stored, seen with a status not yet written; the cached object is not touched. */
   private static FlinkResilientJob withStatus(FlinkResilientJob stored, FlinkResilientJobStatus s) {
     FlinkResilientJob seen = new FlinkResilientJob();
@@ -195,13 +171,82 @@ public class FlinkResilientJobReconciler
     return seen;
   }
 
-  /** What one pass decided, the status it reported, and when to look again. */
+  /**
+   * What one pass decided, the status it reported, whether it left that status to the next pass,
+   * what it wrote otherwise (empty: nothing changed, or progress left to a later pass), and when to
+   * look again.
+   */
   private record Pass(
       Decision decision,
       FlinkResilientJobStatus status,
+      boolean left,
+      Optional<FlinkResilientJob> written,
       UpdateControl<FlinkResilientJob> control) {}
 
-  private Pass once(FlinkResilientJob job, Context<FlinkResilientJob> ctx, JobLogContext log) {
+  /**
+   * One pass on {@code job} ({@code stored}, or a copy carrying a status left to this pass),
+   * writing its status over {@code stored}'s unless {@code mayLeave} and the decision is written
+   * with the next step. If it fails before its write while {@code job} carries a status left to it,
+   * that status is written before the failure goes to JOSDK's retry, so the incident shows
+   * meanwhile.
+   */
+  private Pass once(
+      FlinkResilientJob stored,
+      FlinkResilientJob job,
+      boolean mayLeave,
+      Context<FlinkResilientJob> ctx,
+      JobLogContext log) {
+    Acted acted;
+    try {
+      acted = act(job, ctx, log);
+    } catch (RuntimeException e) {
+      if (job != stored) {
+        try {
+          statusWriter.write(stored, job.getStatus(), ctx);
+        } catch (RuntimeException writing) {
+          e.addSuppressed(writing);
+        }
+      }
+      throw e;
+    }
+    Instant now = acted.now();
+    PlanInput input = acted.input();
+    Decision decision = acted.decision();
+    Report report = acted.report();
+    FlinkWatch.Seen seen = acted.seen();
+    boolean left = mayLeave && writtenWithNext(decision);
+    Optional<FlinkResilientJob> written =
+        left ? Optional.empty() : statusWriter.write(stored, report.status(), ctx);
+    flink.follow(job, report.status(), ctx, seen.ha(), notSeenAlive(input));
+    followNodes(job, ctx, input);
+    UpdateControl<FlinkResilientJob> control =
+        UpdateControl.<FlinkResilientJob>noUpdate()
+            .rescheduleAfter(
+                Pacing.untilSavepointDue(
+                    Pacing.whileWaitingOnTime(
+                        Pacing.spreadSteady(
+                            Pacing.after(decision, report.status(), now),
+                            jobCount.of(() -> ctx.getPrimaryCache().list().count()),
+                            java.util.concurrent.ThreadLocalRandom.current().nextDouble()),
+                        report.status()),
+                    decision,
+                    SavepointSchedule.wakeIn(
+                        new PlanInput(
+                            input.desired(),
+                            input.violations(),
+                            report.status(),
+                            input.cluster(),
+                            input.ha(),
+                            now))));
+    return new Pass(decision, report.status(), left, written, control);
+  }
+
+  /** What a pass saw, decided, did and reports, before its status is written. */
+  private record Acted(
+      Instant now, PlanInput input, Decision decision, Report report, FlinkWatch.Seen seen) {}
+
+  /** Observe, check, decide, act, report: a pass up to its status write. */
+  private Acted act(FlinkResilientJob job, Context<FlinkResilientJob> ctx, JobLogContext log) {
     Instant now = clock.instant();
     DesiredState.Checked checked = DesiredState.check(job, policy, verdicts);
     FlinkWatch.Seen seen = flink.seen(job, ctx);
@@ -225,28 +270,7 @@ public class FlinkResilientJobReconciler
     log.incident(input.status(), report.status());
     seen.merged().events().forEach(e -> events.emit(job, e));
     report.events().forEach(e -> events.emit(job, e));
-    flink.follow(job, report.status(), ctx, seen.ha(), notSeenAlive(input));
-    followNodes(job, ctx, input);
-    UpdateControl<FlinkResilientJob> control =
-        UpdateControl.<FlinkResilientJob>noUpdate()
-            .rescheduleAfter(
-                Pacing.untilSavepointDue(
-                    Pacing.whileWaitingOnTime(
-                        Pacing.spreadSteady(
-                            Pacing.after(decision, report.status(), now),
-                            jobCount.of(() -> ctx.getPrimaryCache().list().count()),
-                            java.util.concurrent.ThreadLocalRandom.current().nextDouble()),
-                        report.status()),
-                    decision,
-                    SavepointSchedule.wakeIn(
-                        new PlanInput(
-                            input.desired(),
-                            input.violations(),
-                            report.status(),
-                            input.cluster(),
-                            input.ha(),
-                            now))));
-    return new Pass(decision, report.status(), control);
+    return new Acted(now, input, decision, report, seen);
   }
 
   /**
