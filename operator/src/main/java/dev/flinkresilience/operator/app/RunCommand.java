@@ -64,6 +64,18 @@ final class RunCommand implements Callable<Integer> {
   Duration fastPollInterval;
 
   @Option(
+      names = "--steady-poll-rate",
+      description =
+          "Steady polls of Flink's REST API per second, across all jobs: with more jobs than"
+              + " that rate allows at --poll-interval, a running job is polled less often (one"
+              + " poll per job every jobs/rate seconds, in whole seconds); a job that is"
+              + " deploying, recovering or failing is always polled at --fast-poll-interval, and"
+              + " pods, nodes and Leases are watched, not polled. 0: never stretched (default:"
+              + " ${DEFAULT-VALUE}). Env: STEADY_POLL_RATE.",
+      defaultValue = "${env:STEADY_POLL_RATE:-200}")
+  double steadyPollRate;
+
+  @Option(
       names = "--jobmanager-address",
       description =
           "How the JobManager's REST API is reached: POD_IP (in-cluster, or where pod IPs route),"
@@ -253,7 +265,7 @@ final class RunCommand implements Callable<Integer> {
         OperatorSettings.allNamespaces()
             .withNamespaces(namespaces == null ? List.of() : namespaces)
             .withJobSelector(jobSelector)
-            .withPolling(new PollPacing(pollInterval, fastPollInterval))
+            .withPolling(new PollPacing(pollInterval, fastPollInterval, steadyPollRate))
             .withJobManagerAddress(addressRule());
     settings =
         settings

@@ -217,7 +217,8 @@ public class FlinkResilientJobReconciler
     boolean left = mayLeave && writtenWithNext(decision);
     Optional<FlinkResilientJob> written =
         left ? Optional.empty() : statusWriter.write(stored, report.status(), ctx);
-    flink.follow(job, report.status(), ctx, seen.ha(), notSeenAlive(input));
+    long jobs = jobCount.of(() -> ctx.getPrimaryCache().list().count());
+    flink.follow(job, report.status(), ctx, seen.ha(), notSeenAlive(input), jobs);
     followNodes(job, ctx, input);
     UpdateControl<FlinkResilientJob> control =
         UpdateControl.<FlinkResilientJob>noUpdate()
@@ -226,7 +227,7 @@ public class FlinkResilientJobReconciler
                     Pacing.whileWaitingOnTime(
                         Pacing.spreadSteady(
                             Pacing.after(decision, report.status(), now),
-                            jobCount.of(() -> ctx.getPrimaryCache().list().count()),
+                            jobs,
                             java.util.concurrent.ThreadLocalRandom.current().nextDouble()),
                         report.status()),
                     decision,

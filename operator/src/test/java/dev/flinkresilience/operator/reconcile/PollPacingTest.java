@@ -30,7 +30,11 @@ class PollPacingTest {
       o.setProblem("GET /jobs/x: HTTP 500");
       status.setObservation(o);
     }
-    assertThat(PACING.intervalFor(status)).isEqualTo(expected);
+    assertThat(PACING.intervalFor(status, 10)).isEqualTo(expected);
+    // A moving job is polled fast however many jobs there are.
+    if (expected.equals(FAST)) {
+      assertThat(PACING.intervalFor(status, 50_000)).isEqualTo(FAST);
+    }
   }
 
   static Stream<Arguments> rows() {
@@ -43,6 +47,44 @@ class PollPacingTest {
         Arguments.of("running, job INITIALIZING", Phase.RUNNING, "INITIALIZING", false, FAST),
         Arguments.of("running, polls failing", Phase.RUNNING, "RUNNING", true, FAST),
         Arguments.of("running, job RUNNING, polls fine", Phase.RUNNING, "RUNNING", false, STEADY));
+  }
+
+  @ParameterizedTest(name = "{0} jobs at {1} steady polls a second: every {2}")
+  @MethodSource("stretches")
+  void theSteadyPaceStretchesWithTheJobs(long jobs, double rate, Duration expected) {
+    var running = new FlinkResilientJobStatus();
+    running.setPhase(Phase.RUNNING);
+    running.setJobState("RUNNING");
+    assertThat(new PollPacing(STEADY, FAST, rate).intervalFor(running, jobs)).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> stretches() {
+    return Stream.of(
+        Arguments.of(0L, 200.0, STEADY),
+        Arguments.of(1L, 200.0, STEADY),
+        Arguments.of(1_000L, 200.0, STEADY),
+        // One job more than the rate allows at 5 s: the next whole second.
+        Arguments.of(1_001L, 200.0, Duration.ofSeconds(6)),
+        Arguments.of(1_200L, 200.0, Duration.ofSeconds(6)),
+        Arguments.of(5_000L, 200.0, Duration.ofSeconds(25)),
+        Arguments.of(5_001L, 200.0, Duration.ofSeconds(26)),
+        Arguments.of(20_000L, 200.0, Duration.ofSeconds(100)),
+        Arguments.of(300L, 50.0, Duration.ofSeconds(6)),
+        // 0: never stretched.
+        Arguments.of(20_000L, 0.0, STEADY));
+  }
+
+  @Test
+  void theDefaultKeepsFiveSecondsUpToAThousandJobs() {
+    assertThat(PollPacing.DEFAULT.steadyFor(1_000)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(PollPacing.DEFAULT.steadyFor(5_000)).isEqualTo(Duration.ofSeconds(25));
+  }
+
+  @Test
+  void aNegativeRateIsRefusedByName() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PollPacing(STEADY, FAST, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--steady-poll-rate");
   }
 
   @Test

@@ -79,6 +79,7 @@ class ChartTest {
         .containsEntry("NODE_DETECTION", "true")
         .containsEntry("MASS_LOSS_FRACTION", "0.5")
         .containsEntry("CHECKPOINT_STATUS_RATE", "10")
+        .containsEntry("STEADY_POLL_RATE", "200")
         .containsEntry("HEALTH_PORT", "8080")
         .containsEntry("POD_SECURITY", "baseline")
         .containsEntry("LOG_FORMAT", "text")
