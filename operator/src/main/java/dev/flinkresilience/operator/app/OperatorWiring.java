@@ -143,7 +143,8 @@ public final class OperatorWiring {
                     checkpoint.id(),
                     checkpoint.completedAt()),
             // Paced in real time like the progress writes, and at the same rate.
-            new ProgressBudget(settings.checkpointStatusRate(), Clock.systemUTC())::take);
+            new ProgressBudget(settings.checkpointStatusRate(), Clock.systemUTC())::take,
+            settings.polling()::steadyFor);
     var watch =
         new FlinkWatch(
             poller,

@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 
 /**
  * Polls Flink for every tracked job on its own threads, so a slow or dead JobManager never holds a
@@ -70,6 +72,7 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
   private final Clock clock;
   private final QuietCheckpoints quietCheckpoints;
   private final BooleanSupplier progressPasses;
+  private final LongFunction<Duration> steadyFor;
   private final ScheduledExecutorService ticks;
   private final ExecutorService blocking;
   private final Map<ResourceID, Tracked> tracked = new ConcurrentHashMap<>();
@@ -92,7 +95,23 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
       Clock clock,
       QuietCheckpoints quietCheckpoints,
       BooleanSupplier progressPasses) {
+    this(rest, zooKeeper, clock, quietCheckpoints, progressPasses, jobs -> Duration.ZERO);
+  }
+
+  /**
+   * @param steadyFor the steady interval when this many jobs are polled (PollPacing#steadyFor): a
+   *     job whose target is {@link PollTarget#steady} waits the longer of it and its own interval
+   *     between polls, counted anew at every poll, so all jobs follow the count at once
+   */
+  public FlinkPoller(
+      RestReader rest,
+      ZooKeeperReader zooKeeper,
+      Clock clock,
+      QuietCheckpoints quietCheckpoints,
+      BooleanSupplier progressPasses,
+      LongFunction<Duration> steadyFor) {
     super(Polled.class, "flink-poller");
+    this.steadyFor = steadyFor;
     this.rest = rest;
     this.zooKeeper = zooKeeper;
     this.clock = clock;
@@ -138,7 +157,7 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
         current.target = target;
         if (!current.polling && !samePace) {
           current.cancelNext();
-          schedule(job, current, target.interval().toMillis());
+          schedule(job, current, every(target));
         }
       }
       return;
@@ -257,9 +276,15 @@ public final class FlinkPoller extends AbstractEventSource<Polled, FlinkResilien
                 // benchmark: 1.1 s of the 1.3 s between a standby running the job and the
                 // operator's seeing it). Still one call at a time: slow answers never pile up.
                 long took = (System.nanoTime() - started) / 1_000_000;
-                schedule(job, t, Math.max(0, t.target.interval().toMillis() - took));
+                schedule(job, t, Math.max(0, every(t.target) - took));
               }
             });
+  }
+
+  /** Milliseconds between two polls of {@code target}, with the number of jobs polled now. */
+  private long every(PollTarget target) {
+    long own = target.interval().toMillis();
+    return target.steady() ? Math.max(own, steadyFor.apply(tracked.size()).toMillis()) : own;
   }
 
   /**

@@ -13,13 +13,30 @@ import java.time.Duration;
  * @param zooKeeper where the job's ZooKeeper HA data lives, or null without ZooKeeper HA
  * @param checkpointWakes whether a new checkpoint alone wakes the job's reconciler ({@code
  *     CheckpointNews}); any other change always does
+ * @param steady whether {@code interval} is the steady one, which the poller stretches when it
+ *     polls so many jobs that their steady polls together would pass the operator's rate
  */
 public record PollTarget(
-    URI restBase, String jobId, Duration interval, ZooKeeperHa zooKeeper, boolean checkpointWakes) {
+    URI restBase,
+    String jobId,
+    Duration interval,
+    ZooKeeperHa zooKeeper,
+    boolean checkpointWakes,
+    boolean steady) {
 
   /** A target whose every change, a checkpoint included, wakes the reconciler. */
   public PollTarget(URI restBase, String jobId, Duration interval, ZooKeeperHa zooKeeper) {
     this(restBase, jobId, interval, zooKeeper, true);
+  }
+
+  /** A target polled at {@code interval} whatever the number of jobs. */
+  public PollTarget(
+      URI restBase,
+      String jobId,
+      Duration interval,
+      ZooKeeperHa zooKeeper,
+      boolean checkpointWakes) {
+    this(restBase, jobId, interval, zooKeeper, checkpointWakes, false);
   }
 
   /** A job's ZooKeeper HA location and the checkpoint directory its paths are derived from. */

@@ -217,8 +217,7 @@ public class FlinkResilientJobReconciler
     boolean left = mayLeave && writtenWithNext(decision);
     Optional<FlinkResilientJob> written =
         left ? Optional.empty() : statusWriter.write(stored, report.status(), ctx);
-    long jobs = jobCount.of(() -> ctx.getPrimaryCache().list().count());
-    flink.follow(job, report.status(), ctx, seen.ha(), notSeenAlive(input), jobs);
+    flink.follow(job, report.status(), ctx, seen.ha(), notSeenAlive(input));
     followNodes(job, ctx, input);
     UpdateControl<FlinkResilientJob> control =
         UpdateControl.<FlinkResilientJob>noUpdate()
@@ -227,7 +226,7 @@ public class FlinkResilientJobReconciler
                     Pacing.whileWaitingOnTime(
                         Pacing.spreadSteady(
                             Pacing.after(decision, report.status(), now),
-                            jobs,
+                            jobCount.of(() -> ctx.getPrimaryCache().list().count()),
                             java.util.concurrent.ThreadLocalRandom.current().nextDouble()),
                         report.status()),
                     decision,

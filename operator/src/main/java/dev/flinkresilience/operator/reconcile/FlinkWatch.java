@@ -155,16 +155,14 @@ public final class FlinkWatch {
 
   /**
    * Points the poller at the job as this pass left it, or stops polling it. A JobManager on a node
-   * in {@code nodesNotSeenAlive} is skipped: it may read Ready long after its node died. {@code
-   * jobs}: how many the operator has (the steady pace stretches with them, {@link PollPacing}).
+   * in {@code nodesNotSeenAlive} is skipped: it may read Ready long after its node died.
    */
   void follow(
       FlinkResilientJob job,
       FlinkResilientJobStatus status,
       Context<FlinkResilientJob> ctx,
       HaStoreView ha,
-      java.util.Set<String> nodesNotSeenAlive,
-      long jobs) {
+      java.util.Set<String> nodesNotSeenAlive) {
     ResourceID id = ResourceID.fromResource(job);
     FlinkResilientJobSpec running = runningSpec(job, status);
     // A suspend in progress still needs Flink: its stop with a savepoint is asked of a job that
@@ -188,9 +186,10 @@ public final class FlinkWatch {
         new PollTarget(
             rest,
             status.getJobId(),
-            pacing.intervalFor(status, jobs),
+            pacing.intervalFor(status),
             zooKeeper(job, running),
-            CheckpointNews.awaited(status)));
+            CheckpointNews.awaited(status),
+            !pacing.moving(status)));
   }
 
   /**

@@ -49,22 +49,26 @@ public record PollPacing(Duration steady, Duration fast, double steadyRate) {
   public static final PollPacing DEFAULT =
       new PollPacing(Duration.ofSeconds(5), Duration.ofSeconds(1));
 
-  /**
-   * @param jobs how many jobs the operator has
-   */
-  public Duration intervalFor(FlinkResilientJobStatus status, long jobs) {
-    boolean moving =
-        status.getPhase() == Phase.DEPLOYING
-            || status.getPhase() == Phase.RECOVERING
-            || !"RUNNING".equals(status.getJobState())
-            || status.getObservation() != null;
-    return moving ? fast : steadyFor(jobs);
+  /** Whether the job is polled at the fast interval: something about it is moving. */
+  public boolean moving(FlinkResilientJobStatus status) {
+    return status.getPhase() == Phase.DEPLOYING
+        || status.getPhase() == Phase.RECOVERING
+        || !"RUNNING".equals(status.getJobState())
+        || status.getObservation() != null;
+  }
+
+  /** The fast interval, or the steady one before any stretch ({@link #steadyFor}). */
+  public Duration intervalFor(FlinkResilientJobStatus status) {
+    return moving(status) ? fast : steady;
   }
 
   /**
-   * The steady interval for {@code jobs}: {@code steady}, or longer so that {@code jobs} polls come
-   * at most {@code steadyRate} a second. In whole seconds: a job's new interval reschedules its
-   * next poll, and a count that moves by a job must not do that on every pass.
+   * The steady interval when {@code jobs} are polled: {@code steady}, or longer so that their
+   * steady polls come at most {@code steadyRate} a second. The poller asks it each time it
+   * schedules a steady job's next poll, with the number of jobs it polls then, so every job follows
+   * the count at once (set by each job's pass instead, a job kept the interval of its last pass: at
+   * 5,000 jobs, up to its next resync, 500 s). In whole seconds, so that a count moving by a job
+   * does not move every job's pace.
    */
   public Duration steadyFor(long jobs) {
     if (steadyRate <= 0) {

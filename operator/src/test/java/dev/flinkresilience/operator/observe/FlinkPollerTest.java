@@ -400,6 +400,49 @@ class FlinkPollerTest {
         null);
   }
 
+  @Test
+  void aSteadyTargetFollowsTheNumberOfJobsPolledAtOnceAndAMovingOneNever()
+      throws InterruptedException {
+    // 300 ms per job polled: one job, 300 ms; ten jobs, 3 s.
+    FlinkPoller paced =
+        new FlinkPoller(
+            rest,
+            zooKeeper,
+            Clock.fixed(T0, ZoneOffset.UTC),
+            FlinkPoller.QuietCheckpoints.NONE,
+            () -> true,
+            jobs -> Duration.ofMillis(300 * jobs));
+    try {
+      for (int i = 0; i < 10; i++) {
+        rest.answer(URI.create("http://10.0.1." + i + ":8081"), () -> done(running(7)));
+      }
+      rest.answer(JM_1, () -> done(running(7)));
+      rest.answer(JM_2, () -> done(running(7)));
+      paced.track(ordersId, new PollTarget(JM_1, JOB_ID, QUICK, null, false, true));
+      paced.track(payments, new PollTarget(JM_2, JOB_ID, QUICK, null, false, false));
+      // Two jobs: the steady one every 600 ms, the moving one every 20 ms.
+      Thread.sleep(1_300);
+      int steadyCalls = rest.calls(JM_1);
+      int movingCalls = rest.calls(JM_2);
+      assertThat(steadyCalls).as("steady, two jobs polled").isBetween(2, 4);
+      assertThat(movingCalls).as("moving, never stretched").isGreaterThan(20);
+
+      // Eight jobs more, and nothing told to the steady job: its next poll but one waits 3 s.
+      for (int i = 0; i < 8; i++) {
+        paced.track(
+            new ResourceID("job-" + i, "streaming"),
+            new PollTarget(
+                URI.create("http://10.0.1." + i + ":8081"), JOB_ID, QUICK, null, false, true));
+      }
+      Thread.sleep(700); // the poll scheduled before the count moved
+      int before = rest.calls(JM_1);
+      Thread.sleep(2_500);
+      assertThat(rest.calls(JM_1) - before).as("steady, ten jobs polled").isLessThanOrEqualTo(1);
+    } finally {
+      paced.close();
+    }
+  }
+
   private static FlinkObservation running(long checkpoint) {
     return new FlinkObservation(
         Instant.now(), // a new time each poll: the poller must see through it

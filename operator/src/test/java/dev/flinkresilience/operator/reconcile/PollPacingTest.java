@@ -30,11 +30,9 @@ class PollPacingTest {
       o.setProblem("GET /jobs/x: HTTP 500");
       status.setObservation(o);
     }
-    assertThat(PACING.intervalFor(status, 10)).isEqualTo(expected);
-    // A moving job is polled fast however many jobs there are.
-    if (expected.equals(FAST)) {
-      assertThat(PACING.intervalFor(status, 50_000)).isEqualTo(FAST);
-    }
+    assertThat(PACING.intervalFor(status)).isEqualTo(expected);
+    // Only a steady target is stretched by the poller: a moving job is polled fast however many.
+    assertThat(PACING.moving(status)).isEqualTo(expected.equals(FAST));
   }
 
   static Stream<Arguments> rows() {
@@ -52,10 +50,7 @@ class PollPacingTest {
   @ParameterizedTest(name = "{0} jobs at {1} steady polls a second: every {2}")
   @MethodSource("stretches")
   void theSteadyPaceStretchesWithTheJobs(long jobs, double rate, Duration expected) {
-    var running = new FlinkResilientJobStatus();
-    running.setPhase(Phase.RUNNING);
-    running.setJobState("RUNNING");
-    assertThat(new PollPacing(STEADY, FAST, rate).intervalFor(running, jobs)).isEqualTo(expected);
+    assertThat(new PollPacing(STEADY, FAST, rate).steadyFor(jobs)).isEqualTo(expected);
   }
 
   static Stream<Arguments> stretches() {
