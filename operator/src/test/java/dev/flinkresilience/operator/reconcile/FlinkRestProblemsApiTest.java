@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJobStatus;
 import dev.flinkresilience.operator.app.OperatorSettings;
+import dev.flinkresilience.operator.testing.FakeFlinkJob;
 import dev.flinkresilience.operator.testing.FakeFlinkRest;
 import dev.flinkresilience.operator.testing.FakeFlinkRest.Checkpoint;
 import dev.flinkresilience.operator.testing.FakeFlinkRest.Failure;
 import dev.flinkresilience.operator.testing.Jobs;
-import dev.flinkresilience.operator.testing.Kubelet;
 import dev.flinkresilience.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -43,8 +43,8 @@ class FlinkRestProblemsApiTest {
 
   KubernetesClient client;
   private OperatorHarness operator;
+  private FakeFlinkJob running;
   private FakeFlinkRest flink;
-  private Kubelet kubelet;
 
   /** Each hostile answer, how to cause and end it, and what the message should name. */
   enum Hostile {
@@ -106,11 +106,8 @@ class FlinkRestProblemsApiTest {
   @AfterEach
   void stop() {
     operator.close();
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (flink != null) {
-      flink.close();
+    if (running != null) {
+      running.close();
     }
   }
 
@@ -159,9 +156,7 @@ class FlinkRestProblemsApiTest {
 
   @Test
   void aServerErrorOnCheckpointsWhileInitializingIsNoProblem() {
-    deploy();
-    flink.jobState("INITIALIZING").failCheckpoints(Failure.SERVER_ERROR);
-    playKubelet();
+    deploy(f -> f.jobState("INITIALIZING").failCheckpoints(Failure.SERVER_ERROR));
     operator.awaitJob(NS, NAME, "job INITIALIZING", j -> "INITIALIZING".equals(state(j)));
     int before = flink.requests();
     watchFor(
@@ -200,9 +195,7 @@ class FlinkRestProblemsApiTest {
   }
 
   private void deployHealthyWithCheckpoint12() {
-    deploy();
-    flink.restarts(0).latestCompleted(Checkpoint.at(CHECKPOINTS, jobId(), RECORDED));
-    playKubelet();
+    deploy(f -> f.restarts(0).latestCompleted(Checkpoint.at(CHECKPOINTS, f.jobId(), RECORDED)));
     operator.awaitJob(
         NS,
         NAME,
@@ -213,20 +206,12 @@ class FlinkRestProblemsApiTest {
                 && degraded(j).filter(c -> "False".equals(c.getStatus())).isPresent());
   }
 
-  /** Creates the resource and starts the fake for the job id the operator fixed. */
-  private void deploy() {
+  /** Deploys the job, its fake Flink scripted by {@code answers} before the JobManager runs. */
+  private void deploy(Consumer<FakeFlinkRest> answers) {
     FlinkResilientJob job = Jobs.job(NS, NAME);
     job.getSpec().getCheckpointing().setDirectory(CHECKPOINTS);
-    String jobId = operator.createAndAwaitJobId(job);
-    flink = FakeFlinkRest.start(jobId);
-  }
-
-  /** Reports the JobManager pod Running at the fake's address and its Deployment ready. */
-  private void playKubelet() {
-    kubelet = new Kubelet(client, NS, 1000);
-    kubelet.runJobManager(NAME, NAME + "-jobmanager-0", null, flink.port());
-    operator.await("the JobManager Deployment", () -> kubelet.jobManagerDeploymentExists(NAME));
-    kubelet.markJobManagerReady(NAME);
+    running = FakeFlinkJob.deploy(operator, client, job, answers);
+    flink = running.flink();
   }
 
   /** Waits for {@code done}, checking on every sample that checkpoint 12 was not lowered. */

@@ -10,10 +10,10 @@ import dev.flinkresilience.operator.api.v1alpha1.SavepointReason;
 import dev.flinkresilience.operator.api.v1alpha1.SavepointRecord;
 import dev.flinkresilience.operator.api.v1alpha1.SavepointResult;
 import dev.flinkresilience.operator.app.OperatorSettings;
+import dev.flinkresilience.operator.testing.FakeFlinkJob;
 import dev.flinkresilience.operator.testing.FakeFlinkRest;
 import dev.flinkresilience.operator.testing.FakeFlinkRest.Checkpoint;
 import dev.flinkresilience.operator.testing.Jobs;
-import dev.flinkresilience.operator.testing.Kubelet;
 import dev.flinkresilience.operator.testing.OperatorHarness;
 import dev.flinkresilience.operator.testing.ShiftedClock;
 import io.fabric8.kubernetes.api.model.Event;
@@ -48,8 +48,8 @@ class SavepointScheduleApiTest {
   KubernetesClient client;
   private final ShiftedClock clock = new ShiftedClock();
   private OperatorHarness operator;
+  private FakeFlinkJob running;
   private FakeFlinkRest flink;
-  private Kubelet kubelet;
 
   @BeforeEach
   void start() {
@@ -59,11 +59,8 @@ class SavepointScheduleApiTest {
   @AfterEach
   void stop() {
     operator.close();
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (flink != null) {
-      flink.close();
+    if (running != null) {
+      running.close();
     }
   }
 
@@ -246,17 +243,18 @@ class SavepointScheduleApiTest {
     job.getSpec().getCheckpointing().setDirectory(CHECKPOINTS);
     job.getSpec().getCheckpointing().setSavepointDirectory(SAVEPOINTS);
     change.accept(job);
-    String jobId = operator.createAndAwaitJobId(job);
-    flink = FakeFlinkRest.start(jobId);
     // Completed now, after the deployment: a savepoint waits for the deployment's first checkpoint.
-    flink
-        .restarts(0)
-        .latestCompleted(
-            new Checkpoint(12, CHECKPOINTS + "/" + jobId + "/chk-12", clock.instant()));
-    kubelet = new Kubelet(client, NS, 1000);
-    kubelet.runJobManager(NAME, NAME + "-jobmanager-0", null, flink.port());
-    operator.await("the JobManager Deployment", () -> kubelet.jobManagerDeploymentExists(NAME));
-    kubelet.markJobManagerReady(NAME);
+    running =
+        FakeFlinkJob.deploy(
+            operator,
+            client,
+            job,
+            f ->
+                f.restarts(0)
+                    .latestCompleted(
+                        new Checkpoint(
+                            12, CHECKPOINTS + "/" + f.jobId() + "/chk-12", clock.instant())));
+    flink = running.flink();
     operator.awaitJob(NS, NAME, "job RUNNING", j -> "RUNNING".equals(j.getStatus().getJobState()));
   }
 

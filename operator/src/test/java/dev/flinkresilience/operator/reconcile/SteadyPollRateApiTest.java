@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flinkresilience.operator.api.v1alpha1.FlinkResilientJob;
 import dev.flinkresilience.operator.app.OperatorSettings;
+import dev.flinkresilience.operator.testing.FakeFlinkJob;
 import dev.flinkresilience.operator.testing.FakeFlinkRest;
 import dev.flinkresilience.operator.testing.FakeFlinkRest.Checkpoint;
 import dev.flinkresilience.operator.testing.Jobs;
-import dev.flinkresilience.operator.testing.Kubelet;
 import dev.flinkresilience.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -33,17 +33,14 @@ class SteadyPollRateApiTest {
 
   KubernetesClient client;
   private OperatorHarness operator;
+  private FakeFlinkJob running;
   private FakeFlinkRest flink;
-  private Kubelet kubelet;
 
   @AfterEach
   void stop() {
     operator.close();
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (flink != null) {
-      flink.close();
+    if (running != null) {
+      running.close();
     }
   }
 
@@ -77,13 +74,13 @@ class SteadyPollRateApiTest {
                     new PollPacing(Duration.ofMillis(200), Duration.ofMillis(100), steadyRate)));
     FlinkResilientJob job = Jobs.job(NS, NAME);
     job.getSpec().getCheckpointing().setDirectory(CHECKPOINTS);
-    String jobId = operator.createAndAwaitJobId(job);
-    flink = FakeFlinkRest.start(jobId);
-    flink.restarts(0).latestCompleted(Checkpoint.at(CHECKPOINTS, jobId, 12));
-    kubelet = new Kubelet(client, NS, 1000);
-    kubelet.runJobManager(NAME, NAME + "-jobmanager-0", null, flink.port());
-    operator.await("the JobManager Deployment", () -> kubelet.jobManagerDeploymentExists(NAME));
-    kubelet.markJobManagerReady(NAME);
+    running =
+        FakeFlinkJob.deploy(
+            operator,
+            client,
+            job,
+            f -> f.restarts(0).latestCompleted(Checkpoint.at(CHECKPOINTS, f.jobId(), 12)));
+    flink = running.flink();
     operator.awaitJob(
         NS,
         NAME,

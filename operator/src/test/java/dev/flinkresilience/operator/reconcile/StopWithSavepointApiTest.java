@@ -8,10 +8,10 @@ import dev.flinkresilience.operator.api.v1alpha1.JobState;
 import dev.flinkresilience.operator.api.v1alpha1.Phase;
 import dev.flinkresilience.operator.api.v1alpha1.UpgradeMode;
 import dev.flinkresilience.operator.app.OperatorSettings;
+import dev.flinkresilience.operator.testing.FakeFlinkJob;
 import dev.flinkresilience.operator.testing.FakeFlinkRest;
 import dev.flinkresilience.operator.testing.FakeFlinkRest.Checkpoint;
 import dev.flinkresilience.operator.testing.Jobs;
-import dev.flinkresilience.operator.testing.Kubelet;
 import dev.flinkresilience.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,8 +41,8 @@ class StopWithSavepointApiTest {
 
   KubernetesClient client;
   private OperatorHarness operator;
+  private FakeFlinkJob running;
   private FakeFlinkRest flink;
-  private Kubelet kubelet;
 
   @BeforeEach
   void start() {
@@ -56,11 +56,8 @@ class StopWithSavepointApiTest {
   @AfterEach
   void stop() {
     operator.close();
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (flink != null) {
-      flink.close();
+    if (running != null) {
+      running.close();
     }
   }
 
@@ -198,15 +195,15 @@ class StopWithSavepointApiTest {
     job.getSpec().getCheckpointing().setDirectory(CHECKPOINTS);
     job.getSpec().getCheckpointing().setSavepointDirectory(SAVEPOINTS);
     job.getSpec().getJob().setUpgradeMode(mode);
-    String jobId = operator.createAndAwaitJobId(job);
-    flink = FakeFlinkRest.start(jobId);
-    flink.restarts(0).latestCompleted(Checkpoint.at(CHECKPOINTS, jobId, 12));
-    kubelet = new Kubelet(client, NS, 1000);
-    kubelet.runJobManager(NAME, NAME + "-jobmanager-0", null, flink.port());
-    operator.await("the JobManager Deployment", () -> kubelet.jobManagerDeploymentExists(NAME));
-    kubelet.markJobManagerReady(NAME);
+    running =
+        FakeFlinkJob.deploy(
+            operator,
+            client,
+            job,
+            f -> f.restarts(0).latestCompleted(Checkpoint.at(CHECKPOINTS, f.jobId(), 12)));
+    flink = running.flink();
     operator.awaitJob(NS, NAME, "job RUNNING", j -> "RUNNING".equals(j.getStatus().getJobState()));
-    return jobId;
+    return running.jobId();
   }
 
   private static String triggerOf(String stopRequest) {

@@ -122,6 +122,11 @@ public final class FakeFlinkRest implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
+  /** The job id it answers for. */
+  public String jobId() {
+    return jobId;
+  }
+
   public int port() {
     return port;
   }
