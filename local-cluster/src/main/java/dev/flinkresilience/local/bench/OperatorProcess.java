@@ -10,15 +10,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The operator as a platform team runs it: {@code java -Xmx1g -jar flink-resilience-operator.jar
- * run} in a process of its own, so that what it costs (memory, threads, CPU) is read for it alone
- * from {@code /proc}, and its live heap through {@code jcmd}.
+ * The operator as a platform team runs it: {@code java -jar flink-resilience-operator.jar run} with
+ * the image's JVM options in the chart's memory limit ({@link OperatorJvm}), in a process of its
+ * own, so that what it costs (memory, threads, CPU) is read for it alone from {@code /proc}, and
+ * its live heap through {@code jcmd}.
  */
 final class OperatorProcess implements AutoCloseable {
   private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
@@ -38,29 +40,30 @@ final class OperatorProcess implements AutoCloseable {
    * {@code urlTemplate}; waits until it is ready.
    */
   static OperatorProcess start(
-      Path jar, Path kubeconfig, String heap, String urlTemplate, Path log, Duration timeout)
+      Path jar, Path kubeconfig, OperatorJvm jvm, String urlTemplate, Path log, Duration timeout)
       throws IOException, InterruptedException {
     int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvm.options());
+    command.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "run",
+            "--jobmanager-address",
+            "TEMPLATE",
+            "--jobmanager-url-template",
+            urlTemplate,
+            "--health-port",
+            Integer.toString(port),
+            // One JSON object per line with its time: a node loss's timeline (the watch's
+            // judgement, each job's passes) can be read back from the log.
+            "--log-format",
+            "json"));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + heap,
-                    "-jar",
-                    jar.toString(),
-                    "run",
-                    "--jobmanager-address",
-                    "TEMPLATE",
-                    "--jobmanager-url-template",
-                    urlTemplate,
-                    "--health-port",
-                    Integer.toString(port),
-                    // One JSON object per line with its time: a node loss's timeline (the watch's
-                    // judgement, each job's passes) can be read back from the log.
-                    "--log-format",
-                    "json"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(jvm.env());
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
     operator.awaitReady(timeout);
@@ -154,6 +157,28 @@ final class OperatorProcess implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no " + name + " in /proc/<pid>/status");
+  }
+
+  /**
+   * The largest resident size the process has had ({@code VmHWM}): what a container's memory limit
+   * is held against, whenever it happened (the deploy, the node loss), not only at the steady
+   * window.
+   */
+  long peakRssKb() {
+    try {
+      return field(Files.readString(Path.of("/proc", Long.toString(pid()), "status")), "VmHWM:");
+    } catch (IOException e) {
+      throw new UncheckedIOException("the operator process is gone? " + e.getMessage(), e);
+    }
+  }
+
+  /** The JVM's maximum heap (jcmd VM.flags' MaxHeapSize), in bytes. */
+  long maxHeapBytes() throws IOException, InterruptedException {
+    Matcher m = Pattern.compile("-XX:MaxHeapSize=(\\d+)").matcher(jcmd("VM.flags"));
+    if (!m.find()) {
+      throw new IllegalStateException("no MaxHeapSize in jcmd VM.flags");
+    }
+    return Long.parseLong(m.group(1));
   }
 
   /** The heap in use right after a full GC (jcmd GC.run, then GC.heap_info), in KiB. */

@@ -23,6 +23,9 @@ final class Result {
   double rssSteadyMb = Double.NaN;
   double rssAfterGcMb = Double.NaN;
   double liveHeapMb = Double.NaN;
+  double maxHeapMb = Double.NaN;
+  double rssPeakMb = Double.NaN;
+  OperatorJvm jvm = OperatorJvm.fixedHeap("1g");
   double flinkRestPerSecond = Double.NaN;
   double reconcilesPerSecond = Double.NaN;
   long metricSeries;
@@ -48,9 +51,24 @@ final class Result {
     String f1 = "%.1f";
     out.println();
     out.printf(
-        "== scale benchmark: %d jobs in %d namespaces, 3 stand-in nodes, operator -Xmx1g in its own"
-            + " process; %d CPUs, load average at the steady window %s%n",
-        jobs, namespaces, Runtime.getRuntime().availableProcessors(), loadAverage);
+        "== scale benchmark: %d jobs in %d namespaces, 3 stand-in nodes, %s, in its own process;"
+            + " %d CPUs, load average at the steady window %s%n",
+        jobs, namespaces, jvm.describe(), Runtime.getRuntime().availableProcessors(), loadAverage);
+    out.printf(
+        Locale.ROOT,
+        "memory: RSS peak %.0f MiB%s; heap at most %.0f MiB, live after a full GC %.0f MiB%n",
+        rssPeakMb,
+        jvm.limitBytes() == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " of the %d MiB limit (%s)",
+                jvm.limitBytes() >> 20,
+                rssPeakMb * 1024 * 1024 <= jvm.limitBytes()
+                    ? "within it"
+                    : "OVER IT: a container would be OOM-killed"),
+        maxHeapMb,
+        liveHeapMb);
     out.println(
         "| jobs | all deployed | all Running | RSS steady (after GC) | live heap | threads steady"
             + " (peak) | CPU steady | node loss: incident p50 / p99 / max | pod released p50 / p99"
@@ -200,6 +218,12 @@ final class Result {
         + num(rssAfterGcMb)
         + ",\"liveHeapMb\":"
         + num(liveHeapMb)
+        + ",\"maxHeapMb\":"
+        + num(maxHeapMb)
+        + ",\"rssPeakMb\":"
+        + num(rssPeakMb)
+        + ",\"memoryLimitMb\":"
+        + (jvm.limitBytes() >> 20)
         + ",\"threadsSteady\":"
         + threadsSteady
         + ",\"threadsWindowMax\":"

@@ -86,13 +86,16 @@ public final class ScaleBenchmark {
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
       System.err.println(
-          "usage: ScaleBenchmark N [--namespaces K] [--heap 1g] [--no-node-loss]"
+          "usage: ScaleBenchmark N [--namespaces K] [--memory-limit 1Gi | --heap 1g]"
+              + " [--no-node-loss]"
               + " [--admin-certificate] [--flink-ha-writes]");
       System.exit(2);
     }
     int n = Integer.parseInt(args[0]);
     int namespaces = Math.max(3, (n + 249) / 250);
-    String heap = "1g";
+    Path repo = LocalCluster.Settings.defaults().repo();
+    String limit = OperatorJvm.chartLimit(repo);
+    String heap = null;
     Phases phases = Phases.FULL;
     boolean adminCertificate = false;
     boolean flinkHaWrites = false;
@@ -100,6 +103,7 @@ public final class ScaleBenchmark {
       switch (args[i]) {
         case "--namespaces" -> namespaces = Integer.parseInt(args[++i]);
         case "--heap" -> heap = args[++i];
+        case "--memory-limit" -> limit = args[++i];
         case "--no-node-loss" -> phases = new Phases(phases.settle(), phases.window(), false);
         case "--admin-certificate" -> adminCertificate = true;
         case "--flink-ha-writes" -> flinkHaWrites = true;
@@ -111,16 +115,18 @@ public final class ScaleBenchmark {
           "the scale benchmark needs the real control plane: run local/controlplane/build.sh");
       System.exit(2);
     }
-    Result result = run(n, namespaces, heap, phases, adminCertificate, flinkHaWrites, System.out);
+    OperatorJvm jvm =
+        heap == null ? OperatorJvm.asTheChart(repo, limit) : OperatorJvm.fixedHeap(heap);
+    Result result = run(n, namespaces, jvm, phases, adminCertificate, flinkHaWrites, System.out);
     result.print(System.out);
     System.out.println(result.json());
     System.exit(0);
   }
 
   /** Runs the whole benchmark on a cluster of its own and returns the figures. */
-  public static Result run(int n, int namespaceCount, String heap, Phases phases, PrintStream out)
-      throws Exception {
-    return run(n, namespaceCount, heap, phases, false, false, out);
+  public static Result run(
+      int n, int namespaceCount, OperatorJvm jvm, Phases phases, PrintStream out) throws Exception {
+    return run(n, namespaceCount, jvm, phases, false, false, out);
   }
 
   /**
@@ -132,13 +138,14 @@ public final class ScaleBenchmark {
   public static Result run(
       int n,
       int namespaceCount,
-      String heap,
+      OperatorJvm jvm,
       Phases phases,
       boolean adminCertificate,
       boolean flinkHaWrites,
       PrintStream out)
       throws Exception {
     Result r = new Result(n, namespaceCount);
+    r.jvm = jvm;
     LocalCluster.Settings settings =
         LocalCluster.Settings.defaults()
             .withControlPlane(ControlPlane.Kind.REAL)
@@ -172,7 +179,7 @@ public final class ScaleBenchmark {
               OperatorProcess.start(
                   jar,
                   adminCertificate ? cluster.kubeconfig() : operatorKubeconfig(cluster),
-                  heap,
+                  jvm,
                   fleet.urlTemplate(),
                   state.resolve("operator.log"),
                   Duration.ofMinutes(2))) {
@@ -218,6 +225,7 @@ public final class ScaleBenchmark {
           NodeLoss.run(cluster, watch, fleet, haStore, window, r, out);
         }
         r.threadsPeak = samples.peakThreads();
+        r.rssPeakMb = operator.peakRssKb() / 1024.0;
       }
     } finally {
       sampler.shutdownNow();

@@ -59,6 +59,7 @@ final class Steady {
     r.metricSeries = OperatorProcess.series(ownAfter);
     r.loadAverage = loadAverage();
     r.liveHeapMb = operator.liveHeapKb() / 1024.0;
+    r.maxHeapMb = operator.maxHeapBytes() / (1024.0 * 1024);
     r.rssAfterGcMb = operator.sample().rssKb() / 1024.0;
     out.printf(
         "   CPU %.1f s/min, threads %d, RSS %.0f MB, live heap %.0f MB, Flink REST %.1f/s, API"

@@ -31,7 +31,7 @@ class ScaleBenchmarkSmokeIT {
         ScaleBenchmark.run(
             5,
             2,
-            "1g",
+            OperatorJvm.asTheChart(repo, OperatorJvm.chartLimit(repo)),
             new ScaleBenchmark.Phases(Duration.ZERO, Duration.ofSeconds(10), false),
             System.out);
     System.out.println(r.json());

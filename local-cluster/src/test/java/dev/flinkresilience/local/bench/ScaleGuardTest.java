@@ -12,11 +12,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * CI's guard of the scale work (issue 14, item 6): the scale benchmark, small. 200 jobs on the real
- * control plane under the operator as its own process (1 GiB heap), a short steady window, the
- * canary spec changes, no node loss; about two minutes. It asserts what must hold at any scale and
- * never a speed: every job deployed and Running, every job given a status, and the operator's
- * threads under a bound that does not grow with the number of jobs. The figures it prints are the
- * benchmark's (README "The scale benchmark" has the full runs).
+ * control plane under the operator as its own process (the image's JVM options in the chart's
+ * memory limit), a short steady window, the canary spec changes, no node loss; about two minutes.
+ * It asserts what must hold at any scale and never a speed: every job deployed and Running, every
+ * job given a status, the operator's threads under a bound that does not grow with the number of
+ * jobs, and its resident size, at its peak, within the chart's memory limit. The figures it prints
+ * are the benchmark's (README "The scale benchmark" has the full runs).
  */
 class ScaleGuardTest {
   private static final int JOBS = 200;
@@ -44,7 +45,7 @@ class ScaleGuardTest {
         ScaleBenchmark.run(
             JOBS,
             3,
-            "1g",
+            OperatorJvm.asTheChart(repo, OperatorJvm.chartLimit(repo)),
             new ScaleBenchmark.Phases(Duration.ofSeconds(5), Duration.ofSeconds(20), false),
             System.out);
     r.print(System.out);
@@ -54,6 +55,9 @@ class ScaleGuardTest {
     assertThat(r.deployed).as("jobs deployed").isEqualTo(JOBS);
     assertThat(r.running).as("jobs Running").isEqualTo(JOBS);
     assertThat(r.threadsPeak).as("the operator's threads, peak").isLessThan(THREAD_BOUND);
+    assertThat(r.rssPeakMb * 1024 * 1024)
+        .as("the operator's peak RSS against the chart's memory limit (%s)", r.jvm.describe())
+        .isLessThanOrEqualTo(r.jvm.limitBytes());
     assertThat(r.canary.count())
         .as("canary spec changes acted on")
         .isEqualTo(ScaleBenchmark.CANARIES);

@@ -57,6 +57,19 @@ class DockerfileTest {
     assertThat(lines).noneSatisfy(l -> assertThat(l).startsWith("VOLUME"));
   }
 
+  /**
+   * In a container under 1792 MiB the JVM picks the serial collector by itself; and the heap's
+   * share of the limit must leave room for the rest of the process, which the scale benchmark
+   * measures by running these very options in the chart's limit (ScaleGuardTest holds the peak RSS
+   * to it).
+   */
+  @Test
+  void namesItsCollectorAndSizesTheHeapByTheLimit() {
+    String text = String.join("\n", lines);
+    assertThat(text).contains("-XX:+UseG1GC").contains("-XX:MaxRAMPercentage=");
+    assertThat(text).doesNotContain("-Xmx");
+  }
+
   @Test
   void noVersionWrittenTwice() throws IOException {
     String pom = Files.readString(REPO.resolve("pom.xml"));
