@@ -21,9 +21,10 @@
 #   2, with Flink's 5 s leader retry period and with 1 s; --no-standby skips them); --only runs
 #   only the modes named (corroborated,standby,standby-fast,lease-only,baseline); a table, and as
 #   the last line one JSON object with baselineRecoverySeconds and ratio.
-#        ./demo.sh scale N [--namespaces K] [--heap 1g] [--no-node-loss] [--admin-certificate] [--flink-ha-writes]
+#        ./demo.sh scale N [--namespaces K] [--memory-limit 1Gi | --heap 1g] [--no-node-loss] [--admin-certificate] [--flink-ha-writes]
 #   scale: the scale benchmark instead (issue 14; needs the real control plane): N jobs under one
-#   operator running as its own process (java -Xmx1g -jar), three nodes kept by stand-in kubelets (no
+#   operator running as its own process (java -jar with the image's JVM options in the chart's memory
+#   limit; --heap for a fixed -Xmx instead), three nodes kept by stand-in kubelets (no
 #   Flink runs) and a loopback fake of Flink's REST API; deploy, steady state, canary spec changes and
 #   a node loss under load; a table, and as the last line one JSON object. About 4 minutes at N=100.
 #        ./demo.sh upgrades [--ha kubernetes|zookeeper|none|all] [--modes savepoint,last-state,stateless]
