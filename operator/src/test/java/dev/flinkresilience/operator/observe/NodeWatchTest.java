@@ -468,6 +468,87 @@ class NodeWatchTest {
     assertThat(woken()).as("the lift").containsExactly(JOB);
   }
 
+  @Test
+  void aJobTrackedOnANodeAlreadyLostFiresAtTheNextTick() throws Exception {
+    createNode("node-a", "True");
+    renew("node-a");
+    start(Duration.ofMillis(100));
+    watch.track(JOB, Set.of("node-a"), NodeThresholds.leaseOnly(LOST_AFTER));
+    Event lost = events.poll(LOST_AFTER.toMillis() + 3_000, TimeUnit.MILLISECONDS);
+    assertThat(lost).isNotNull();
+    Thread.sleep(300); // ticks that see node-a lost again: no node's verdict changes any more
+
+    // No verdict changes either when another job starts on it: the tick must check that job.
+    watch.track(OTHER_JOB, Set.of("node-a"), NodeThresholds.leaseOnly(LOST_AFTER));
+
+    assertThat(woken(1_000)).containsExactly(OTHER_JOB);
+  }
+
+  @Test
+  void aJobMovedOntoALostNodeFiresAtTheNextTick() throws Exception {
+    createNode("node-a", "True");
+    createNode("node-b", "True");
+    renew("node-a");
+    start(Duration.ofMillis(100));
+    watch.track(JOB, Set.of("node-a"), NodeThresholds.leaseOnly(LOST_AFTER));
+    watch.track(OTHER_JOB, Set.of("node-b"), NodeThresholds.leaseOnly(LOST_AFTER));
+    long until = System.nanoTime() + LOST_AFTER.toNanos() + 1_000_000_000L;
+    while (System.nanoTime() < until) {
+      renew("node-b"); // node-a stops renewing
+      Thread.sleep(100);
+    }
+    assertThat(woken()).containsExactly(JOB);
+
+    watch.track(OTHER_JOB, Set.of("node-a", "node-b"), NodeThresholds.leaseOnly(LOST_AFTER));
+
+    for (int i = 0; i < 10; i++) {
+      renew("node-b"); // node-b lost too would trip the mass-loss guard and wake both
+      Thread.sleep(100);
+    }
+    assertThat(woken()).containsExactly(OTHER_JOB);
+  }
+
+  /**
+   * At 5,000 jobs every tick (a second) and every renewal (each node's, every 10 s) checked every
+   * job on the nodes concerned, though nothing but a node's verdict changes what a check finds: the
+   * node watch's timer was 12 % of the operator's steady profile. Now a job is checked when one of
+   * its nodes' verdicts changed, when it was tracked anew, or on a sweep every 30 s.
+   */
+  @Test
+  void onlyJobsWhoseNodesVerdictsChangedAreChecked() throws Exception {
+    createNode("node-a", "True");
+    createNode("node-b", "True");
+    renew("node-a");
+    renew("node-b");
+    start(Duration.ofMillis(100));
+    int many = 500;
+    for (int i = 0; i < many; i++) {
+      watch.track(
+          new ResourceID("ns", "job-" + i), Set.of("node-a"), NodeThresholds.leaseOnly(LOST_AFTER));
+    }
+    watch.track(JOB, Set.of("node-b"), NodeThresholds.leaseOnly(LOST_AFTER));
+    long checksBefore = watch.checks();
+
+    // 25 ticks and 25 renewals of node-a; node-b stops renewing and is lost once.
+    long until = System.nanoTime() + 2_500_000_000L;
+    while (System.nanoTime() < until) {
+      renew("node-a");
+      Thread.sleep(100);
+    }
+
+    assertThat(woken()).containsExactly(JOB);
+    // Checking every job on every tick and renewal would be about 25 x 501 + 25 x 500.
+    assertThat(watch.checks() - checksBefore)
+        .as("checks: the first tick's %d and a few for node-b", many + 1)
+        .isLessThan(2L * (many + 1));
+  }
+
+  /** The jobs woken within {@code millis}, each once. */
+  private Set<ResourceID> woken(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return woken();
+  }
+
   /** The jobs woken since the last call, each once. */
   private Set<ResourceID> woken() {
     Set<ResourceID> jobs =
