@@ -42,11 +42,12 @@ COPY --from=build --chown=0:0 /src/operator/target/flink-plugins/ /opt/flink/plu
 # Read-only root filesystem: the only writable place is /tmp (an emptyDir in the chart), where the
 # operator writes Flink's log4j conf dir once and Flink's factory its pod-template files.
 # -XX:-UsePerfData: no hsperfdata files. MaxRAMPercentage: the heap follows the container limit,
-# and leaves 45 % of it to the rest of the process (metaspace, code, threads, GC, buffers: up to
-# 368 MiB at 5,000 jobs in the scale benchmark, which runs the operator with these options in the
-# chart's limit). At 75 % the chart's 1Gi held a 768 MiB heap, which a busy operator grows to: with
-# the rest, past the limit; at 60 % the peak came within 40 MiB of it. G1 named: in a container
-# under 1792 MiB the JVM would pick the serial collector, whose full collections pause every pass.
+# and leaves 45 % of it to the rest of the process (metaspace, code, threads, GC, buffers: about
+# 300 MiB at 5,000 jobs in the scale benchmark, which runs the operator with these options in the
+# chart's limit, plus 80 MiB for the benchmark's own JFR recording). At 75 % the chart's 1Gi held
+# a 768 MiB heap, which a busy operator grows to: with the rest, past the limit; at 60 % the
+# benchmark's peak came within 40 MiB of it. G1 named: in a container under 1792 MiB the JVM would
+# pick the serial collector, whose full collections pause every pass.
 ENV HOME=/tmp \
     FLINK_PLUGINS_DIR=/opt/flink/plugins \
     JAVA_TOOL_OPTIONS="-XX:+UseG1GC -XX:MaxRAMPercentage=55 -XX:-UsePerfData -Djava.io.tmpdir=/tmp"
