@@ -8,15 +8,11 @@ import dev.flinkresilience.operator.observe.NodeWatch;
 import dev.flinkresilience.operator.testing.Kubelet;
 import dev.flinkresilience.operator.testing.Nodes;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -52,14 +48,7 @@ public final class NodeWatchCost {
 
   /** Both watches, a table and the JSON line. */
   public static String run(int jobs, Duration window) throws InterruptedException {
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    server.init();
+    KubernetesMockServer server = CrudMockServer.start();
     ScheduledExecutorService kubelets = Executors.newSingleThreadScheduledExecutor();
     try (KubernetesClient client = server.createClient()) {
       for (int i = 0; i < NODES; i++) {
