@@ -135,6 +135,11 @@ class NodeWatchTest {
     long tookMillis = (System.nanoTime() - stopped) / 1_000_000;
     assertThat(lost).as("judged lost before the next tick").isNotNull();
     assertThat(tookMillis).as("about nodeLostAfter after the last renewal").isLessThan(3_000);
+
+    // A renewal that changes the node's verdict wakes the job itself: no tick comes for 10 s
+    // (renewals that change no verdict wake nobody, and must not swallow this one).
+    renew("node-a");
+    assertThat(events.poll(2, TimeUnit.SECONDS)).as("back: woken by the renewal").isNotNull();
   }
 
   static Stream<Arguments> crossings() {
